@@ -1,0 +1,3 @@
+from filings.cli import main
+
+main()

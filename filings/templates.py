@@ -1,0 +1,144 @@
+"""Find template folders, read their metadata, and make the one Jinja environment they run in."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from filings.errors import TemplateError
+from filings.load import load_yaml
+from filings.validate import format_a_number
+
+KINDS = ("per-detainee", "per-roster")
+SHARED = "_shared"
+
+
+def project_root() -> Path:
+    """Where the built-in templates and fixtures live: the checkout, or inside the wheel."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "_builtin"
+    return bundled if bundled.is_dir() else here.parent
+
+
+BUILTIN_TEMPLATES = project_root() / "templates"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A template folder and what its `template.yaml` says of it."""
+
+    name: str
+    title: str
+    description: str
+    kind: str
+    format: str
+    main: str
+    output: str
+    folder: Path
+
+    @property
+    def source(self) -> str:
+        """The main file's name for the Jinja loader (`stay-motion/stay-motion.html.j2`)."""
+        return f"{self.name}/{self.main}"
+
+
+def discover(root: Path = BUILTIN_TEMPLATES) -> dict[str, Template]:
+    """Every template folder under root (folders starting with `_` hold shared pieces)."""
+    found = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")):
+        meta_path = folder / "template.yaml"
+        if not meta_path.is_file():
+            continue
+        found[folder.name] = _read_metadata(folder, meta_path)
+    return found
+
+
+def _read_metadata(folder: Path, meta_path: Path) -> Template:
+    meta = load_yaml(meta_path)
+    where = f"{folder.name}/template.yaml"
+    fields = ("title", "description", "kind", "format", "main", "output")
+    missing = [f for f in fields if not isinstance(meta, dict) or not meta.get(f)]
+    if missing:
+        raise TemplateError(f"{where}: missing {', '.join(missing)}")
+    if meta["kind"] not in KINDS:
+        raise TemplateError(f"{where}: kind {meta['kind']!r} is not one of: {', '.join(KINDS)}")
+    if not (folder / meta["main"]).is_file():
+        raise TemplateError(f"{where}: main file {meta['main']!r} is not in the folder")
+    if meta["kind"] == "per-detainee" and "{a_number}" not in meta["output"]:
+        raise TemplateError(f"{where}: output must contain {{a_number}} for a per-detainee template")
+    return Template(name=folder.name, folder=folder, **{f: str(meta[f]) for f in fields})
+
+
+def select(templates: dict[str, Template], names: tuple[str, ...]) -> list[Template]:
+    """The templates asked for by name, or all of them."""
+    unknown = [n for n in names if n not in templates]
+    if unknown:
+        raise TemplateError(
+            f"no template named {', '.join(map(repr, unknown))}; "
+            f"the templates are: {', '.join(templates)}"
+        )
+    return [templates[n] for n in names] if names else list(templates.values())
+
+
+def output_name(template: Template, a_number: str | None = None, family_name: str = "") -> str:
+    """A file name safe on every file system, made from the template's pattern (no extension)."""
+    values = {"template": template.name, "a_number": a_number or "", "family_name": slug(family_name)}
+    name = template.output.format(**values)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or template.name
+    return name[:120]
+
+
+def slug(text: str) -> str:
+    """`Nguyễn Thị` -> `nguyen-thi`; scripts without a Latin spelling drop out (the A-number stays)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+# --- the environment ---------------------------------------------------------------------------
+
+
+class _FolderLoader(jinja2.FileSystemLoader):
+    """A loader that refuses any name resolving outside its folders (`..`, links that leave)."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if not any(real.startswith(os.path.realpath(p) + os.sep) for p in self.searchpath):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+class EmptyValueError(Exception):
+    """A template printed a value the data leaves empty."""
+
+
+def _refuse_empty(value):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise EmptyValueError
+    return value
+
+
+def make_environment(root: Path = BUILTIN_TEMPLATES) -> SandboxedEnvironment:
+    """The one Jinja environment: sandboxed, strict about undefined values, autoescaped."""
+    env = SandboxedEnvironment(
+        loader=_FolderLoader([str(root)]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_refuse_empty,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    from filings import filters  # registered in one place
+
+    env.filters.update(filters.FILTERS)
+    env.globals.update(filters.GLOBALS)
+    return env
+
+
+__all__ = ["Template", "discover", "select", "make_environment", "format_a_number", "output_name"]
