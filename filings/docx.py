@@ -80,7 +80,6 @@ def render_docx(html: str, fmt: CourtFormat, *, title: str, author: str, lang: s
     walker.blocks(body, _Context())
     if walker.pending_break:
         raise TemplateError(f"{where}: a page break ends the document")
-    _remove_leading_empty_paragraph(doc)
     _core_properties(doc, title, author, date)
     return _reproducible_zip(doc, date)
 
@@ -487,14 +486,6 @@ def _cell_margins(cell, left: float, right: float) -> None:
 
 
 # --- package -----------------------------------------------------------------------------------
-
-
-def _remove_leading_empty_paragraph(doc) -> None:
-    """python-docx's blank document starts with one empty paragraph; ours starts with content."""
-    body = doc.element.body
-    first = body[0]
-    if first.tag == qn("w:p") and not "".join(first.itertext()).strip() and len(body) > 2:
-        body.remove(first)
 
 
 def _core_properties(doc, title: str, author: str, date: dt.date) -> None:

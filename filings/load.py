@@ -18,6 +18,7 @@ class LocatedDict(dict):
     """A YAML mapping that remembers the line of each key."""
 
     lines: dict[str, int]
+    start_line: int | None = None
 
 
 class _LocatedLoader(yaml.SafeLoader):
@@ -26,6 +27,7 @@ class _LocatedLoader(yaml.SafeLoader):
         mapping.lines = {
             key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value
         }
+        mapping.start_line = node.start_mark.line + 1
         return mapping
 
 

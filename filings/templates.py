@@ -90,7 +90,8 @@ def output_name(template: Template, a_number: str | None = None, family_name: st
     """A file name safe on every file system, made from the template's pattern (no extension)."""
     values = {"template": template.name, "a_number": a_number or "", "family_name": slug(family_name)}
     name = template.output.format(**values)
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or template.name
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name)
+    name = re.sub(r"-{2,}", "-", name).strip("-.") or template.name
     return name[:120]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from filings.errors import DataError, DataErrors, Location
-from filings.load import LocatedDict, RawRow, load_yaml
+from filings.load import RawRow, load_yaml
 
 CUSTODY_STATUSES = ("detained", "released", "removed", "unknown")
 ARREST_TYPES = ("warrantless", "warrant", "vehicle_stop", "unknown")
@@ -218,7 +218,8 @@ class _Reader:
         self.errors: list[DataError] = []
 
     def fail(self, mapping: Any, key: str, path: str, message: str) -> None:
-        line = getattr(mapping, "lines", {}).get(key)
+        # A missing key is reported at the mapping that lacks it.
+        line = getattr(mapping, "lines", {}).get(key, getattr(mapping, "start_line", None))
         self.errors.append(DataError(Location(self.source, line, path), message))
 
     def get(self, mapping: Any, key: str, path: str, kind: type = str, required: bool = True):

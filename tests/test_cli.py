@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import CASE, ROOT
+from filings import build
+from filings.cli import main
+
+SCENARIOS = sorted((Path(__file__).parent / "scenarios").iterdir())
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
+def test_bad_rosters_are_reported_with_every_place_and_nothing_is_written(scenario, tmp_path):
+    result = run("render", "--case", CASE, "--roster", scenario / "roster.csv", "--out", tmp_path)
+    assert result.exit_code == 1
+    assert result.output == (scenario / "expected.txt").read_text(encoding="utf-8")
+    assert not any(tmp_path.iterdir())
+
+
+def test_an_unknown_template_is_named_with_the_ones_there_are(tmp_path):
+    result = run("render", "nope", "--out", tmp_path)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: no template named 'nope'; the templates are: "
+        "release-notice, stay-motion, status-report\n"
+    )
+
+
+def test_a_missing_case_file_is_a_usage_error(tmp_path):
+    result = run("render", "--case", tmp_path / "nope.yaml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--case': File" in result.output
+
+
+def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake_build(case, roster, out, names, formats, progress):
+        seen.update(case=case, roster=roster, out=out, names=names, formats=formats)
+        return build.Report([])
+
+    monkeypatch.setattr(build, "build", fake_build)
+    result = run("render", "stay-motion", "--format", "pdf", "--out", tmp_path,
+                 "--roster", CASE, "--case", CASE)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert seen == dict(case=CASE, roster=CASE, out=tmp_path, names=("stay-motion",),
+                        formats=("pdf",))  # fmt: skip
+
+
+def test_render_defaults_to_the_fixtures_both_formats_and_build(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(build, "build", lambda *a, **k: seen.update(args=a) or build.Report([]))
+    assert run("render").exit_code == 0
+    case, roster, out, names, formats = seen["args"]
+    assert (case, roster) == (ROOT / "fixtures/case.yaml", ROOT / "fixtures/roster.csv")
+    assert (out, names, formats) == (Path("build"), (), ("pdf", "docx"))
+
+
+def test_templates_lists_each_with_kind_and_description():
+    result = run("templates")
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.output.splitlines()]
+    kinds = [line.split()[1] for line in result.output.splitlines()]
+    assert names == ["release-notice", "stay-motion", "status-report"]
+    assert kinds == ["per-detainee", "per-detainee", "per-roster"]
+
+
+def test_every_command_and_option_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        assert f"filings {name}" in readme, name
+        for param in command.params:
+            for opt in param.opts:
+                if opt.startswith("--"):
+                    assert re.search(rf"{opt}\b", readme), f"filings {name} {opt}"

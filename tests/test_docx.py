@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import docx
+import pytest
+from docx.shared import Pt
+
+from filings.docx import render_docx
+from filings.errors import TemplateError
+from filings.formats import load_format
+
+NDIL = load_format("ndil")
+
+
+def page(body: str) -> str:
+    return f'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>{body}</body></html>'
+
+
+def build(body: str, fmt=NDIL) -> docx.document.Document:
+    data = render_docx(page(body), fmt, title="Title", author="Author", lang="en-US",
+                       date=dt.date(2025, 11, 14), where="doc")  # fmt: skip
+    return docx.Document(io.BytesIO(data))
+
+
+def runs(paragraph):
+    return [(r.text, bool(r.bold), bool(r.italic), bool(r.underline)) for r in paragraph.runs]
+
+
+def test_white_space_collapses_as_in_html_and_formatting_carries():
+    d = build("<p>\n  Hello   <b>bold\n text</b> and <i>it</i><u>u</u>.<br>\n next </p>")
+    [p] = d.paragraphs
+    assert p.text == "Hello bold text and itu.\nnext"
+    assert runs(p)[:5] == [
+        ("Hello ", False, False, False),
+        ("bold text", True, False, False),
+        (" and ", False, False, False),
+        ("it", False, True, False),
+        ("u", False, False, True),
+    ]
+
+
+def test_no_break_spaces_are_kept():
+    d = build("<p>&nbsp;</p><p>A\u00a0B</p>")
+    assert [p.text for p in d.paragraphs] == ["\u00a0", "A\u00a0B"]
+
+
+def test_escaped_markup_in_text_stays_text():
+    d = build("<p>Tom &amp; Jerry&#39;s &lt;b&gt;bold&lt;/b&gt; {{ 7*7 }}</p>")
+    assert d.paragraphs[0].text == "Tom & Jerry's <b>bold</b> {{ 7*7 }}"
+    assert not any(r.bold for r in d.paragraphs[0].runs)
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ('<p>a <img src="x"></p>', "<img> inside a paragraph; only b, i, u, span and br may be"),
+        ('<p class="fancy">a</p>', '<p class="fancy"> is not in the vocabulary'),
+        ("<p></p>", "an empty <p>; write <p>&nbsp;</p> for a deliberate blank line"),
+        ("<marquee>a</marquee>", "<marquee> is not in the vocabulary"),
+        ("<div>loose text</div>", "text 'loose text' outside a paragraph"),
+        ("<ol><p>x</p></ol>", "<p> inside a list; a list holds <li> only"),
+    ],
+)
+def test_anything_outside_the_vocabulary_is_refused(body, message):
+    with pytest.raises(TemplateError) as exc:
+        build(body)
+    assert exc.value.message == f"doc: line 1 of the rendered HTML: {message}"
+
+
+def test_the_court_format_sets_the_page():
+    section = build("<p>x</p>").sections[0]
+    assert (section.page_width, section.page_height) == (Pt(612), Pt(792))
+    margins = (section.top_margin, section.right_margin, section.bottom_margin, section.left_margin)
+    assert margins == (Pt(72),) * 4
+
+
+def test_body_text_is_12_point_liberation_serif_double_spaced():
+    d = build("<p>Body</p>")
+    style = d.paragraphs[0].style
+    assert style.name == "Body Text"
+    assert style.font.size == Pt(12)
+    assert style.paragraph_format.line_spacing == Pt(24)
+    fonts = style.element.rPr.find(docx.oxml.ns.qn("w:rFonts"))
+    assert fonts.get(docx.oxml.ns.qn("w:ascii")) == "Liberation Serif"
+    assert fonts.get(docx.oxml.ns.qn("w:eastAsia")) == "Noto Serif CJK SC"
+    assert fonts.get(docx.oxml.ns.qn("w:cs")) == "Noto Naskh Arabic"
+
+
+def test_roles_map_to_word_styles():
+    d = build("<h1>T</h1><h2>H</h2><h3>S</h3><p class='single'>c</p><ol><li>one</li></ol>")
+    assert [(p.style.name, p.text) for p in d.paragraphs] == [
+        ("Title", "T"), ("Heading 1", "H"), ("Heading 2", "S"), ("Normal", "c"),
+        ("List Paragraph", "1.\tone"),
+    ]  # fmt: skip
+
+
+def test_the_footer_numbers_pages_with_fields():
+    footer = build("<p>x</p>").sections[0].footer
+    xml = footer._element.xml
+    assert "PAGE" in xml and "NUMPAGES" in xml
+    assert footer.paragraphs[0].text.startswith("Page ")
+
+
+def test_a_page_break_starts_the_next_paragraph_on_a_new_page():
+    d = build('<p>one</p><div class="page-break"></div><h2>two</h2>')
+    assert [bool(p.paragraph_format.page_break_before) for p in d.paragraphs] == [False, True]
+
+
+def test_tables_keep_their_cells_in_order():
+    d = build("<table class='grid'><thead><tr><th>Status</th><th>Count</th></tr></thead>"
+              "<tbody><tr><td>Detained</td><td>24</td></tr></tbody></table>")  # fmt: skip
+    [table] = d.tables
+    assert [[c.text for c in row.cells] for row in table.rows] == [["Status", "Count"],
+                                                                   ["Detained", "24"]]  # fmt: skip
+    assert all(r.bold for r in table.rows[0].cells[0].paragraphs[0].runs)
+
+
+def test_the_same_html_gives_the_same_bytes():
+    body = page("<h1>T</h1><p>x</p>")
+    args = dict(title="T", author="A", lang="en-US", date=dt.date(2025, 11, 14))
+    assert render_docx(body, NDIL, **args) == render_docx(body, NDIL, **args)
+
+
+def test_core_properties_come_from_the_data_not_the_clock():
+    props = build("<p>x</p>").core_properties
+    assert props.created == props.modified
+    assert props.created.date() == dt.date(2025, 11, 14)
+    assert (props.title, props.author) == ("Title", "Author")
