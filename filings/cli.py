@@ -8,6 +8,7 @@ import click
 
 from filings import __version__
 
+
 def _fixture(name: str) -> Path:
     from filings.templates import project_root
 
@@ -22,15 +23,32 @@ def main() -> None:
 
 @main.command()
 @click.argument("template_names", metavar="[TEMPLATE]...", nargs=-1)
-@click.option("--case", "case_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Case file (YAML). Default: the fixtures' case file.")
-@click.option("--roster", "roster_path",
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Roster (CSV), one row per detainee. Default: the fixtures' roster.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="Folder the documents are written to.")
-@click.option("--format", "formats", type=click.Choice(["pdf", "docx"]), multiple=True,
-              help="Output format; repeat for both. Default: pdf and docx.")
+@click.option(
+    "--case",
+    "case_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Case file (YAML). Default: the fixtures' case file.",
+)
+@click.option(
+    "--roster",
+    "roster_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Roster (CSV), one row per detainee. Default: the fixtures' roster.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Folder the documents are written to.",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["pdf", "docx"]),
+    multiple=True,
+    help="Output format; repeat for both. Default: pdf and docx.",
+)
 def render(template_names, case_path, roster_path, out, formats) -> None:
     """Render TEMPLATE(s) (default: all) for the roster into OUT/<template>/."""
     from filings import build

@@ -84,6 +84,38 @@ def render_docx(html: str, fmt: CourtFormat, *, title: str, author: str, lang: s
     return _reproducible_zip(doc, date)
 
 
+# Child order inside Word's property elements, which Word (unlike LibreOffice) enforces.
+RPR_ORDER = (
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish"
+).split()
+TBLPR_ORDER = (
+    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW "
+    "jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook"
+).split()
+TCPR_ORDER = (
+    "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection "
+    "tcFitText vAlign hideMark"
+).split()
+
+
+def _put(parent, name: str, order: list[str]):
+    """The child `w:name` of parent, created in its schema position if missing."""
+    existing = parent.find(qn(f"w:{name}"))
+    if existing is not None:
+        return existing
+    child = OxmlElement(f"w:{name}")
+    rank = order.index(name)
+    for i, sibling in enumerate(parent):
+        tag = etree.QName(sibling).localname
+        if tag in order and order.index(tag) > rank:
+            parent.insert(i, child)
+            return child
+    parent.append(child)
+    return child
+
+
 # --- page, styles, footer ----------------------------------------------------------------------
 
 
@@ -101,32 +133,35 @@ def _page_setup(doc, fmt: CourtFormat) -> None:
 
 
 def _set_fonts(rpr, fmt: CourtFormat, size: float, lang: str | None = None) -> None:
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = _put(rpr, "rFonts", RPR_ORDER)
     for attr in list(fonts.attrib):
         del fonts.attrib[attr]  # drop theme fonts, which would override the names
-    for slot, family in (("ascii", fmt.font.family), ("hAnsi", fmt.font.family),
-                         ("cs", fmt.font.complex_script), ("eastAsia", fmt.font.east_asian)):
+    for slot, family in (
+        ("ascii", fmt.font.family),
+        ("hAnsi", fmt.font.family),
+        ("cs", fmt.font.complex_script),
+        ("eastAsia", fmt.font.east_asian),
+    ):
         fonts.set(qn(f"w:{slot}"), family)
-    for tag in ("w:sz", "w:szCs"):
-        el = rpr.find(qn(tag))
-        if el is None:
-            el = OxmlElement(tag)
-            rpr.append(el)
-        el.set(qn("w:val"), str(round(size * 2)))
+    for tag in ("sz", "szCs"):
+        _put(rpr, tag, RPR_ORDER).set(qn("w:val"), str(round(size * 2)))
     if lang:
-        el = rpr.find(qn("w:lang"))
-        if el is None:
-            el = OxmlElement("w:lang")
-            rpr.append(el)
-        el.set(qn("w:val"), lang)
+        _put(rpr, "lang", RPR_ORDER).set(qn("w:val"), lang)
+
+
+def _complex_script(rpr, bold: bool, italic: bool) -> None:
+    """Bold and italic for Arabic and other complex scripts, which Word styles separately."""
+    for name, on in (("bCs", bold), ("iCs", italic)):
+        if on:
+            _put(rpr, name, RPR_ORDER)
+        elif (el := rpr.find(qn(f"w:{name}"))) is not None:
+            rpr.remove(el)
 
 
 def _apply(style, st: Style, fmt: CourtFormat, lang: str | None = None) -> None:
     font = style.font
     font.bold, font.italic = st.bold, st.italic
+    _complex_script(style.element.get_or_add_rPr(), st.bold, st.italic)
     font.color.rgb = None
     _set_fonts(style.element.get_or_add_rPr(), fmt, st.size, lang)
     pf = style.paragraph_format
@@ -164,6 +199,7 @@ def _define_styles(doc, fmt: CourtFormat, lang: str) -> None:
 
 def _field(paragraph, instruction: str, shown: str) -> None:
     """A Word field (PAGE, NUMPAGES) whose cached result LibreOffice and Word recompute."""
+
     def char(kind: str):
         run = paragraph.add_run()
         el = OxmlElement("w:fldChar")
@@ -211,7 +247,9 @@ class _Walker:
     def classes(self, el, allowed: set[str]) -> set[str]:
         classes = set((el.get("class") or "").split())
         if unknown := classes - allowed:
-            self.fail(el, f"<{el.tag} class=\"{' '.join(sorted(unknown))}\"> is not in the vocabulary")
+            self.fail(
+                el, f'<{el.tag} class="{" ".join(sorted(unknown))}"> is not in the vocabulary'
+            )
         return classes
 
     # Blocks
@@ -281,6 +319,7 @@ class _Walker:
             run.text = seg.text
             run.bold = seg.bold or None
             run.italic = seg.italic or None
+            _complex_script(run._r.get_or_add_rPr(), seg.bold, seg.italic)
             run.underline = seg.underline or None
             run.font.small_caps = seg.small_caps or None
         return paragraph
@@ -336,11 +375,15 @@ class _Walker:
             table.style = self.doc.styles["Table Grid"]
         _table_layout(table, self.text_width, "caption" in classes)
         header_rows = {id(r) for r in el.iter("tr") if r.getparent().tag == "thead"}
-        for r, (row_el, row_cells) in enumerate(zip(rows, cells)):
+        for r, (row_el, row_cells) in enumerate(zip(rows, cells, strict=True)):
             if id(row_el) in header_rows:
                 _repeat_header(table.rows[r])
             for c, cell_el in enumerate(row_cells):
                 self.cell(table.cell(r, c), cell_el, classes)
+                if "grid" in classes and r < len(rows) - 1:
+                    # Word keeps a table together by keeping each row with the next.
+                    for paragraph in table.cell(r, c).paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
         if self.pending_break:
             self.fail(el, "a page break right before a table; put a heading or paragraph first")
         # CSS gives every table 12pt below it; Word has no table spacing, so a spacer line does it.
@@ -435,54 +478,46 @@ def _collapse(segments: list[Segment]) -> list[Segment]:
 
 def _table_layout(table, text_width: float, caption: bool) -> None:
     tbl_pr = table._tbl.tblPr
-    width = OxmlElement("w:tblW")
+    width = _put(tbl_pr, "tblW", TBLPR_ORDER)
     width.set(qn("w:w"), "5000")
     width.set(qn("w:type"), "pct")
-    for old in tbl_pr.findall(qn("w:tblW")):
-        tbl_pr.remove(old)
-    tbl_pr.append(width)
-    margins = OxmlElement("w:tblCellMar")
+    margins = _put(tbl_pr, "tblCellMar", TBLPR_ORDER)
     for side in ("left", "right"):
         m = OxmlElement(f"w:{side}")
         m.set(qn("w:w"), str(4 * 20))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
-    tbl_pr.append(margins)
     if caption:
         fractions = [0.55, 0.45]
     else:
         fractions = [1 / len(table.columns)] * len(table.columns)
-    for column, fraction in zip(table.columns, fractions):
+    for column, fraction in zip(table.columns, fractions, strict=True):
         for cell in column.cells:
             cell.width = Pt(text_width * fraction)
 
 
 def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    tr_pr.append(el)
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _cell_border(cell, side: str, eighths: int) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
-    borders = OxmlElement("w:tcBorders")
+    borders = _put(tc_pr, "tcBorders", TCPR_ORDER)
     border = OxmlElement(f"w:{side}")
     border.set(qn("w:val"), "single")
     border.set(qn("w:sz"), str(eighths))
     border.set(qn("w:color"), "000000")
     borders.append(border)
-    tc_pr.append(borders)
 
 
 def _cell_margins(cell, left: float, right: float) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
-    margins = OxmlElement("w:tcMar")
+    margins = _put(tc_pr, "tcMar", TCPR_ORDER)
     for side, value in (("left", left), ("right", right)):
         m = OxmlElement(f"w:{side}")
         m.set(qn("w:w"), str(round(value * 20)))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
-    tc_pr.append(margins)
 
 
 # --- package -----------------------------------------------------------------------------------
@@ -504,7 +539,7 @@ def _core_properties(doc, title: str, author: str, date: dt.date) -> None:
 
 
 def _reproducible_zip(doc, date: dt.date) -> bytes:
-    """Save with every zip entry stamped with the document's date, so equal inputs give equal bytes."""
+    """Save with every zip entry stamped with the document's date: same inputs, same bytes."""
     raw = io.BytesIO()
     doc.save(raw)
     stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)

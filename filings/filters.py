@@ -20,7 +20,7 @@ LABELS = {
     "es": {
         "detained": "Detenido/a", "released": "Liberado/a", "removed": "Deportado/a",
         "unknown": "Desconocido",
-        "warrantless": "Arresto sin orden judicial", "warrant": "Arresto con orden judicial",
+        "warrantless": "Arresto sin orden de arresto", "warrant": "Arresto con orden de arresto",
         "vehicle_stop": "Parada de vehículo",
         "pending": "Evaluación pendiente", "not_high_risk": "No es un alto riesgo",
         "high_risk": "Alto riesgo para la seguridad pública",

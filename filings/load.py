@@ -24,9 +24,7 @@ class LocatedDict(dict):
 class _LocatedLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LocatedDict:
         mapping = LocatedDict(super().construct_mapping(node, deep=True))
-        mapping.lines = {
-            key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value
-        }
+        mapping.lines = {key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value}
         mapping.start_line = node.start_mark.line + 1
         return mapping
 
@@ -64,7 +62,9 @@ class RawRow:
 
     def at(self, column: str | None = None) -> Location:
         """Where this row (or one of its cells) is, as the user would look for it."""
-        return Location(self.source, self.line, self.headers.get(column, column) if column else None)
+        return Location(
+            self.source, self.line, self.headers.get(column, column) if column else None
+        )
 
 
 def canonical_header(header: str) -> str:
@@ -83,7 +83,7 @@ def read_roster(path: Path) -> Iterator[RawRow]:
         except UnicodeDecodeError as exc:
             raise DataError(Location(path.name), f"not UTF-8 text ({exc.reason})") from None
         columns = [canonical_header(h) for h in header]
-        headers = {c: h.strip() for c, h in zip(columns, header)}
+        headers = {c: h.strip() for c, h in zip(columns, header, strict=True)}
         line = reader.line_num + 1
         try:
             for cells in reader:
@@ -95,5 +95,5 @@ def read_roster(path: Path) -> Iterator[RawRow]:
 
 
 def _row(source: str, line: int, columns: list[str], headers: dict, cells: list[str]) -> RawRow:
-    values = {c: v for c, v in zip(columns, cells) if c}
+    values = {c: v for c, v in zip(columns, cells, strict=False) if c}
     return RawRow(source, line, values, headers, overflow=max(0, len(cells) - len(columns)))

@@ -56,7 +56,8 @@ def stylesheet(fmt: CourtFormat) -> str:
     half = (fmt.width - left - right) / 2
     list_style = fmt.styles["list"]
     css = [
-        f"@page {{ size: {fmt.width}pt {fmt.height}pt; margin: {top}pt {right}pt {bottom}pt {left}pt;"
+        f"@page {{ size: {fmt.width}pt {fmt.height}pt;"
+        f" margin: {top}pt {right}pt {bottom}pt {left}pt;"
         f" @bottom-center {{ content: {content}; font-family: {families};"
         f" font-size: {footer.size}pt; line-height: {footer.line}pt; }} }}",
         f"html {{ font-family: {families}; color: black; }}",
@@ -64,13 +65,15 @@ def stylesheet(fmt: CourtFormat) -> str:
         "h1, h2, h3 { break-after: avoid; }",
         "ol, ul { margin: 0; padding: 0; list-style: none; }",
         "ol { counter-reset: item; } ol > li { counter-increment: item; }",
-        f"ol > li::before {{ content: counter(item) \".\"; display: inline-block;"
+        f'ol > li::before {{ content: counter(item) "."; display: inline-block;'
         f" width: {list_style.hanging}pt; text-indent: 0; }}",
-        f"ul > li::before {{ content: \"\\2022\"; display: inline-block;"
+        f'ul > li::before {{ content: "\\2022"; display: inline-block;'
         f" width: {list_style.hanging}pt; text-indent: 0; }}",
         "table { border-collapse: collapse; width: 100%; margin: 0 0 12pt 0; }",
         "td, th { vertical-align: top; padding: 0 4pt; text-align: left; }",
         "table.grid td, table.grid th { border: 0.5pt solid black; padding: 1pt 4pt; }",
+        # A count table stays on one page when it fits (the DOCX keeps its rows together too).
+        "table.grid { break-inside: avoid; }",
         "table.caption td.parties { width: 55%; border-right: 0.75pt solid black;"
         " padding: 0 12pt 0 0; }",
         "table.caption td.number { vertical-align: middle; padding: 0 0 0 18pt; }",
@@ -80,7 +83,9 @@ def stylesheet(fmt: CourtFormat) -> str:
         "b, strong { font-weight: bold; } i, em { font-style: italic; }",
         ".smallcaps { font-variant: small-caps; }",
     ]
-    css += [f"{ROLE_SELECTORS[role]} {{ {_declarations(fmt.styles[role])} }}" for role in ROLE_SELECTORS]
+    css += [
+        f"{ROLE_SELECTORS[role]} {{ {_declarations(fmt.styles[role])} }}" for role in ROLE_SELECTORS
+    ]
     css += [
         # Modifiers come last and outrank every role selector.
         "th, th p { font-weight: bold; }",

@@ -71,7 +71,9 @@ def _read_metadata(folder: Path, meta_path: Path) -> Template:
     if not (folder / meta["main"]).is_file():
         raise TemplateError(f"{where}: main file {meta['main']!r} is not in the folder")
     if meta["kind"] == "per-detainee" and "{a_number}" not in meta["output"]:
-        raise TemplateError(f"{where}: output must contain {{a_number}} for a per-detainee template")
+        raise TemplateError(
+            f"{where}: output must contain {{a_number}} for a per-detainee template"
+        )
     return Template(name=folder.name, folder=folder, **{f: str(meta[f]) for f in fields})
 
 
@@ -88,7 +90,11 @@ def select(templates: dict[str, Template], names: tuple[str, ...]) -> list[Templ
 
 def output_name(template: Template, a_number: str | None = None, family_name: str = "") -> str:
     """A file name safe on every file system, made from the template's pattern (no extension)."""
-    values = {"template": template.name, "a_number": a_number or "", "family_name": slug(family_name)}
+    values = {
+        "template": template.name,
+        "a_number": a_number or "",
+        "family_name": slug(family_name),
+    }
     name = template.output.format(**values)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", name)
     name = re.sub(r"-{2,}", "-", name).strip("-.") or template.name
@@ -96,7 +102,7 @@ def output_name(template: Template, a_number: str | None = None, family_name: st
 
 
 def slug(text: str) -> str:
-    """`Nguyễn Thị` -> `nguyen-thi`; scripts without a Latin spelling drop out (the A-number stays)."""
+    """`Nguyễn Thị` -> `nguyen-thi`; a name with no Latin letters drops out."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 

@@ -1,4 +1,4 @@
-"""Turn the case file and roster rows into typed records, collecting every problem with its place."""
+"""Turn the case file and roster rows into typed records; collect every problem with its place."""
 
 from __future__ import annotations
 
@@ -68,6 +68,15 @@ def parse_language(text: str) -> str:
     return value
 
 
+def _is_cjk(text: str) -> bool:
+    """Every letter is a Han ideograph or Japanese kana."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(
+        "CJK" in unicodedata.name(c, "") or "HIRAGANA" in unicodedata.name(c, "")
+        or "KATAKANA" in unicodedata.name(c, "") for c in letters
+    )  # fmt: skip
+
+
 def clean_text(text: str) -> str:
     """Trim and NFC-normalize; never re-case a name."""
     return unicodedata.normalize("NFC", text.strip())
@@ -101,6 +110,10 @@ class Detainee:
 
     @property
     def full_name(self) -> str:
+        """Given name first, as US filings write it; family name first, unspaced, for names
+        written in Chinese or Japanese characters, as those scripts write them (李明华)."""
+        if _is_cjk(self.family_name) and _is_cjk(self.given_name):
+            return f"{self.family_name}{self.given_name}"
         return f"{self.given_name} {self.family_name}"
 
     @property
@@ -166,7 +179,8 @@ def validate_roster(rows: Iterable[RawRow]) -> tuple[list[Detainee], list[DataEr
             errors.append(
                 DataError(
                     row.at("a_number"),
-                    f"{detainee.a_number} appears again; first at line {first_seen[detainee.a_number].line}",
+                    f"{detainee.a_number} appears again; "
+                    f"first at line {first_seen[detainee.a_number].line}",
                 )
             )
             continue
@@ -236,6 +250,8 @@ class _Reader:
                 return None
         if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
+        if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
         if not isinstance(value, kind):
             self.fail(mapping, key, path, f"should be a {_KIND_NAMES[kind]}")
             return None
@@ -269,7 +285,11 @@ class _Reader:
         return tuple(people)
 
 
-_KIND_NAMES = {str: "text", dict: "mapping", list: "list", bool: "yes/no value", int: "number"}
+_KIND_NAMES = {str: "text", dict: "mapping", list: "list", bool: "yes/no value (true or false)",
+               float: "number"}  # fmt: skip
+# What the built-in templates state about the order; a template may use more keys.
+ORDER_FIELDS = {"date": dt.date, "docket": str, "title": str, "stays_removal": bool,
+                "release_terms": str, "release_on_hold": bool}  # fmt: skip
 
 
 def load_case(path: Path) -> Case:
@@ -291,9 +311,18 @@ def load_case(path: Path) -> Case:
         contact=r.mapping(data, "contact", "contact", {"organization": str, "phone": str,
                                                        "address": str, "hours": str}),
         filing_date=r.get(data, "filing_date", "filing_date", dt.date),
-        order=r.mapping(data, "order", "order", {"date": dt.date, "docket": str, "title": str}),
+        order=r.mapping(data, "order", "order", ORDER_FIELDS),
         source=path.name,
     )  # fmt: skip
+    order = data.get("order") if isinstance(data.get("order"), dict) else {}
+    if order.get("release_on_hold") is True:
+        case["order"]["release_on_hold_by"] = r.get(
+            order, "release_on_hold_by", "order.release_on_hold_by"
+        )
+    if "bond_amount" in order:
+        case["order"]["bond_amount"] = r.get(order, "bond_amount", "order.bond_amount", float)
+    if "collect_calls" in (case["contact"] or {}):
+        r.get(data["contact"], "collect_calls", "contact.collect_calls", bool)
     if not case["counsel"] and "counsel" in data:
         r.fail(data, "counsel", "counsel", "lists no attorney; someone must sign (FRCP 11(a))")
     if r.errors:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import CASE, ROOT
+
 from filings import build
 from filings.cli import main
 
@@ -30,7 +30,7 @@ def test_an_unknown_template_is_named_with_the_ones_there_are(tmp_path):
     assert result.exit_code == 1
     assert result.output == (
         "Error: no template named 'nope'; the templates are: "
-        "release-notice, stay-motion, status-report\n"
+        "release-notice, status-report, stay-motion\n"
     )
 
 
@@ -69,8 +69,8 @@ def test_templates_lists_each_with_kind_and_description():
     assert result.exit_code == 0
     names = [line.split()[0] for line in result.output.splitlines()]
     kinds = [line.split()[1] for line in result.output.splitlines()]
-    assert names == ["release-notice", "stay-motion", "status-report"]
-    assert kinds == ["per-detainee", "per-detainee", "per-roster"]
+    assert names == ["release-notice", "status-report", "stay-motion"]
+    assert kinds == ["per-detainee", "per-roster", "per-detainee"]
 
 
 def test_every_command_and_option_is_in_the_readme():

@@ -22,7 +22,9 @@ def test_the_stylesheet_comes_from_the_court_format():
 
 
 def test_a_pdf_has_the_court_page_embedded_fonts_and_page_numbers():
-    data, pages = renderer("ndil").render(page("<p>Nguyễn Thị Hương, José Peña, يوسف حداد, 李明华</p>"))
+    data, pages = renderer("ndil").render(
+        page("<p>Nguyễn Thị Hương, José Peña, يوسف حداد, 李明华</p>")
+    )
     pdf = pypdf.PdfReader(io.BytesIO(data))
     assert pages == len(pdf.pages) == 1
     box = pdf.pages[0].mediabox

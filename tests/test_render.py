@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, write
+
 from filings.errors import TemplateError
 from filings.render import RosterSummary, render_html
 from filings.templates import discover, make_environment, output_name
@@ -75,7 +75,9 @@ def test_an_absent_value_can_be_left_out_by_the_template(tmp_path, case, detaine
 def test_python_internals_are_refused(tmp_path, case, detainees, expression):
     with pytest.raises(TemplateError) as exc:
         render(tmp_path, f"<p>{{{{ {expression} }}}}</p>", case, detainees[0])
-    assert exc.value.message.startswith(f"{tmp_path}/doc/doc.html.j2:1: refused: access to attribute")
+    assert exc.value.message.startswith(
+        f"{tmp_path}/doc/doc.html.j2:1: refused: access to attribute"
+    )
     assert "Templates may use the case and roster data only." in exc.value.message
 
 

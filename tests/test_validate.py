@@ -3,8 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import CASE, write
+
 from filings.errors import DataError, DataErrors
 from filings.load import read_roster
 from filings.validate import (
@@ -75,7 +75,8 @@ def test_every_problem_in_every_row_is_reported_with_its_line_and_column(tmp_pat
     assert [e.message for e in errors] == [
         "roster.csv:3: a_number: '12345' has 5 digits; an A-number has 7 to 9",
         "roster.csv:3: family_name: is empty; every row needs it",
-        "roster.csv:3: custody_status: 'in jail' is not one of: detained, released, removed, unknown",
+        "roster.csv:3: custody_status: 'in jail' is not one of: "
+        "detained, released, removed, unknown",
         "roster.csv:3: arrest_date: '2025-13-45' is not a date on the calendar",
         "roster.csv:4: a_number: A012345678 appears again; first at line 2",
     ]
@@ -91,7 +92,9 @@ def test_names_are_kept_as_written_but_nfc_normalized(tmp_path):
 
 
 def test_a_missing_required_column_stops_at_the_header(tmp_path):
-    roster = write(tmp_path / "r.csv", "a_number,given_name,custody_status\nA012345678,Ana,detained\n")
+    roster = write(
+        tmp_path / "r.csv", "a_number,given_name,custody_status\nA012345678,Ana,detained\n"
+    )
     with pytest.raises(DataError) as exc:
         validate_roster(read_roster(roster))
     assert exc.value.message == "r.csv:1: missing required column(s): family_name"

@@ -1,0 +1,171 @@
+"""The built-in templates rendered for the fixtures, read back as a person would read them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import CASE, ROOT, ROSTER, write
+from textof import docx_paragraphs, pdf_body, pdf_pages, squeeze
+
+from filings import build
+
+GOLDEN = Path(__file__).parent / "golden"
+REGENERATE = os.environ.get("FILINGS_REGENERATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, detainees):
+    out = tmp_path_factory.mktemp("build")
+    report = build.build(CASE, ROSTER, out)
+    return out, report
+
+
+def sample_people(detainees, which=("emergency", "released", "arabic")):
+    """The fixture rows the golden files and cross-format checks look at."""
+    picks = {
+        "emergency": next(d for d in detainees if d.removal_date and d.custody_status == "detained"
+                          and d.preferred_language == "es"),
+        "released": next(d for d in detainees if d.custody_status == "released"),
+        "arabic": next(d for d in detainees if d.preferred_language == "ar"),
+    }  # fmt: skip
+    return [picks[w] for w in which]
+
+
+def documents(out: Path, detainees):
+    for person in sample_people(detainees):
+        for template in ("stay-motion", "release-notice"):
+            [pdf] = (out / template).glob(f"{person.a_number}-*.pdf")
+            yield pdf
+    yield out / "status-report" / "status-report.pdf"
+
+
+def test_every_fixture_row_gets_each_document_in_both_formats(built, detainees):
+    out, report = built
+    assert [o.error for o in report.failed] == []
+    for template in ("stay-motion", "release-notice"):
+        for person in detainees:
+            found = sorted(p.suffix for p in (out / template).glob(f"{person.a_number}-*"))
+            assert found == [".docx", ".pdf"], (template, person.a_number)
+    assert sorted(p.name for p in (out / "status-report").iterdir()) == [
+        "status-report.docx", "status-report.pdf"]  # fmt: skip
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_pdf_and_docx_hold_the_same_text_in_the_same_order(built, detainees):
+    out, _ = built
+    for pdf in documents(out, detainees):
+        from_docx = squeeze("".join(docx_paragraphs(pdf.with_suffix(".docx"))))
+        assert squeeze(pdf_body(pdf)) == from_docx, pdf.name
+
+
+def test_names_print_exactly_as_the_roster_writes_them(built, detainees):
+    out, _ = built
+    for person in detainees:
+        [pdf] = (out / "stay-motion").glob(f"{person.a_number}-*.pdf")
+        text = squeeze(pdf_body(pdf))
+        assert squeeze(person.full_name) in text, person.a_number
+        assert person.a_number_display in text
+        assert squeeze(person.full_name) in squeeze(
+            " ".join(docx_paragraphs(pdf.with_suffix(".docx")))
+        )
+
+
+def test_data_that_looks_like_markup_prints_as_written(tmp_path, detainees):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "_shared", templates / "_shared")
+    write(
+        templates / "notes" / "template.yaml",
+        "title: Notes\ndescription: The notes column\n"
+        "kind: per-detainee\nformat: ndil\nmain: notes.html.j2\noutput: '{a_number}'\n",
+    )
+    write(
+        templates / "notes" / "notes.html.j2",
+        '{% extends "_shared/base.html.j2" %}'
+        "{% block body %}<p>{{ detainee.notes }}</p>{% endblock %}",
+    )
+    [person] = [d for d in detainees if d.notes and "{{" in d.notes]
+    roster = write(
+        tmp_path / "roster.csv",
+        "a_number,family_name,given_name,custody_status,notes\n"
+        f'{person.a_number},X,Y,detained,"{person.notes.replace(chr(34), chr(34) * 2)}"\n',
+    )
+    report = build.build(CASE, roster, tmp_path / "out", templates_dir=templates)
+    assert not report.failed
+    pdf = tmp_path / "out" / "notes" / f"{person.a_number}.pdf"
+    assert "Tom & Jerry's <b>bold</b> {{ 7*7 }}" in pdf_body(pdf)
+    assert docx_paragraphs(pdf.with_suffix(".docx")) == [person.notes]
+
+
+def test_every_page_is_numbered_page_x_of_y(built, detainees):
+    out, _ = built
+    for pdf in documents(out, detainees):
+        pages = pdf_pages(pdf)
+        for number, text in enumerate(pages, start=1):
+            assert f"Page {number} of {len(pages)}" in text, (pdf.name, number)
+
+
+@pytest.mark.parametrize("template", ["stay-motion", "release-notice", "status-report"])
+def test_golden_text(built, detainees, template):
+    """The documents' words for a few fixture rows, checked against reviewed golden files."""
+    out, _ = built
+    people = sample_people(detainees) if template != "status-report" else [None]
+    for person in people:
+        stem = f"{person.a_number}-*" if person else "status-report"
+        [pdf] = (out / template).glob(f"{stem}.pdf")
+        for kind, text in (
+            ("pdf", "\n".join(pdf_pages(pdf))),
+            ("docx", "\n".join(docx_paragraphs(pdf.with_suffix(".docx")))),
+        ):
+            golden = GOLDEN / template / f"{pdf.stem}.{kind}.txt"
+            if REGENERATE:
+                golden.parent.mkdir(parents=True, exist_ok=True)
+                golden.write_text(text + "\n", encoding="utf-8")
+            assert text + "\n" == golden.read_text(encoding="utf-8"), golden.name
+
+
+def test_docx_uses_the_pdf_fonts_and_sizes(built, detainees):
+    out, _ = built
+    pdf = out / "stay-motion" / next((out / "stay-motion").glob("*.pdf")).name
+    document = docx.Document(str(pdf.with_suffix(".docx")))
+    body = document.styles["Body Text"]
+    assert (body.font.size.pt, body.paragraph_format.line_spacing.pt) == (12, 24)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    assert "Liberation-Serif" in fonts.stdout
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_each_docx_and_paginates_it_like_the_pdf(built, detainees, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed; scripts/test installs it")
+    out, _ = built
+    pdfs = list(documents(out, detainees))
+    docxs = [p.with_suffix(".docx") for p in pdfs]
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), *map(str, docxs)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    for pdf in pdfs:
+        converted = tmp_path / "lo" / pdf.name
+        assert converted.exists(), f"LibreOffice could not open {pdf.with_suffix('.docx').name}"
+        ours, theirs = len(pdf_pages(pdf)), len(pdf_pages(converted))
+        assert abs(ours - theirs) <= 1, (pdf.name, ours, theirs)
+        assert comparable(pdf_body(converted)) == comparable(pdf_body(pdf)), pdf.name
+
+
+def comparable(text: str) -> str:
+    """LibreOffice's PDFs store right-to-left runs in visual order, and some complex-script glyphs
+    without their characters (as U+0001); compare all the rest exactly."""
+    return "".join(
+        c
+        for c in squeeze(text)
+        if unicodedata.category(c) != "Cc"
+        and unicodedata.bidirectional(c) not in ("R", "AL", "RLE", "RLO", "RLI", "PDF")
+    )
