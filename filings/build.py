@@ -142,11 +142,12 @@ def build(
     out: Path,
     template_names: Sequence[str] = (),
     formats: Sequence[str] = OUTPUT_FORMATS,
-    templates_dir: Path = BUILTIN_TEMPLATES,
+    templates_dir: Path | None = None,
     progress: Callable[[Outcome, int], None] | None = None,
 ) -> Report:
     """Render every requested document; failures are collected, never stop the others."""
     case, detainees = load_inputs(case_path, roster_path)
+    templates_dir = templates_dir or BUILTIN_TEMPLATES
     templates = select_templates(discover(templates_dir), tuple(template_names))
     roster = RosterSummary(detainees)
     env = make_environment(templates_dir)

@@ -49,7 +49,14 @@ def main() -> None:
     multiple=True,
     help="Output format; repeat for both. Default: pdf and docx.",
 )
-def render(template_names, case_path, roster_path, out, formats) -> None:
+@click.option(
+    "--templates",
+    "templates_dir",
+    envvar="FILINGS_TEMPLATES",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Templates folder (or env FILINGS_TEMPLATES). Default: the built-in templates.",
+)
+def render(template_names, case_path, roster_path, out, formats, templates_dir) -> None:
     """Render TEMPLATE(s) (default: all) for the roster into OUT/<template>/."""
     from filings import build
 
@@ -57,8 +64,15 @@ def render(template_names, case_path, roster_path, out, formats) -> None:
     roster_path = roster_path or _fixture("roster.csv")
     formats = formats or build.OUTPUT_FORMATS
     with _Progress() as progress:
-        report = build.build(case_path, roster_path, out, template_names, formats,
-                             progress=progress.advance)  # fmt: skip
+        report = build.build(
+            case_path,
+            roster_path,
+            out,
+            template_names,
+            formats,
+            templates_dir=templates_dir,
+            progress=progress.advance,
+        )  # fmt: skip
     for outcome in report.failed:
         click.echo(f"Error: {outcome.error}", err=True)
     documents = len(report.outcomes)

@@ -232,8 +232,10 @@ class _Reader:
         self.errors: list[DataError] = []
 
     def fail(self, mapping: Any, key: str, path: str, message: str) -> None:
-        # A missing key is reported at the mapping that lacks it.
-        line = getattr(mapping, "lines", {}).get(key, getattr(mapping, "start_line", None))
+        # A missing nested key is reported at the mapping that lacks it.
+        nested = "." in path or "[" in path
+        start = getattr(mapping, "start_line", None) if nested else None
+        line = getattr(mapping, "lines", {}).get(key, start)
         self.errors.append(DataError(Location(self.source, line, path), message))
 
     def get(self, mapping: Any, key: str, path: str, kind: type = str, required: bool = True):

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CASE, ROOT
+from conftest import CASE, ROOT, write
 
 from filings import build
 from filings.cli import main
@@ -43,8 +44,9 @@ def test_a_missing_case_file_is_a_usage_error(tmp_path):
 def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
     seen = {}
 
-    def fake_build(case, roster, out, names, formats, progress):
-        seen.update(case=case, roster=roster, out=out, names=names, formats=formats)
+    def fake_build(case, roster, out, names, formats, templates_dir, progress):
+        seen.update(case=case, roster=roster, out=out, names=names, formats=formats,
+                    templates_dir=templates_dir)  # fmt: skip
         return build.Report([])
 
     monkeypatch.setattr(build, "build", fake_build)
@@ -52,14 +54,15 @@ def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
                  "--roster", CASE, "--case", CASE)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert seen == dict(case=CASE, roster=CASE, out=tmp_path, names=("stay-motion",),
-                        formats=("pdf",))  # fmt: skip
+                        formats=("pdf",), templates_dir=None)  # fmt: skip
 
 
 def test_render_defaults_to_the_fixtures_both_formats_and_build(monkeypatch):
     seen = {}
-    monkeypatch.setattr(build, "build", lambda *a, **k: seen.update(args=a) or build.Report([]))
+    monkeypatch.setattr(build, "build", lambda *a, **k: seen.update(a=a, k=k) or build.Report([]))
     assert run("render").exit_code == 0
-    case, roster, out, names, formats = seen["args"]
+    case, roster, out, names, formats = seen["a"]
+    assert seen["k"]["templates_dir"] is None
     assert (case, roster) == (ROOT / "fixtures/case.yaml", ROOT / "fixtures/roster.csv")
     assert (out, names, formats) == (Path("build"), (), ("pdf", "docx"))
 
@@ -81,3 +84,39 @@ def test_every_command_and_option_is_in_the_readme():
             for opt in param.opts:
                 if opt.startswith("--"):
                     assert re.search(rf"{opt}\b", readme), f"filings {name} {opt}"
+
+
+def test_a_failing_document_is_located_and_the_others_are_still_written(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    source = templates / "release-notice" / "en.html.j2"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1] + "{{ detainee.removal_date }}"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    roster = write(tmp_path / "roster.csv", "a_number,family_name,given_name,custody_status,"
+                   "removal_date,preferred_language\nA012345678,Peña,José,detained,2025-12-01,en\n"
+                   "A012345679,Ruiz,Ana,detained,,en\n")  # fmt: skip
+    result = CliRunner().invoke(main, ["render", "release-notice", "--format", "pdf", "--roster",
+                                       str(roster), "--out", str(tmp_path / "out")],
+                                env={"FILINGS_TEMPLATES": str(templates)})  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {source}:2: {{{{ detainee.removal_date }}}} is empty for this row (roster.csv:3); "
+        "print it only inside {% if … %} so the text reads naturally without it\n"
+        "Error: 2 documents: 1 written, 1 failed\n"
+    )
+    assert [p.name for p in (tmp_path / "out" / "release-notice").iterdir()] == [
+        "A012345678-release-notice.pdf"]  # fmt: skip
+
+
+def test_a_case_file_problem_is_reported_with_its_line(tmp_path):
+    case = write(
+        tmp_path / "case.yaml",
+        CASE.read_text(encoding="utf-8").replace("judge: Hon. Jeffrey I. Cummings\n", ""),
+    )
+    result = run("render", "--case", case, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert (
+        result.output == "Error: case.yaml: judge: is missing; the case file needs it\n"
+        "1 problem in case.yaml\n"
+    )
