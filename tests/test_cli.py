@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -41,30 +42,44 @@ def test_a_missing_case_file_is_a_usage_error(tmp_path):
     assert "Invalid value for '--case': File" in result.output
 
 
-def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
-    seen = {}
+def record_build(monkeypatch) -> dict:
+    """Replace the core with a recorder of what the command passed it."""
+    seen: dict = {}
 
-    def fake_build(case, roster, out, names, formats, templates_dir, progress):
-        seen.update(case=case, roster=roster, out=out, names=names, formats=formats,
-                    templates_dir=templates_dir)  # fmt: skip
+    def fake_build(*args, **kwargs):
+        seen.update(args=args, kwargs={k: v for k, v in kwargs.items() if k != "progress"})
         return build.Report([])
 
     monkeypatch.setattr(build, "build", fake_build)
-    result = run("render", "stay-motion", "--format", "pdf", "--out", tmp_path,
-                 "--roster", CASE, "--case", CASE)  # fmt: skip
+    return seen
+
+
+def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
+    seen = record_build(monkeypatch)
+    result = run("render", "stay-motion", "--format", "pdf", "--out", tmp_path, "--roster", CASE,
+                 "--case", CASE, "--jobs", 3, "--force", "--prune", "--packet")  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert seen == dict(case=CASE, roster=CASE, out=tmp_path, names=("stay-motion",),
-                        formats=("pdf",), templates_dir=None)  # fmt: skip
+    assert seen["args"] == (CASE, CASE, tmp_path, ("stay-motion",), ("pdf",))
+    assert seen["kwargs"] == dict(templates_dir=None, jobs=3, force=True, prune=True, packet=True)
 
 
-def test_render_defaults_to_the_fixtures_both_formats_and_build(monkeypatch):
-    seen = {}
-    monkeypatch.setattr(build, "build", lambda *a, **k: seen.update(a=a, k=k) or build.Report([]))
+def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkeypatch):
+    seen = record_build(monkeypatch)
     assert run("render").exit_code == 0
-    case, roster, out, names, formats = seen["a"]
-    assert seen["k"]["templates_dir"] is None
-    assert (case, roster) == (ROOT / "fixtures/case.yaml", ROOT / "fixtures/roster.csv")
-    assert (out, names, formats) == (Path("build"), (), ("pdf", "docx"))
+    assert seen["args"] == (ROOT / "fixtures/case.yaml", ROOT / "fixtures/roster.csv",
+                            Path("build"), (), ("pdf", "docx"))  # fmt: skip
+    assert seen["kwargs"] == dict(templates_dir=None, jobs=None, force=False, prune=False,
+                                  packet=False)  # fmt: skip
+
+
+def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):
+    record_build(monkeypatch)
+    result = CliRunner().invoke(main, ["render", "--json", "--quiet", "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"documents": 0, "rendered": 0, "unchanged": 0,
+                                         "failed": 0, "orphans": [], "pruned": False,
+                                         "packets": []}  # fmt: skip
+    assert result.stderr == ""
 
 
 def test_templates_lists_each_with_kind_and_description():
@@ -103,7 +118,7 @@ def test_a_failing_document_is_located_and_the_others_are_still_written(tmp_path
     assert result.output == (
         f"Error: {source}:2: {{{{ detainee.removal_date }}}} is empty for this row (roster.csv:3); "
         "print it only inside {% if … %} so the text reads naturally without it\n"
-        "Error: 2 documents: 1 written, 1 failed\n"
+        "Error: 2 documents: 1 rendered, 0 unchanged, 1 failed\n"
     )
     assert [p.name for p in (tmp_path / "out" / "release-notice").iterdir()] == [
         "A012345678-release-notice.pdf"]  # fmt: skip
