@@ -15,20 +15,31 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from filings import __version__, manifest
+from filings import __version__, manifest, versions
 from filings.errors import DataErrors, FilingsError
+from filings.files import write_atomic
 from filings.load import read_roster
+from filings.problems import Problem, write_problems
 from filings.render import RosterSummary, render_html
-from filings.templates import BUILTIN_TEMPLATES, Template, discover, make_environment, output_name
+from filings.templates import Template, discover, make_environment, output_name, search_path
 from filings.templates import select as select_templates
-from filings.validate import Case, Detainee, load_case, validate_roster
+from filings.validate import Case, Detainee, RosterCheck, check_roster, load_case
 
 log = logging.getLogger(__name__)
 
 OUTPUT_FORMATS = ("pdf", "docx")
 # Each worker renders this many documents, then is replaced: WeasyPrint and its caches grow slowly.
 TASKS_PER_WORKER = 400
-CHUNK = 4  # documents sent to a worker at a time
+CHUNK = 2  # documents sent to a worker at a time: small, so no worker idles at the end
+
+
+@dataclass(frozen=True)
+class Options:
+    """How documents are written: part of every document's inputs."""
+
+    formats: tuple[str, ...] = OUTPUT_FORMATS
+    check: bool = True  # measure each output against its court format; fail it if it breaks one
+    pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-2b"
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class Report:
     """What a build did: every document's outcome, and files no current document accounts for."""
 
     outcomes: list[Outcome]
+    roster: RosterCheck | None = None
     orphans: list[Path] = field(default_factory=list)
     pruned: bool = False
     packets: list[Path] = field(default_factory=list)
@@ -72,8 +84,22 @@ class Report:
     def files(self) -> list[str]:
         return [out["path"] for o in self.outcomes for out in o.outputs.values()]
 
+    @property
+    def failed_rows(self) -> set[str]:
+        """A-numbers of accepted rows whose documents did not all render."""
+        return {o.job.detainee.a_number for o in self.failed if o.job.detainee}
+
+    @property
+    def rows(self) -> tuple[int, int, int]:
+        """Rows read, rendered and rejected (invalid, or a document failed): read = the others."""
+        read = self.roster.rows_read if self.roster else 0
+        rejected = (self.roster.rejected if self.roster else 0) + len(self.failed_rows)
+        return read, read - rejected, rejected
+
     def summary(self) -> dict:
-        return {"documents": len(self.outcomes), "rendered": self.count("rendered"),
+        read, rendered, rejected = self.rows
+        return {"rows": read, "rows_rendered": rendered, "rows_rejected": rejected,
+                "documents": len(self.outcomes), "rendered": self.count("rendered"),
                 "unchanged": self.count("unchanged"), "failed": self.count("failed"),
                 "orphans": [str(p) for p in self.orphans], "pruned": self.pruned,
                 "packets": [str(p) for p in self.packets]}  # fmt: skip
@@ -82,13 +108,19 @@ class Report:
 # --- inputs and plan ---------------------------------------------------------------------------
 
 
-def load_inputs(case_path: Path, roster_path: Path) -> tuple[Case, list[Detainee]]:
-    """Read and check both inputs; every problem in the roster is reported before stopping."""
+def load_inputs(case_path: Path, roster_path: Path, **read) -> tuple[Case, list[Detainee]]:
+    """Read both inputs and insist every row is good; every problem is reported before stopping."""
+    case, check = check_inputs(case_path, roster_path, **read)
+    if check.errors:
+        raise DataErrors(check.errors, roster_path.name)
+    return case, check.detainees
+
+
+def check_inputs(case_path: Path, roster_path: Path, encoding: str | None = None,
+                 sheet: str | None = None) -> tuple[Case, RosterCheck]:  # fmt: skip
+    """Read the case file (any problem stops) and check the roster row by row."""
     case = load_case(case_path)
-    detainees, errors = validate_roster(read_roster(roster_path))
-    if errors:
-        raise DataErrors(errors, roster_path.name)
-    return case, detainees
+    return case, check_roster(read_roster(roster_path, encoding=encoding, sheet=sheet))
 
 
 def format_name(template: Template, case: Case) -> str:
@@ -126,21 +158,37 @@ def _record(detainee: Detainee) -> dict:
     return {k: v for k, v in dataclasses.asdict(detainee).items() if k != "source"}
 
 
-def plan(templates: Sequence[Template], case: Case, detainees: Sequence[Detainee],
-         case_bytes: bytes, formats: Sequence[str]) -> list[Job]:  # fmt: skip
+def plan(
+    templates: Sequence[Template],
+    case: Case,
+    detainees: Sequence[Detainee],
+    case_bytes: bytes,
+    options: Options,
+    folders: Sequence[Path] = (),
+) -> list[Job]:
     """Per-detainee templates once per detainee, in roster order; per-roster ones once. Each job
-    carries the hash of everything its output depends on."""
+    carries the hash of everything its output depends on (the template version too, since the
+    documents record it)."""
     roster_hash = _hash(*[_record(d) for d in detainees])
     jobs = []
+    shared = _tree_hash(*[f / "_shared" for f in search_path(folders) if (f / "_shared").is_dir()])
     for template in templates:
-        shared = template.folder.parent / "_shared"
-        base = _hash(code_fingerprint(), _tree_hash(template.folder, shared), case_bytes,
-                     format_name(template, case), sorted(formats))  # fmt: skip
+        base = _hash(code_fingerprint(), _tree_hash(template.folder), shared, case_bytes,
+                     format_name(template, case), options.check, options.pdf_variant,
+                     versions.describe(template.folder.parent))  # fmt: skip
         if template.kind == "per-detainee":
             jobs.extend(Job(template, d, _hash(base, _record(d))) for d in detainees)
         else:
             jobs.append(Job(template, None, _hash(base, roster_hash)))
     return jobs
+
+
+def _check_formats(templates: Sequence[Template], case: Case, search: Sequence[Path]) -> None:
+    """A broken court format is one error before anything renders, not one per document."""
+    from filings.formats import load_format
+
+    for template in templates:
+        load_format(format_name(template, case), search)
 
 
 def output_paths(job: Job, formats: Sequence[str]) -> dict[str, Path]:
@@ -160,8 +208,8 @@ class _Worker:
     case: Case
     roster: RosterSummary
     out: Path
-    formats: tuple[str, ...]
-    templates_dir: Path
+    options: Options
+    templates_dirs: tuple[Path, ...]  # also where a team's own court formats are found
     env: object = None
 
 
@@ -170,7 +218,7 @@ _WORKER: _Worker | None = None
 
 def _init_worker(worker: _Worker) -> None:
     global _WORKER
-    worker.env = make_environment(worker.templates_dir)
+    worker.env = make_environment(worker.templates_dirs)
     _WORKER = worker
 
 
@@ -181,12 +229,14 @@ def _render_chunk(jobs: list[Job]) -> list[Outcome]:
 def render_job(job: Job, w: _Worker) -> Outcome:
     """Render one document to each format; any failure is kept in the outcome, not raised."""
     outcome = Outcome(job)
-    paths = output_paths(job, w.formats)
+    paths = output_paths(job, w.options.formats)
     try:
         html = render_html(w.env, job.template, w.case, job.detainee, w.roster)
         for kind, relative in paths.items():
-            data, pages = _convert(kind, html, job, w.case)
+            data, pages = _convert(kind, html, job, w)
             write_atomic(w.out / relative, data, w.out)
+            if w.options.check:
+                _check(kind, w.out / relative, job, w)
             outcome.outputs[kind] = {"path": relative.as_posix(), "pages": pages,
                                      "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
     except FilingsError as exc:
@@ -197,36 +247,36 @@ def render_job(job: Job, w: _Worker) -> Outcome:
     return outcome
 
 
-def _convert(kind: str, html: str, job: Job, case: Case) -> tuple[bytes, int | None]:
-    fmt_name = format_name(job.template, case)
+def _convert(kind: str, html: str, job: Job, w: _Worker) -> tuple[bytes, int | None]:
+    fmt_name, case = format_name(job.template, w.case), w.case
     where = f"{job.template.name} for {job.detainee.source if job.detainee else 'the roster'}"
     if kind == "pdf":
         from filings.pdf import renderer
 
-        return renderer(fmt_name).render(html, where)
+        pdf = renderer(fmt_name, w.templates_dirs)
+        return pdf.render(html, where, variant=w.options.pdf_variant)
     from filings.docx import render_docx
     from filings.formats import load_format
 
     title = job.template.title + (f": {job.detainee.full_name}" if job.detainee else "")
-    data = render_docx(html, load_format(fmt_name), title=title, author=case.signer.name,
-                       lang="en-US", date=case.filing_date, where=where)  # fmt: skip
+    data = render_docx(html, load_format(fmt_name, w.templates_dirs), title=title,
+                       author=case.signer.name, lang="en-US", date=case.filing_date,
+                       where=where)  # fmt: skip
     return data, None
 
 
-def write_atomic(path: Path, data: bytes, root: Path) -> None:
-    """Write through a temporary file in the same folder, then rename: never a half-written file."""
-    resolved = path.resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        raise FilingsError(f"{path}: refusing to write outside {root}")
-    resolved.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=resolved.parent, prefix=f".{resolved.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.replace(tmp, resolved)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _check(kind: str, path: Path, job: Job, w: _Worker) -> None:
+    """Measure the written file against its court format; a broken rule fails the document."""
+    from filings.check import Expected, check_docx, check_pdf
+    from filings.formats import load_format
+
+    fmt = load_format(format_name(job.template, w.case), w.templates_dirs)
+    d = job.detainee
+    expect = Expected(d.a_number, d.custody_status == "detained") if d else None
+    check = check_pdf if kind == "pdf" else check_docx
+    findings = check(path, fmt, leave_to_exceed=w.case.page_limit_leave, expect=expect)
+    if findings:
+        raise FilingsError("\n".join(str(f) for f in findings))
 
 
 def _run(jobs: list[Job], worker: _Worker, n_jobs: int) -> Iterator[Outcome]:
@@ -252,43 +302,88 @@ def build(
     out: Path,
     template_names: Sequence[str] = (),
     formats: Sequence[str] = OUTPUT_FORMATS,
-    templates_dir: Path | None = None,
+    templates_dirs: Sequence[Path] = (),
     progress: Callable[[Outcome, int], None] | None = None,
     *,
+    templates_ref: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
     jobs: int | None = None,
     force: bool = False,
     prune: bool = False,
     packet: bool = False,
+    check: bool = True,
+    pdf_variant: str | None = None,
 ) -> Report:
-    """Render every requested document whose inputs changed; failures never stop the others."""
-    case, detainees = load_inputs(case_path, roster_path)
-    templates_dir = templates_dir or BUILTIN_TEMPLATES
-    templates = select_templates(discover(templates_dir), tuple(template_names))
-    planned = plan(templates, case, detainees, case_path.read_bytes(), formats)
-    version = manifest.template_version(templates_dir)
+    """Render every requested document whose inputs changed; failures never stop the others.
+
+    With templates_ref, the first templates folder (the built-in one when none is given) is read
+    as it was at that git tag or commit."""
+    case, roster = check_inputs(case_path, roster_path, encoding, sheet)
+    with tempfile.TemporaryDirectory(prefix="filings-ref-") as scratch:
+        folders = tuple(templates_dirs)
+        if templates_ref:
+            folders = _at_ref(folders, templates_ref, Path(scratch))
+        options = Options(tuple(formats), check, pdf_variant)
+        report = _build(case, roster, case_path.read_bytes(), out, template_names, options,
+                        folders, progress, jobs=jobs, force=force, prune=prune,
+                        packet=packet)  # fmt: skip
+    report.roster = roster
+    _write_errors(out, report)
+    return report
+
+
+ERRORS_CSV = "errors.csv"
+
+
+def _write_errors(out: Path, report: Report) -> None:
+    """OUT/errors.csv: every rejected row and why, and every document that failed; none, none."""
+    problems = list(report.roster.problems)
+    problems += [Problem(o.job.detainee.source if o.job.detainee else o.job.template.name,
+                         o.error or "failed") for o in report.failed]  # fmt: skip
+    if problems:
+        write_problems(out / ERRORS_CSV, problems)
+    else:
+        (out / ERRORS_CSV).unlink(missing_ok=True)
+
+
+def _at_ref(folders: tuple[Path, ...], ref: str, scratch: Path) -> tuple[Path, ...]:
+    first = folders[0] if folders else search_path()[-1]
+    return (versions.templates_at(ref, first, scratch), *folders[1:])
+
+
+def _build(case, check, case_bytes, out, template_names, options, folders, progress, *,
+           jobs, force, prune, packet) -> Report:  # fmt: skip
+    detainees, formats = check.detainees, options.formats
+    templates = select_templates(discover(folders), tuple(template_names))
+    _check_formats(templates, case, search_path(folders))
+    planned = plan(templates, case, detainees, case_bytes, options, folders)
     known = {} if force else manifest.load(out)
     todo, outcomes = [], {}
     for job in planned:
         entry = known.get(job.key)
-        if manifest.is_current(entry, job.inputs, out, formats):
+        if job.detainee is None and check.rejected:
+            outcomes[job.key] = _incomplete_roster(job, check.rejected, out, formats)
+        elif manifest.is_current(entry, job.inputs, out, formats):
             outcomes[job.key] = Outcome(job, "unchanged", entry.outputs)
-            if progress:
-                progress(outcomes[job.key], len(planned))
         else:
             todo.append(job)
-    worker = _Worker(case, RosterSummary(detainees), out, tuple(formats), templates_dir)
+            continue
+        if progress:
+            progress(outcomes[job.key], len(planned))
+    worker = _Worker(case, RosterSummary(detainees), out, options, search_path(folders))
     _remove_leftovers(out, templates)
     journal = manifest.Journal(out)
     try:
         for outcome in _run(todo, worker, jobs or os.cpu_count() or 1):
             outcomes[outcome.job.key] = outcome
-            journal.add(_entry(outcome, version))
+            journal.add(_entry(outcome))
             if progress:
                 progress(outcome, len(planned))
     finally:
         journal.close()
     report = Report([outcomes[job.key] for job in planned])
-    manifest.write(out, [_entry(o, version) for o in report.outcomes])
+    manifest.write(out, [_entry(o) for o in report.outcomes])
     report.orphans = _orphans(out, templates, report)
     if prune:
         for path in report.orphans:
@@ -301,8 +396,24 @@ def build(
     return report
 
 
-def _entry(outcome: Outcome, version: str) -> manifest.Entry:
+def _incomplete_roster(job: Job, rejected: int, out: Path, formats: Sequence[str]) -> Outcome:
+    """A document about the whole roster is refused while any row is rejected: its counts would
+    silently leave people out."""
+    for relative in output_paths(job, formats).values():
+        (out / relative).unlink(missing_ok=True)
+    return Outcome(
+        job,
+        "failed",
+        error=(
+            f"{job.template.name}: not rendered: {rejected} roster row(s) were rejected, and a "
+            f"document about the whole roster must count everyone; fix them (see {ERRORS_CSV})"
+        ),
+    )
+
+
+def _entry(outcome: Outcome) -> manifest.Entry:
     template, a_number = outcome.job.key
+    version = versions.describe(outcome.job.template.folder.parent)
     return manifest.Entry(template, a_number, outcome.job.inputs, version, outcome.status,
                           outcome.outputs, outcome.error)  # fmt: skip
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -53,10 +54,17 @@ def main() -> None:
 )
 @click.option(
     "--templates",
-    "templates_dir",
+    "templates_dirs",
     envvar="FILINGS_TEMPLATES",
+    multiple=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Templates folder (or env FILINGS_TEMPLATES). Default: the built-in templates.",
+    help="A templates folder of your own; repeat for more. Earlier ones override later ones, "
+    "and the built-in templates come last. Env: FILINGS_TEMPLATES (':'-separated).",
+)
+@click.option(
+    "--templates-ref",
+    metavar="REF",
+    help="Render with the templates as they were at this git tag or commit.",
 )
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Worker processes. Default: one per core.")  # fmt: skip
@@ -65,10 +73,17 @@ def main() -> None:
               help="Delete documents whose detainee is no longer on the roster.")  # fmt: skip
 @click.option("--packet", is_flag=True,
               help="Also write OUT/packets/<template>.pdf: all documents, bookmarked.")  # fmt: skip
+@click.option("--no-check", is_flag=True,
+              help="Do not measure each output against its court format's rules.")  # fmt: skip
+@click.option("--pdf-variant", metavar="VARIANT",
+              help="A PDF variant for WeasyPrint to write, e.g. pdf/a-2b or pdf/ua-1.")  # fmt: skip
+@click.option("--encoding", help="The CSV's text encoding. Default: detected.")
+@click.option("--sheet", help="The worksheet of an XLSX roster. Default: the first.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary; errors only.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
-def render(template_names, case_path, roster_path, out, formats, templates_dir, jobs, force,
-           prune, packet, quiet, as_json) -> None:  # fmt: skip
+def render(template_names, case_path, roster_path, out, formats, templates_dirs, templates_ref,
+           jobs, force, prune, packet, no_check, pdf_variant, encoding, sheet, quiet,
+           as_json) -> None:  # fmt: skip
     """Render TEMPLATE(s) (default: all) for the roster into OUT/<template>/."""
     from filings import build
 
@@ -77,14 +92,17 @@ def render(template_names, case_path, roster_path, out, formats, templates_dir, 
     formats = formats or build.OUTPUT_FORMATS
     with _Progress(enabled=not quiet) as progress:
         report = build.build(case_path, roster_path, out, template_names, formats,
-                             templates_dir=templates_dir, progress=progress.advance, jobs=jobs,
-                             force=force, prune=prune, packet=packet)  # fmt: skip
+                             templates_dirs=templates_dirs, progress=progress.advance,
+                             templates_ref=templates_ref, jobs=jobs, force=force, prune=prune,
+                             packet=packet, check=not no_check, pdf_variant=pdf_variant,
+                             encoding=encoding, sheet=sheet)  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.summary(), indent=2))
     _report(report, out, quiet)
 
 
 def _report(report, out: Path, quiet: bool) -> None:
+    _problems(report.roster, quiet)
     for outcome in report.failed:
         click.echo(f"Error: {outcome.error}", err=True)
     if report.orphans and not quiet:
@@ -92,12 +110,28 @@ def _report(report, out: Path, quiet: bool) -> None:
         click.echo(f"{len(report.orphans)} file(s) {verb}:", err=True)
         for path in report.orphans:
             click.echo(f"  {path}", err=True)
-    summary = (f"{len(report.outcomes)} documents: {report.count('rendered')} rendered, "
-               f"{report.count('unchanged')} unchanged")  # fmt: skip
-    if report.failed:
-        raise click.ClickException(f"{summary}, {len(report.failed)} failed")
+    read, rendered, rejected = report.rows
+    rows = f"{_count(read, 'row')}: {rendered} rendered, {rejected} rejected"
+    counts = [report.count(s) for s in ("rendered", "unchanged", "failed")]
+    documents = (f"{_count(len(report.outcomes), 'document')}: {counts[0]} rendered, "
+                 f"{counts[1]} unchanged, {counts[2]} failed")  # fmt: skip
+    if rejected or report.failed:
+        raise click.ClickException(f"{rows} — see {out / 'errors.csv'} ({documents})")
     if not quiet:
-        click.echo(f"{summary}; manifest in {out / 'manifest.jsonl'}", err=True)
+        click.echo(f"{rows} ({documents}); manifest in {out / 'manifest.jsonl'}", err=True)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _problems(check, quiet: bool) -> None:
+    """Every rejected row's problems, then (unless quiet) the warnings."""
+    for error in check.errors:
+        click.echo(f"Error: {error.message}", err=True)
+    if not quiet:
+        for warning in check.warnings:
+            click.echo(f"Warning: {warning}", err=True)
 
 
 class _Progress:
@@ -116,7 +150,7 @@ class _Progress:
         if self.bar is None and total > 5 and self.enabled:
             self.bar = click.progressbar(length=total, label="Rendering", show_pos=True,
                                          item_show_func=self._rate,
-                                         file=click.get_text_stream("stderr"))  # fmt: skip
+                                         file=sys.stderr)  # fmt: skip
         if self.bar is not None:
             self.bar.update(1, outcome)
 
@@ -130,10 +164,172 @@ class _Progress:
             self.bar.render_finish()
 
 
+def _templates_option(function):
+    return click.option(
+        "--templates",
+        "templates_dirs",
+        envvar="FILINGS_TEMPLATES",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="A templates folder of your own; repeat for more (the built-in ones come last).",
+    )(function)
+
+
+def _inputs_options(function):
+    function = click.option(
+        "--roster",
+        "roster_path",
+        help="Roster. Default: the fixtures'.",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    )(function)
+    return click.option(
+        "--case",
+        "case_path",
+        help="Case file. Default: the fixtures'.",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    )(function)
+
+
 @main.command()
-def templates() -> None:
+@_inputs_options
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every problem to this CSV, for fixing in Excel.",
+)
+@click.option("--encoding", help="The CSV's text encoding. Default: detected.")
+@click.option("--sheet", help="The worksheet of an XLSX roster. Default: the first.")
+def validate(case_path, roster_path, report, encoding, sheet) -> None:
+    """Check the case file and every roster row; render nothing."""
+    from filings.build import check_inputs
+    from filings.problems import write_problems
+
+    roster_path = roster_path or _fixture("roster.csv")
+    _, check = check_inputs(case_path or _fixture("case.yaml"), roster_path, encoding, sheet)
+    _problems(check, quiet=False)
+    if report:
+        write_problems(report.resolve(), check.problems)
+    summary = f"{_count(check.rows_read, 'row')}: {check.accepted} valid, {check.rejected} rejected"
+    if check.rejected:
+        raise click.ClickException(summary + (f" — see {report}" if report else ""))
+    click.echo(summary, err=True)
+
+
+@main.command()
+@_templates_option
+def templates(templates_dirs) -> None:
     """List the templates with their kind and description."""
     from filings.templates import discover
 
-    for template in discover().values():
-        click.echo(f"{template.name:<16} {template.kind:<13} {template.description}")
+    for template in discover(templates_dirs).values():
+        click.echo(f"{template.name:<18} {template.kind:<13} {template.description}")
+
+
+@main.command()
+@click.argument(
+    "folder",
+    metavar="[DIR]",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@_inputs_options
+@click.option("--no-render", is_flag=True, help="Check metadata, syntax and fields only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON on stdout.")
+def lint(folder, case_path, roster_path, no_render, as_json) -> None:
+    """Check the templates in DIR (default: the built-in ones) for a team's CI."""
+    from filings.lint import lint as run_lint
+
+    problems = run_lint(
+        [folder] if folder else [],
+        case_path or _fixture("case.yaml"),
+        roster_path or _fixture("roster.csv"),
+        render=not no_render,
+    )
+    if as_json:
+        click.echo(json.dumps([p.__dict__ for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in the templates")
+    if not as_json:
+        click.echo("templates OK", err=True)
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--per-detainee",
+    "kind",
+    flag_value="per-detainee",
+    default=True,
+    help="One document for each person on the roster (the default).",
+)
+@click.option(
+    "--per-roster", "kind", flag_value="per-roster", help="One document for the whole roster."
+)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("templates"),
+    show_default=True,
+    help="Templates folder to create it in.",
+)
+def new(name, kind, folder) -> None:
+    """Create a working template folder NAME that uses the shared legal blocks."""
+    from filings.scaffold import new_template
+
+    created = new_template(folder, name, kind)
+    click.echo(
+        f"created {created}; render it with: filings render {name} --templates {folder}", err=True
+    )
+
+
+@main.command()
+@click.argument("template_name", metavar="TEMPLATE")
+@click.option(
+    "--from", "old_ref", required=True, metavar="REF", help="The older git tag or commit."
+)
+@click.option("--to", "new_ref", metavar="REF", help="The newer one. Default: the working tree.")
+@click.option(
+    "--detainee",
+    "a_number",
+    metavar="A-NUMBER",
+    help="Whose document to compare. Default: the roster's first row.",
+)
+@_inputs_options
+@click.option(
+    "--templates",
+    "folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The templates folder in git. Default: the built-in templates.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="The redline goes to OUT/redlines/.",
+)
+def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, folder, out) -> None:
+    """Show what changed in TEMPLATE's document between two versions of the templates."""
+    from filings.redline import compare, terminal
+    from filings.templates import BUILTIN_TEMPLATES
+
+    result = compare(
+        template_name,
+        case_path or _fixture("case.yaml"),
+        roster_path or _fixture("roster.csv"),
+        folder or BUILTIN_TEMPLATES,
+        old_ref,
+        new_ref,
+        a_number,
+        out,
+    )
+    click.echo(terminal(result.changes, color=sys.stdout.isatty()))
+    click.echo(
+        f"{len(result.changes)} change(s) from {result.old_version} to "
+        f"{result.new_version}; redline: {', '.join(map(str, result.files))}",
+        err=True,
+    )

@@ -9,15 +9,40 @@ import click
 
 @dataclass(frozen=True)
 class Location:
-    """Where a value came from: a file, a line, and the column or key it sits under."""
+    """Where a value came from: a file, a row, and the column or key it sits under.
+
+    Printed as the user looks for it: `roster.csv:14` (a line), `roster.xlsx[Class members]!C14`
+    (a cell; `…!14` for the whole row), `roster.json[3]` (a list item, counted from 0).
+    """
 
     file: str
     line: int | None = None
     field: str | None = None
+    sheet: str | None = None  # a worksheet; `line` is then its row number
+    column: str | None = None  # the worksheet column's letter, for one cell
+    index: int | None = None  # a JSON list item, counted from 0 as `jq '.[3]'` does
+
+    @property
+    def place(self) -> str:
+        """The file and row (or cell), without the field: `roster.xlsx[Sheet1]!C14`."""
+        if self.sheet is not None:
+            return f"{self.file}[{self.sheet}]!{self.column or ''}{self.line or ''}"
+        if self.index is not None:
+            return f"{self.file}[{self.index}]"
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    @property
+    def row(self) -> int | None:
+        """The row as the file counts it: a line, a worksheet row or a list index."""
+        return self.index if self.index is not None else self.line
+
+    @property
+    def cell(self) -> str | None:
+        """The worksheet cell (`C14`), when the location is one."""
+        return f"{self.column}{self.line}" if self.sheet is not None and self.column else None
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.field}" if self.field else where
+        return f"{self.place}: {self.field}" if self.field else self.place
 
 
 class FilingsError(click.ClickException):
@@ -27,9 +52,10 @@ class FilingsError(click.ClickException):
 class DataError(FilingsError):
     """A case file or roster value is missing or wrong."""
 
-    def __init__(self, location: Location | str, message: str) -> None:
+    def __init__(self, location: Location | str, message: str, value: str | None = None) -> None:
         self.location = location
         self.problem = message
+        self.value = value  # the one value at fault, as written, for the errors CSV
         super().__init__(f"{location}: {message}")
 
 

@@ -1,9 +1,8 @@
-"""Read the case file and the roster, keeping where each value came from."""
+"""Read the case file and the roster (CSV, XLSX, JSON, YAML), keeping where each value came from."""
 
 from __future__ import annotations
 
-import csv
-import re
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +10,11 @@ from typing import Any
 
 import yaml
 
-from filings.errors import DataError, Location
+from filings.columns import Header, alias_table, canonical_header, map_header
+from filings.errors import DataError, DataErrors, Location
+from filings.normalize import number_text
+
+__all__ = ["RawRow", "canonical_header", "load_yaml", "read_roster"]
 
 
 class LocatedDict(dict):
@@ -39,61 +42,210 @@ _LocatedLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_yaml(path: Path) -> Any:
+class LocatedList(list):
+    """A YAML sequence that remembers the line of each item."""
+
+    lines: list[int]
+
+
+class _RosterLoader(_LocatedLoader):
+    """Roster YAML: every scalar is text, as in a spreadsheet (`012345678` stays as written)."""
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LocatedList:
+        items = LocatedList(super().construct_sequence(node, deep=True))
+        items.lines = [item.start_mark.line + 1 for item in node.value]
+        return items
+
+
+_RosterLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _RosterLoader.construct_sequence
+)
+# Only `null` and empty values are resolved; numbers, booleans and dates stay text.
+_RosterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(path: Path, *, loader: type[yaml.SafeLoader] = _LocatedLoader) -> Any:
     """Load a YAML file whose mappings remember their lines; syntax errors keep line and column."""
-    with open(path, encoding="utf-8") as stream:
+    with open(path, encoding="utf-8-sig") as stream:
         try:
-            return yaml.load(stream, Loader=_LocatedLoader)  # noqa: S506 - a SafeLoader subclass
+            return yaml.load(stream, Loader=loader)  # noqa: S506 - a SafeLoader subclass
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             line = mark.line + 1 if mark else None
             raise DataError(Location(path.name, line), f"not valid YAML: {exc.problem}") from None
 
 
+# --- the roster --------------------------------------------------------------------------------
+
+
 @dataclass
 class RawRow:
-    """One roster row as the file holds it: canonical column -> text, plus where it stands."""
+    """One roster row as the file holds it: column -> value, plus where it stands.
+
+    Values are text, except dates an XLSX file holds as dates (kept as `datetime.date`) and, in
+    JSON or YAML, a list or mapping where one value belongs (which validation rejects).
+    """
 
     source: str
-    line: int
-    values: dict[str, str]
-    headers: dict[str, str] = field(default_factory=dict)
-    overflow: int = 0  # cells beyond the header's columns
+    line: int | None
+    values: dict[str, Any]
+    header: Header | None = None
+    overflow: int = 0  # filled cells beyond the header's columns (CSV: a sign of shifted data)
+    stray: dict[int, str] = field(default_factory=dict)  # column index -> a value under no header
+    sheet: str | None = None
+    index: int | None = None  # JSON: the item's place in the list, from 0
+    lines: dict[str, int] = field(default_factory=dict)  # YAML: each key's own line
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Column -> the header as the file writes it."""
+        return self.header.written if self.header else {}
+
+    def at_position(self, index: int) -> Location:
+        """Where the row's cell in column `index` (from 0) is: for a cell under no header."""
+        if self.sheet is None:
+            return Location(self.source, self.line, f"column {index + 1}")
+        from openpyxl.utils import get_column_letter
+
+        return Location(
+            self.source, self.line, sheet=self.sheet, column=get_column_letter(index + 1)
+        )
 
     def at(self, column: str | None = None) -> Location:
         """Where this row (or one of its cells) is, as the user would look for it."""
+        if column is None:
+            return Location(self.source, self.line, sheet=self.sheet, index=self.index)
+        letter = self.header.letters.get(column) if self.header else None
         return Location(
-            self.source, self.line, self.headers.get(column, column) if column else None
+            self.source,
+            self.lines.get(column, self.line),
+            self.headers.get(column, column),
+            self.sheet,
+            letter,
+            self.index,
         )
 
 
-def canonical_header(header: str) -> str:
-    """`Family Name ` -> `family_name`."""
-    return re.sub(r"[^0-9a-z]+", "_", header.strip().lower()).strip("_")
+# The reader for each extension; any other is read as CSV (.txt is Excel's "Unicode Text").
+ROSTER_READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+                  ".json": "json", ".yaml": "yaml", ".yml": "yaml"}  # fmt: skip
 
 
-def read_roster(path: Path) -> Iterator[RawRow]:
-    """Yield the roster's rows one at a time, each with its line number in the file."""
-    with open(path, encoding="utf-8-sig", newline="") as stream:
-        reader = csv.reader(stream)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise DataError(Location(path.name, 1), "the roster is empty") from None
-        except UnicodeDecodeError as exc:
-            raise DataError(Location(path.name), f"not UTF-8 text ({exc.reason})") from None
-        columns = [canonical_header(h) for h in header]
-        headers = {c: h.strip() for c, h in zip(columns, header, strict=True)}
-        line = reader.line_num + 1
-        try:
-            for cells in reader:
-                if any(c.strip() for c in cells):
-                    yield _row(path.name, line, columns, headers, cells)
-                line = reader.line_num + 1
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise DataError(Location(path.name, line), f"cannot read this line: {exc}") from None
+def read_roster(
+    path: Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    aliases: dict[str, str] | None = None,
+) -> Iterator[RawRow]:
+    """Yield the roster's rows one at a time, each knowing its line, cell or item.
+
+    The file's extension says which: CSV (and any extension not listed), XLSX, JSON or YAML.
+    CSV and XLSX rows are read as they are yielded; JSON and YAML files are loaded whole.
+    `encoding` overrides detection (CSV, JSON); `sheet` names the worksheet (default: the first);
+    `aliases` maps a team's headers to columns, and None reads them from ./filings.toml.
+    A problem with the file itself (unreadable, no header, a required column missing) raises
+    DataError, or DataErrors when there are several, on the first step of the iteration.
+    """
+    path = Path(path)
+    kind = ROSTER_READERS.get(path.suffix.lower(), "csv")
+    if path.suffix.lower() == ".xls":
+        raise DataError(
+            Location(path.name),
+            "old Excel files (.xls) are not read; save it as an Excel Workbook (.xlsx) or CSV",
+        )
+    table = alias_table(aliases)
+    if kind in ("json", "yaml"):
+        yield from _record_rows(path, table, kind, encoding)
+        return
+    from filings import sheets
+
+    if kind == "xlsx":
+        yield from sheets.xlsx_rows(path, table, sheet)
+    else:
+        yield from sheets.csv_rows(path, table, encoding)
 
 
-def _row(source: str, line: int, columns: list[str], headers: dict, cells: list[str]) -> RawRow:
-    values = {c: v for c, v in zip(columns, cells, strict=False) if c}
-    return RawRow(source, line, values, headers, overflow=max(0, len(cells) - len(columns)))
+def undecodable(path: Path, encoding: str, exc: UnicodeDecodeError) -> DataError:
+    return DataError(
+        Location(path.name),
+        f"is not {encoding} text ({exc.reason}); name the file's encoding (--encoding)",
+    )
+
+
+# --- JSON and YAML: a list of records ----------------------------------------------------------
+
+
+_RECORD = {"json": ("an object", "objects"), "yaml": ("a mapping", "mappings")}
+
+
+def _load_records(path: Path, kind: str, encoding: str | None) -> tuple[list, list[Location]]:
+    """The list of records and each one's location: its line (YAML) or index (JSON)."""
+    data = load_yaml(path, loader=_RosterLoader) if kind == "yaml" else _load_json(path, encoding)
+    one, many = _RECORD[kind]
+    if not isinstance(data, list):
+        raise DataError(Location(path.name), f"should be a list of {many}, one for each detainee")
+    if kind == "yaml":
+        where = [Location(path.name, line) for line in data.lines]
+    else:
+        where = [Location(path.name, index=i) for i in range(len(data))]
+    if bad := [w for w, item in zip(where, data, strict=True) if not isinstance(item, dict)]:
+        errors = [DataError(w, f"should be {one} holding a detainee's columns") for w in bad]
+        raise errors[0] if len(errors) == 1 else DataErrors(errors, path.name)
+    return data, where
+
+
+def _load_json(path: Path, encoding: str | None) -> Any:
+    try:
+        with open(path, encoding=encoding or "utf-8-sig") as stream:
+            return json.load(stream)
+    except json.JSONDecodeError as exc:
+        where = Location(path.name, exc.lineno)
+        raise DataError(where, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except UnicodeDecodeError as exc:
+        raise undecodable(path, encoding or "utf-8", exc) from None
+
+
+def _record_rows(
+    path: Path, table: dict[str, str], kind: str, encoding: str | None
+) -> Iterator[RawRow]:
+    """Each record as a row; the keys of all records together are the header."""
+    data, where = _load_records(path, kind, encoding)
+    first: dict[str, Location] = {}
+    for item, at in zip(data, where, strict=True):
+        for key in item:
+            first.setdefault(str(key), _key_location(item, key, at))
+    keys = list(first)
+    header = map_header(keys, table, Location(path.name), lambda i: first[keys[i]])
+    column_of = dict(zip(keys, header.keys, strict=True))
+    for item, at in zip(data, where, strict=True):
+        # Every record has every column, as a table's rows do: a key one record lacks is empty.
+        values = {column: "" for column in header.keys if column}
+        values.update(
+            {column_of[str(k)]: record_value(v) for k, v in item.items() if column_of[str(k)]}
+        )
+        lines = {
+            column_of[str(k)]: n
+            for k, n in getattr(item, "lines", {}).items()
+            if column_of.get(str(k))
+        }
+        yield RawRow(path.name, at.line, values, header, index=at.index, lines=lines)
+
+
+def _key_location(item: dict, key: Any, at: Location) -> Location:
+    line = getattr(item, "lines", {}).get(key)
+    return Location(at.file, line or at.line, index=at.index)
+
+
+def record_value(value: Any) -> Any:
+    """A JSON or YAML value as text: `null` is empty, `12345678` and `12345678.0` the digits."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return number_text(value)
+    return value  # text, or a list or mapping for validation to refuse

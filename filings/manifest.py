@@ -8,12 +8,13 @@ only what is missing or changed.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from filings.files import sha256_file, write_atomic
+from filings.problems import excel_safe
 
 MANIFEST = "manifest.jsonl"
 MANIFEST_CSV = "manifest.csv"
@@ -37,14 +38,6 @@ class Entry:
     @property
     def key(self) -> tuple[str, str | None]:
         return (self.template, self.a_number)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load(out: Path) -> dict[tuple[str, str | None], Entry]:
@@ -93,8 +86,6 @@ class Journal:
 
 def write(out: Path, entries: list[Entry]) -> None:
     """Write the manifest (JSON lines, and CSV for clerks) and retire the journal."""
-    from filings.build import write_atomic
-
     lines = "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in entries)
     write_atomic(out / MANIFEST, lines.encode("utf-8"), out)
     write_atomic(out / MANIFEST_CSV, _csv(entries).encode("utf-8-sig"), out)
@@ -113,25 +104,3 @@ def _csv(entries: list[Entry]) -> str:
                    e.inputs, e.reason or "")  # fmt: skip
             writer.writerow([excel_safe(str(v)) for v in row])
     return buffer.getvalue()
-
-
-def excel_safe(value: str) -> str:
-    """A cell Excel shows as text, never runs as a formula (OWASP CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def template_version(folder: Path) -> str:
-    """The templates' commit as `git describe --tags --always`, plus `-dirty` when the templates
-    folder itself has uncommitted changes; "unversioned" outside a git repository."""
-
-    def git(*args: str) -> str:
-        result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
-                                text=True, timeout=10, check=True)  # fmt: skip
-        return result.stdout.strip()
-
-    try:
-        version = git("describe", "--tags", "--always")
-        dirty = git("status", "--porcelain", "--", ".")
-    except (OSError, subprocess.SubprocessError):
-        return "unversioned"
-    return f"{version}-dirty" if dirty else version

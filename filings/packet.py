@@ -19,7 +19,7 @@ def write_packets(out: Path, report: Report, templates: Sequence[Template]) -> l
     """Write OUT/packets/<template>.pdf for each per-detainee template; return their paths."""
     from pypdf import PdfReader, PdfWriter
 
-    from filings.build import write_atomic
+    from filings.files import write_atomic
 
     written = []
     for template in (t for t in templates if t.kind == "per-detainee"):

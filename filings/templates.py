@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,15 +49,24 @@ class Template:
         return f"{self.name}/{self.main}"
 
 
-def discover(root: Path = BUILTIN_TEMPLATES) -> dict[str, Template]:
-    """Every template folder under root (folders starting with `_` hold shared pieces)."""
-    found = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")):
-        meta_path = folder / "template.yaml"
-        if not meta_path.is_file():
-            continue
-        found[folder.name] = _read_metadata(folder, meta_path)
-    return found
+def search_path(folders: Path | Sequence[Path] = ()) -> tuple[Path, ...]:
+    """The folders templates are looked up in: the given ones first, the built-in ones last, so a
+    team's folder overrides a built-in template or shared piece without copying the rest."""
+    folders = (folders,) if isinstance(folders, Path) else tuple(folders)
+    resolved = tuple(dict.fromkeys(f.resolve() for f in (*folders, BUILTIN_TEMPLATES)))
+    return resolved
+
+
+def discover(folders: Path | Sequence[Path] = ()) -> dict[str, Template]:
+    """Every template in the search path by name; an earlier folder's template wins.
+    (Folders starting with `_` hold shared pieces, not templates.)"""
+    found: dict[str, Template] = {}
+    for root in reversed(search_path(folders)):
+        for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name[0] not in "_."):
+            meta_path = folder / "template.yaml"
+            if meta_path.is_file():
+                found[folder.name] = _read_metadata(folder, meta_path)
+    return dict(sorted(found.items()))
 
 
 def _read_metadata(folder: Path, meta_path: Path) -> Template:
@@ -131,10 +141,10 @@ def _refuse_empty(value):
     return value
 
 
-def make_environment(root: Path = BUILTIN_TEMPLATES) -> SandboxedEnvironment:
+def make_environment(folders: Path | Sequence[Path] = ()) -> SandboxedEnvironment:
     """The one Jinja environment: sandboxed, strict about undefined values, autoescaped."""
     env = SandboxedEnvironment(
-        loader=_FolderLoader([str(root)]),
+        loader=_FolderLoader([str(f) for f in search_path(folders)]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         finalize=_refuse_empty,

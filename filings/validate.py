@@ -3,69 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from filings.columns import DATE_COLUMNS, REQUIRED_COLUMNS, ROSTER_COLUMNS
 from filings.errors import DataError, DataErrors, Location
 from filings.load import RawRow, load_yaml
+from filings.normalize import (
+    clean_text,
+    format_a_number,
+    normalize_a_number,
+    parse_choice,
+    parse_date,
+    parse_iso_date,
+    parse_language,
+)
+from filings.problems import WARNING, Problem
+
+__all__ = [
+    "REQUIRED_COLUMNS", "ROSTER_COLUMNS", "Case", "Detainee", "Rejected", "RosterCheck",
+    "check_roster", "clean_text", "detainee_from_row", "format_a_number", "load_case",
+    "normalize_a_number", "parse_date", "validate_roster",
+]  # fmt: skip
 
 CUSTODY_STATUSES = ("detained", "released", "removed", "unknown")
 ARREST_TYPES = ("warrantless", "warrant", "vehicle_stop", "unknown")
 RISK_ASSESSMENTS = ("pending", "not_high_risk", "high_risk")
-REQUIRED_COLUMNS = ("a_number", "family_name", "given_name", "custody_status")
-ROSTER_COLUMNS = REQUIRED_COLUMNS + (
-    "preferred_language", "country_of_citizenship", "date_of_birth", "facility",
-    "arrest_date", "arrest_location", "arrest_type", "risk_assessment",
-    "release_date", "release_conditions", "removal_date", "notes",
-)  # fmt: skip
-
-
-# --- values ------------------------------------------------------------------------------------
-
-
-def normalize_a_number(text: str) -> str:
-    """`A-12-345-678`, `12345678`, `a 012 345 678` -> `A012345678`."""
-    compact = re.sub(r"[\s\-]", "", text)
-    digits = compact[1:] if compact[:1] in ("A", "a") else compact
-    if not digits.isascii() or not digits.isdigit():
-        raise ValueError(f"{text!r} is not an A-number: an A-number is 'A' and 7 to 9 digits")
-    if not 7 <= len(digits) <= 9:
-        raise ValueError(f"{text!r} has {len(digits)} digits; an A-number has 7 to 9")
-    return "A" + digits.zfill(9)
-
-
-def format_a_number(a_number: str) -> str:
-    """`A012345678` -> `A-012-345-678`, as documents print it."""
-    d = a_number[1:]
-    return f"A-{d[0:3]}-{d[3:6]}-{d[6:9]}"
-
-
-def parse_date(text: str) -> dt.date:
-    """Read an ISO date (YYYY-MM-DD)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date on the calendar") from None
-
-
-def parse_choice(text: str, choices: tuple[str, ...]) -> str:
-    value = text.strip().lower().replace(" ", "_").replace("-", "_")
-    if value not in choices:
-        raise ValueError(f"{text!r} is not one of: {', '.join(choices)}")
-    return value
-
-
-def parse_language(text: str) -> str:
-    value = text.strip().lower()
-    if not re.fullmatch(r"[a-z]{2}", value):
-        raise ValueError(f"{text!r} is not a two-letter ISO 639-1 language code (en, es, …)")
-    return value
 
 
 def _is_cjk(text: str) -> bool:
@@ -75,11 +42,6 @@ def _is_cjk(text: str) -> bool:
         "CJK" in unicodedata.name(c, "") or "HIRAGANA" in unicodedata.name(c, "")
         or "KATAKANA" in unicodedata.name(c, "") for c in letters
     )  # fmt: skip
-
-
-def clean_text(text: str) -> str:
-    """Trim and NFC-normalize; never re-case a name."""
-    return unicodedata.normalize("NFC", text.strip())
 
 
 # --- the roster --------------------------------------------------------------------------------
@@ -123,15 +85,29 @@ class Detainee:
 
 _PARSERS = {
     "a_number": normalize_a_number,
-    "custody_status": lambda v: parse_choice(v, CUSTODY_STATUSES),
-    "arrest_type": lambda v: parse_choice(v, ARREST_TYPES),
-    "risk_assessment": lambda v: parse_choice(v, RISK_ASSESSMENTS),
+    "custody_status": partial(parse_choice, choices=CUSTODY_STATUSES, field="custody_status"),
+    "arrest_type": partial(parse_choice, choices=ARREST_TYPES, field="arrest_type"),
+    "risk_assessment": partial(parse_choice, choices=RISK_ASSESSMENTS, field="risk_assessment"),
     "preferred_language": parse_language,
-    "date_of_birth": parse_date,
+    "date_of_birth": partial(parse_date, born=True),
     "arrest_date": parse_date,
     "release_date": parse_date,
     "removal_date": parse_date,
 }
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as trimmed NFC text; a list or mapping (JSON, YAML) is refused."""
+    if isinstance(value, (list, dict)):
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        raise ValueError(f"holds {kind}; a roster cell holds one value")
+    return clean_text(value.isoformat() if isinstance(value, dt.date) else str(value))
+
+
+def _parse(column: str, value: Any) -> Any:
+    if column in DATE_COLUMNS and isinstance(value, dt.date):
+        return value  # a worksheet's own date
+    return _PARSERS.get(column, clean_text)(cell_text(value))
 
 
 def detainee_from_row(row: RawRow) -> Detainee:
@@ -141,52 +117,129 @@ def detainee_from_row(row: RawRow) -> Detainee:
         errors.append(DataError(row.at(), f"{row.overflow} cell(s) beyond the header's columns"))
     fields: dict[str, Any] = {}
     for column in ROSTER_COLUMNS:
-        text = clean_text(row.values.get(column) or "")
-        if not text:
-            if column in REQUIRED_COLUMNS:
-                errors.append(DataError(row.at(column), "is empty; every row needs it"))
-            continue
+        value = row.values.get(column, "")
         try:
-            fields[column] = _PARSERS.get(column, clean_text)(text)
+            if cell_text(value):
+                fields[column] = _parse(column, value)
+            elif column in REQUIRED_COLUMNS:
+                errors.append(DataError(row.at(column), "is empty; every row needs it"))
         except ValueError as exc:
-            errors.append(DataError(row.at(column), str(exc)))
+            errors.append(_fault(row, column, str(exc)))
+    errors = errors or _contradictions(row, fields)
     if errors:
-        raise DataErrors(errors, f"{row.source} line {row.line}")
-    extra = {k: clean_text(v) for k, v in row.values.items() if k not in ROSTER_COLUMNS}
+        raise DataErrors(errors, str(row.at()))
+    extra = {k: cell_text(v) for k, v in row.values.items() if k not in ROSTER_COLUMNS}
     return Detainee(**fields, extra=extra, source=row.at())
 
 
-def missing_columns(row: RawRow) -> list[str]:
-    return [c for c in REQUIRED_COLUMNS if c not in row.values]
+def _fault(row: RawRow, column: str, message: str) -> DataError:
+    """An error in one cell, keeping that one value as written (for the errors CSV)."""
+    value = row.values.get(column, "")
+    return DataError(row.at(column), message, value=_shown(value))
+
+
+def _shown(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _contradictions(row: RawRow, fields: dict[str, Any]) -> list[DataError]:
+    """Dates and status that cannot all be true of one person."""
+    errors = []
+    arrest, release = fields.get("arrest_date"), fields.get("release_date")
+    if arrest and release and release < arrest:
+        message = f"{release.isoformat()} is before the arrest date, {arrest.isoformat()}"
+        errors.append(_fault(row, "release_date", message))
+    if (removal := fields.get("removal_date")) and fields["custody_status"] == "released":
+        message = (f"{removal.isoformat()} is a removal date, but custody_status says released; "
+                   "a released person has not been removed")  # fmt: skip
+        errors.append(_fault(row, "removal_date", message))
+    return errors
+
+
+def _notices(row: RawRow, detainee: Detainee) -> list[Problem]:
+    """What is worth a clerk's look but does not stop the row."""
+    notices = [
+        Problem(row.at_position(i), f"{value!r} is under no column header, so it is ignored",
+                value, WARNING)
+        for i, value in row.stray.items()
+    ]  # fmt: skip
+    if detainee.custody_status == "released" and detainee.release_date is None:
+        message = "is empty, but custody_status says released"
+        notices.append(Problem(row.at("release_date"), message, severity=WARNING))
+    return notices
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A row left out, and every reason why."""
+
+    location: Location
+    problems: list[DataError]
+
+
+@dataclass
+class RosterCheck:
+    """What checking a roster found: the good records, the rejected rows, every problem.
+
+    Every row read is either a record or a rejected row: `rows_read == accepted + rejected`.
+    """
+
+    detainees: list[Detainee] = field(default_factory=list)
+    rejected_rows: list[Rejected] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors and warnings, as found
+    rows_read: int = 0
+
+    @property
+    def errors(self) -> list[DataError]:
+        return [e for r in self.rejected_rows for e in r.problems]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def accepted(self) -> int:
+        return len(self.detainees)
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejected_rows)
+
+    def reject(self, row: RawRow, errors: list[DataError]) -> None:
+        self.rejected_rows.append(Rejected(row.at(), errors))
+        self.problems.extend(Problem.of(e) for e in errors)
+
+
+def check_roster(rows: Iterable[RawRow]) -> RosterCheck:
+    """Check every row, then across rows; keep each good record and each rejected row's reasons.
+
+    A problem with the file itself (unreadable, a required column missing) raises DataError.
+    """
+    check = RosterCheck()
+    first_seen: dict[str, Location] = {}
+    for row in rows:
+        if check.rows_read == 0 and row.header is not None:
+            check.problems.extend(row.header.warnings)
+        check.rows_read += 1
+        try:
+            detainee = detainee_from_row(row)
+        except DataErrors as exc:
+            check.reject(row, exc.errors)
+            continue
+        if (first := first_seen.get(detainee.a_number)) is not None:
+            message = f"{detainee.a_number} appears again; first at {first.place}"
+            check.reject(row, [_fault(row, "a_number", message)])
+            continue
+        first_seen[detainee.a_number] = detainee.source
+        check.detainees.append(detainee)
+        check.problems.extend(_notices(row, detainee))
+    return check
 
 
 def validate_roster(rows: Iterable[RawRow]) -> tuple[list[Detainee], list[DataError]]:
     """Every good record, and every problem found (rows and cross-row checks)."""
-    detainees: list[Detainee] = []
-    errors: list[DataError] = []
-    first_seen: dict[str, Location] = {}
-    for index, row in enumerate(rows):
-        if index == 0 and (missing := missing_columns(row)):
-            raise DataError(
-                Location(row.source, 1), f"missing required column(s): {', '.join(missing)}"
-            )
-        try:
-            detainee = detainee_from_row(row)
-        except DataErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        if detainee.a_number in first_seen:
-            errors.append(
-                DataError(
-                    row.at("a_number"),
-                    f"{detainee.a_number} appears again; "
-                    f"first at line {first_seen[detainee.a_number].line}",
-                )
-            )
-            continue
-        first_seen[detainee.a_number] = detainee.source
-        detainees.append(detainee)
-    return detainees, errors
+    check = check_roster(rows)
+    return check.detainees, check.errors
 
 
 # --- the case file -----------------------------------------------------------------------------
@@ -217,6 +270,11 @@ class Case:
     contact: dict[str, Any]
     filing_date: dt.date
     order: dict[str, Any]
+    # Optional: the immigration court and the DHS office served, for immigration-court filings.
+    immigration_court: dict[str, Any] | None = None
+    dhs_service: dict[str, Any] | None = None
+    # Leave of court to exceed the format's page limit (N.D. Ill. LR 7.1), when granted.
+    page_limit_leave: bool = False
     source: str = "case.yaml"
 
     @property
@@ -246,7 +304,7 @@ class _Reader:
         value = mapping[key]
         if kind is dt.date:
             try:
-                return parse_date(str(value))
+                return parse_iso_date(str(value))
             except ValueError as exc:
                 self.fail(mapping, key, path, str(exc))
                 return None
@@ -314,6 +372,11 @@ def load_case(path: Path) -> Case:
                                                        "address": str, "hours": str}),
         filing_date=r.get(data, "filing_date", "filing_date", dt.date),
         order=r.mapping(data, "order", "order", ORDER_FIELDS),
+        immigration_court=r.get(data, "immigration_court", "immigration_court", dict,
+                                required=False),
+        dhs_service=r.get(data, "dhs_service", "dhs_service", dict, required=False),
+        page_limit_leave=bool(r.get(data, "page_limit_leave", "page_limit_leave", bool,
+                                    required=False)),
         source=path.name,
     )  # fmt: skip
     order = data.get("order") if isinstance(data.get("order"), dict) else {}

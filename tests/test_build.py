@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import CASE, ROSTER, write
+from conftest import CASE, ROOT, ROSTER, write
 
 from filings import build, manifest
 
@@ -29,8 +29,12 @@ def roster(tmp_path: Path, rows=ROWS) -> Path:
     return write(tmp_path / "roster.csv", HEADER + "\n".join(rows) + "\n")
 
 
+TEMPLATES = ("release-notice", "stay-motion", "status-report")
+
+
 def run(tmp_path, rows=ROWS, **options):
     options.setdefault("jobs", 1)
+    options.setdefault("template_names", TEMPLATES)
     return build.build(CASE, roster(tmp_path, rows), tmp_path / "out", **options)
 
 
@@ -95,11 +99,11 @@ def test_a_failed_document_is_recorded_with_its_reason(tmp_path):
     run(tmp_path)
     case = write(tmp_path / "case.yaml", CASE.read_text(encoding="utf-8"))
     templates = tmp_path / "templates"
-    shutil.copytree(Path(build.BUILTIN_TEMPLATES), templates)
+    shutil.copytree(ROOT / "templates", templates)
     notice = templates / "release-notice" / "en.html.j2"
     notice.write_text("<p>{{ detainee.removal_date }}</p>\n" + notice.read_text(encoding="utf-8"))
     report = build.build(case, roster(tmp_path), tmp_path / "out", ["release-notice"],
-                         templates_dir=templates, jobs=1)  # fmt: skip
+                         templates_dirs=[templates], jobs=1)  # fmt: skip
     failed = {o.job.key: o.error for o in report.failed}
     assert set(failed) == {("release-notice", "A012345672"), ("release-notice", "A012345673")}
     # the stale notice from the first run is gone, not left to pass as current
@@ -132,6 +136,9 @@ def test_a_packet_has_every_document_bookmarked_with_numbering_restarting(tmp_pa
     assert len(packet.pages) == sum(sizes)
     labels = packet.page_labels
     assert labels[0] == "1" and labels[sizes[0]] == "1" and labels[sizes[0] - 1] == str(sizes[0])
+    first = (tmp_path / "out" / "packets" / "stay-motion.pdf").read_bytes()
+    run(tmp_path, packet=True, formats=("pdf",))
+    assert (tmp_path / "out" / "packets" / "stay-motion.pdf").read_bytes() == first
 
 
 def test_a_killed_run_leaves_no_half_file_and_the_next_run_completes_the_rest(tmp_path):

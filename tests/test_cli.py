@@ -11,6 +11,7 @@ from conftest import CASE, ROOT, write
 
 from filings import build
 from filings.cli import main
+from filings.validate import RosterCheck
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").iterdir())
 
@@ -20,11 +21,23 @@ def run(*args: str):
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
-def test_bad_rosters_are_reported_with_every_place_and_nothing_is_written(scenario, tmp_path):
-    result = run("render", "--case", CASE, "--roster", scenario / "roster.csv", "--out", tmp_path)
+def test_bad_rows_are_reported_and_every_good_row_still_renders(scenario, tmp_path):
+    out = tmp_path / "out"
+    roster = scenario / "roster.csv"
+    result = run("render", "stay-motion", "--format", "docx", "--quiet", "--case", CASE,
+                 "--roster", roster, "--out", out)  # fmt: skip
     assert result.exit_code == 1
-    assert result.output == (scenario / "expected.txt").read_text(encoding="utf-8")
-    assert not any(tmp_path.iterdir())
+    expected = (scenario / "expected.txt").read_text(encoding="utf-8")
+    assert result.output == expected.replace("{out}", str(out))
+    rows = re.search(r"(\d+) rows?: (\d+) rendered, (\d+) rejected", result.output)
+    if rows:  # a file-level problem (no rows read) writes nothing at all
+        read, rendered, rejected = map(int, rows.groups())
+        assert read == rendered + rejected
+        assert len(list((out / "stay-motion").glob("*.docx"))) == rendered
+        errors = (out / "errors.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert len(errors) - 1 == expected.count("\nError: ") + expected.startswith("Error:") - 1
+    else:
+        assert not out.exists()
 
 
 def test_an_unknown_template_is_named_with_the_ones_there_are(tmp_path):
@@ -32,7 +45,7 @@ def test_an_unknown_template_is_named_with_the_ones_there_are(tmp_path):
     assert result.exit_code == 1
     assert result.output == (
         "Error: no template named 'nope'; the templates are: "
-        "release-notice, status-report, stay-motion\n"
+        "eoir-stay-motion, release-notice, status-report, stay-motion\n"
     )
 
 
@@ -48,7 +61,7 @@ def record_build(monkeypatch) -> dict:
 
     def fake_build(*args, **kwargs):
         seen.update(args=args, kwargs={k: v for k, v in kwargs.items() if k != "progress"})
-        return build.Report([])
+        return build.Report([], roster=RosterCheck())
 
     monkeypatch.setattr(build, "build", fake_build)
     return seen
@@ -60,7 +73,8 @@ def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
                  "--case", CASE, "--jobs", 3, "--force", "--prune", "--packet")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert seen["args"] == (CASE, CASE, tmp_path, ("stay-motion",), ("pdf",))
-    assert seen["kwargs"] == dict(templates_dir=None, jobs=3, force=True, prune=True, packet=True)
+    assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=3, force=True,
+                                  prune=True, packet=True, check=True, pdf_variant=None, encoding=None, sheet=None)  # fmt: skip
 
 
 def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkeypatch):
@@ -68,15 +82,17 @@ def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkey
     assert run("render").exit_code == 0
     assert seen["args"] == (ROOT / "fixtures/case.yaml", ROOT / "fixtures/roster.csv",
                             Path("build"), (), ("pdf", "docx"))  # fmt: skip
-    assert seen["kwargs"] == dict(templates_dir=None, jobs=None, force=False, prune=False,
-                                  packet=False)  # fmt: skip
+    assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=None, force=False,
+                                  prune=False, packet=False, check=True, pdf_variant=None, encoding=None,
+                                  sheet=None)  # fmt: skip
 
 
 def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):
     record_build(monkeypatch)
     result = CliRunner().invoke(main, ["render", "--json", "--quiet", "--out", str(tmp_path)])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"documents": 0, "rendered": 0, "unchanged": 0,
+    assert json.loads(result.stdout) == {"rows": 0, "rows_rendered": 0, "rows_rejected": 0,
+                                         "documents": 0, "rendered": 0, "unchanged": 0,
                                          "failed": 0, "orphans": [], "pruned": False,
                                          "packets": []}  # fmt: skip
     assert result.stderr == ""
@@ -87,8 +103,8 @@ def test_templates_lists_each_with_kind_and_description():
     assert result.exit_code == 0
     names = [line.split()[0] for line in result.output.splitlines()]
     kinds = [line.split()[1] for line in result.output.splitlines()]
-    assert names == ["release-notice", "status-report", "stay-motion"]
-    assert kinds == ["per-detainee", "per-roster", "per-detainee"]
+    assert names == ["eoir-stay-motion", "release-notice", "status-report", "stay-motion"]
+    assert kinds == ["per-detainee", "per-detainee", "per-roster", "per-detainee"]
 
 
 def test_every_command_and_option_is_in_the_readme():
@@ -106,7 +122,7 @@ def test_a_failing_document_is_located_and_the_others_are_still_written(tmp_path
     shutil.copytree(ROOT / "templates", templates)
     source = templates / "release-notice" / "en.html.j2"
     lines = source.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1] + "{{ detainee.removal_date }}"
+    lines.append("<p>{{ detainee.removal_date }}</p>")
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     roster = write(tmp_path / "roster.csv", "a_number,family_name,given_name,custody_status,"
                    "removal_date,preferred_language\nA012345678,Peña,José,detained,2025-12-01,en\n"
@@ -116,9 +132,10 @@ def test_a_failing_document_is_located_and_the_others_are_still_written(tmp_path
                                 env={"FILINGS_TEMPLATES": str(templates)})  # fmt: skip
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: {source}:2: {{{{ detainee.removal_date }}}} is empty for this row (roster.csv:3); "
+        f"Error: {source}:{len(lines)}: {{{{ detainee.removal_date }}}} is empty for this row (roster.csv:3); "
         "print it only inside {% if … %} so the text reads naturally without it\n"
-        "Error: 2 documents: 1 rendered, 0 unchanged, 1 failed\n"
+        f"Error: 2 rows: 1 rendered, 1 rejected — see {tmp_path / 'out' / 'errors.csv'} "
+        "(2 documents: 1 rendered, 0 unchanged, 1 failed)\n"
     )
     assert [p.name for p in (tmp_path / "out" / "release-notice").iterdir()] == [
         "A012345678-release-notice.pdf"]  # fmt: skip

@@ -95,7 +95,7 @@ def test_data_that_looks_like_markup_prints_as_written(tmp_path, detainees):
         "a_number,family_name,given_name,custody_status,notes\n"
         f'{person.a_number},X,Y,detained,"{person.notes.replace(chr(34), chr(34) * 2)}"\n',
     )
-    report = build.build(CASE, roster, tmp_path / "out", templates_dir=templates)
+    report = build.build(CASE, roster, tmp_path / "out", templates_dirs=[templates])
     assert not report.failed
     pdf = tmp_path / "out" / "notes" / f"{person.a_number}.pdf"
     assert "Tom & Jerry's <b>bold</b> {{ 7*7 }}" in pdf_body(pdf)

@@ -7,43 +7,33 @@ role, and so the same style of the court format, as the CSS in `filings.pdf` giv
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 import lxml.html
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from lxml import etree
 
+from filings.docx import page
+from filings.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, complex_script, put
+from filings.docx.page import ALIGN, STYLE_NAMES
 from filings.errors import TemplateError
-from filings.formats import CourtFormat, Style
+from filings.formats import CourtFormat
+from filings.formats.bands import document_fields, properties
 
-# Role -> the Word style that carries it. Word's own names where Word has one, so the attorney's
-# navigation pane and style gallery work as usual.
-STYLE_NAMES = {
-    "body": "Body Text",
-    "compact": "Normal",
-    "quote": "Quote",
-    "table": "Table Text",
-    "list": "List Paragraph",
-    "title": "Title",
-    "heading": "Heading 1",
-    "subheading": "Heading 2",
-    "footer": "Footer",
-}
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-         "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}  # fmt: skip
 BLOCK_CLASSES = {"center", "right", "noindent", "single", "indent"}
-INLINE_TAGS = {"b", "strong", "i", "em", "u", "span", "br"}
+INLINE_TAGS = {"b", "strong", "i", "em", "u", "span", "br", "ins", "del"}
 CONTAINERS = {"section", "div", "body"}
+META_PREFIX = "filings."
+CELL_PADDING = 4  # points left and right in every table cell, as the CSS gives td and th
+GRID_RULE = 0.5  # the lines of a `table.grid`
 SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space; never the no-break space
 
 
@@ -56,6 +46,7 @@ class Segment:
     italic: bool = False
     underline: bool = False
     small_caps: bool = False
+    change: str | None = None  # "ins" or "del": a redline's tracked change
 
 
 @dataclass
@@ -72,171 +63,29 @@ def render_docx(html: str, fmt: CourtFormat, *, title: str, author: str, lang: s
                 date: dt.date, where: str = "document") -> bytes:  # fmt: skip
     """Build the DOCX for one rendered document; the same inputs give the same bytes."""
     doc = Document()
-    _page_setup(doc, fmt)
-    _define_styles(doc, fmt, lang)
-    _footer(doc, fmt)
-    walker = _Walker(doc, fmt, where)
-    body = lxml.html.document_fromstring(html).find("body")
-    walker.blocks(body, _Context())
+    root = lxml.html.document_fromstring(html)
+    fields = document_fields(root)
+    page.page_setup(doc, fmt)
+    page.define_styles(doc, fmt, lang)
+    page.bands(doc, fmt, fields, where)
+    walker = _Walker(doc, fmt, where, author, date)
+    walker.blocks(root.find("body"), _Context())
     if walker.pending_break:
         raise TemplateError(f"{where}: a page break ends the document")
-    _core_properties(doc, title, author, date)
-    return _reproducible_zip(doc, date)
-
-
-# Child order inside Word's property elements, which Word (unlike LibreOffice) enforces.
-RPR_ORDER = (
-    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
-    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
-    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish"
-).split()
-TBLPR_ORDER = (
-    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW "
-    "jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook"
-).split()
-TCPR_ORDER = (
-    "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection "
-    "tcFitText vAlign hideMark"
-).split()
-
-
-def _put(parent, name: str, order: list[str]):
-    """The child `w:name` of parent, created in its schema position if missing."""
-    existing = parent.find(qn(f"w:{name}"))
-    if existing is not None:
-        return existing
-    child = OxmlElement(f"w:{name}")
-    rank = order.index(name)
-    for i, sibling in enumerate(parent):
-        tag = etree.QName(sibling).localname
-        if tag in order and order.index(tag) > rank:
-            parent.insert(i, child)
-            return child
-    parent.append(child)
-    return child
-
-
-# --- page, styles, footer ----------------------------------------------------------------------
-
-
-def _page_setup(doc, fmt: CourtFormat) -> None:
-    section = doc.sections[0]
-    section.start_type = WD_SECTION.NEW_PAGE
-    section.page_width, section.page_height = Pt(fmt.width), Pt(fmt.height)
-    top, right, bottom, left = fmt.margins
-    section.top_margin, section.right_margin = Pt(top), Pt(right)
-    section.bottom_margin, section.left_margin = Pt(bottom), Pt(left)
-    footer = fmt.styles["footer"]
-    # WeasyPrint centres the footer line in the bottom margin; Word measures from the page edge.
-    section.footer_distance = Pt(max(bottom / 2 - footer.line / 2, 0))
-    section.header_distance = Pt(top / 2)
-
-
-def _set_fonts(rpr, fmt: CourtFormat, size: float, lang: str | None = None) -> None:
-    fonts = _put(rpr, "rFonts", RPR_ORDER)
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]  # drop theme fonts, which would override the names
-    for slot, family in (
-        ("ascii", fmt.font.family),
-        ("hAnsi", fmt.font.family),
-        ("cs", fmt.font.complex_script),
-        ("eastAsia", fmt.font.east_asian),
-    ):
-        fonts.set(qn(f"w:{slot}"), family)
-    for tag in ("sz", "szCs"):
-        _put(rpr, tag, RPR_ORDER).set(qn("w:val"), str(round(size * 2)))
-    if lang:
-        _put(rpr, "lang", RPR_ORDER).set(qn("w:val"), lang)
-
-
-def _complex_script(rpr, bold: bool, italic: bool) -> None:
-    """Bold and italic for Arabic and other complex scripts, which Word styles separately."""
-    for name, on in (("bCs", bold), ("iCs", italic)):
-        if on:
-            _put(rpr, name, RPR_ORDER)
-        elif (el := rpr.find(qn(f"w:{name}"))) is not None:
-            rpr.remove(el)
-
-
-def _apply(style, st: Style, fmt: CourtFormat, lang: str | None = None) -> None:
-    font = style.font
-    font.bold, font.italic = st.bold, st.italic
-    _complex_script(style.element.get_or_add_rPr(), st.bold, st.italic)
-    font.color.rgb = None
-    _set_fonts(style.element.get_or_add_rPr(), fmt, st.size, lang)
-    pf = style.paragraph_format
-    pf.alignment = ALIGN[st.align]
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = Pt(st.line)
-    pf.space_before, pf.space_after = Pt(0), Pt(st.after)
-    pf.left_indent = Pt(st.left_indent + st.hanging)
-    pf.right_indent = Pt(st.right_indent)
-    pf.first_line_indent = Pt(st.first_indent - st.hanging)
-    pf.widow_control = True
-    pf.keep_with_next = style.name.startswith(("Heading", "Title"))
-
-
-def _define_styles(doc, fmt: CourtFormat, lang: str) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
-
-    styles = doc.styles
-    # docDefaults carry the fonts too, so text outside any paragraph style still matches.
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(rpr, fmt, fmt.styles["compact"].size, lang)
-    for role, name in STYLE_NAMES.items():
-        try:
-            style = styles[name]
-        except KeyError:
-            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-            style.base_style = styles["Normal"]
-        _apply(style, fmt.styles[role], fmt, lang if role == "compact" else None)
-        if name == "Title":  # Word's Title draws a rule under itself; ours is plain text
-            ppr = style.element.get_or_add_pPr()
-            for border in ppr.findall(qn("w:pBdr")):
-                ppr.remove(border)
-
-
-def _field(paragraph, instruction: str, shown: str) -> None:
-    """A Word field (PAGE, NUMPAGES) whose cached result LibreOffice and Word recompute."""
-
-    def char(kind: str):
-        run = paragraph.add_run()
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        run._r.append(el)
-
-    char("begin")
-    run = paragraph.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run._r.append(instr)
-    char("separate")
-    paragraph.add_run(shown)
-    char("end")
-
-
-def _footer(doc, fmt: CourtFormat) -> None:
-    paragraph = doc.sections[0].footer.paragraphs[0]
-    paragraph.style = doc.styles["Footer"]
-    for piece in re.split(r"(\{page\}|\{pages\})", fmt.footer):
-        if piece == "{page}":
-            _field(paragraph, "PAGE", "1")
-        elif piece == "{pages}":
-            _field(paragraph, "NUMPAGES", "1")
-        elif piece:
-            paragraph.add_run(piece)
+    page.core_properties(doc, title, author, date, fmt)
+    page.custom_properties(doc, properties(fmt, fields))
+    return page.reproducible_zip(doc, date)
 
 
 # --- the walk ----------------------------------------------------------------------------------
 
 
 class _Walker:
-    def __init__(self, doc, fmt: CourtFormat, where: str) -> None:
+    def __init__(self, doc, fmt: CourtFormat, where: str, author: str, date: dt.date) -> None:
         self.doc = doc
         self.fmt = fmt
         self.where = where
+        self.author, self.date, self.revision = author, date, 0
         self.pending_break = False
         top, right, bottom, left = fmt.margins
         self.text_width = fmt.width - left - right
@@ -297,6 +146,8 @@ class _Walker:
             inner = _Context("compact", ctx.extra_left + self.text_width / 2, keep_together=True)
             self.blocks(el, inner, container)
             self.end_keep_together(target)
+        elif tag == "meta" and (el.get("name") or "").startswith(META_PREFIX):
+            pass  # a field for the header or footer (filings.formats.bands), not body text
         elif tag in CONTAINERS:
             self.classes(el, set())
             self.blocks(el, ctx, container)
@@ -319,10 +170,25 @@ class _Walker:
             run.text = seg.text
             run.bold = seg.bold or None
             run.italic = seg.italic or None
-            _complex_script(run._r.get_or_add_rPr(), seg.bold, seg.italic)
+            complex_script(run._r.get_or_add_rPr(), seg.bold, seg.italic)
             run.underline = seg.underline or None
             run.font.small_caps = seg.small_caps or None
+            if seg.change:
+                self.track(run, seg.change)
         return paragraph
+
+    def track(self, run, change: str) -> None:
+        """Wrap the run in Word's tracked insertion or deletion, attributed to the author."""
+        self.revision += 1
+        mark = OxmlElement(f"w:{change}")
+        mark.set(qn("w:id"), str(self.revision))
+        mark.set(qn("w:author"), self.author)
+        mark.set(qn("w:date"), f"{self.date.isoformat()}T00:00:00Z")
+        run._r.addprevious(mark)
+        mark.append(run._r)
+        if change == "del":
+            for text in run._r.findall(qn("w:t")):
+                text.tag = qn("w:delText")
 
     def format_paragraph(self, paragraph, role: str, ctx: _Context, classes: set[str]) -> None:
         pf = paragraph.paragraph_format
@@ -373,7 +239,8 @@ class _Walker:
         table = self.doc.add_table(rows=len(rows), cols=width)
         if "grid" in classes:
             table.style = self.doc.styles["Table Grid"]
-        _table_layout(table, self.text_width, "caption" in classes)
+        parties = self.fmt.caption.parties_width / 100 if "caption" in classes else None
+        _table_layout(table, self.text_width, parties)
         header_rows = {id(r) for r in el.iter("tr") if r.getparent().tag == "thead"}
         for r, (row_el, row_cells) in enumerate(zip(rows, cells, strict=True)):
             if id(row_el) in header_rows:
@@ -386,9 +253,10 @@ class _Walker:
                         paragraph.paragraph_format.keep_with_next = True
         if self.pending_break:
             self.fail(el, "a page break right before a table; put a heading or paragraph first")
-        # CSS gives every table 12pt below it; Word has no table spacing, so a spacer line does it.
-        spacer = self.doc.add_paragraph(style=self.doc.styles["Normal"])
-        spacer.paragraph_format.line_spacing = Pt(12)
+        # CSS gives every table space below it; Word has no table spacing, so a spacer line does it.
+        if self.fmt.table_after:
+            spacer = self.doc.add_paragraph(style=self.doc.styles["Normal"])
+            spacer.paragraph_format.line_spacing = Pt(self.fmt.table_after)
 
     def cell(self, cell, el, table_classes: set[str]) -> None:
         if el.tag not in ("td", "th"):
@@ -403,15 +271,21 @@ class _Walker:
         else:
             self.paragraph(cell, el, "table", ctx, set())
         first._p.getparent().remove(first._p)  # the empty paragraph python-docx starts a cell with
+        if self.fmt.line_numbers and "grid" in table_classes:
+            # On ruled paper a row is whole lines: the grid's rule width comes off the text.
+            line = Pt(self.fmt.styles["table"].line - GRID_RULE)
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.line_spacing = line
         if bold:
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.bold = True
-        if "parties" in classes:
-            _cell_border(cell, "right", 6)
+        if "parties" in classes and self.fmt.caption.rule:
+            _cell_border(cell, "right", round(self.fmt.caption.rule * 8))
             _cell_margins(cell, left=0, right=12)
-        if "number" in classes:
+        if "number" in classes and self.fmt.line_numbers is None:  # on ruled paper: on a line
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        if "number" in classes:
             _cell_margins(cell, left=18, right=0)
 
     # Inline
@@ -437,6 +311,7 @@ class _Walker:
                 italic=fmt.italic or tag in ("i", "em"),
                 underline=fmt.underline or tag == "u",
                 small_caps=fmt.small_caps or "smallcaps" in classes,
+                change=tag if tag in ("ins", "del") else fmt.change,
             )
         if el.text:
             out.append(_with(fmt, el.text))
@@ -448,7 +323,7 @@ class _Walker:
 
 
 def _with(fmt: Segment, text: str) -> Segment:
-    return Segment(text, fmt.bold, fmt.italic, fmt.underline, fmt.small_caps)
+    return dataclasses.replace(fmt, text=text)
 
 
 def _collapse(segments: list[Segment]) -> list[Segment]:
@@ -466,7 +341,7 @@ def _collapse(segments: list[Segment]) -> list[Segment]:
         if at_line_start or (out and out[-1].text.endswith(" ")):
             text = text.lstrip(" ")
         if text:
-            out.append(Segment(text, seg.bold, seg.italic, seg.underline, seg.small_caps))
+            out.append(dataclasses.replace(seg, text=text))
             at_line_start = False
     if out and out[-1].text != "\n":
         out[-1].text = out[-1].text.rstrip(" ")
@@ -476,19 +351,24 @@ def _collapse(segments: list[Segment]) -> list[Segment]:
 # --- tables ------------------------------------------------------------------------------------
 
 
-def _table_layout(table, text_width: float, caption: bool) -> None:
+def _table_layout(table, text_width: float, caption: float | None) -> None:
     tbl_pr = table._tbl.tblPr
-    width = _put(tbl_pr, "tblW", TBLPR_ORDER)
+    width = put(tbl_pr, "tblW", TBLPR_ORDER)
     width.set(qn("w:w"), "5000")
     width.set(qn("w:type"), "pct")
-    margins = _put(tbl_pr, "tblCellMar", TBLPR_ORDER)
+    # Word (in this file's compatibility mode) and LibreOffice hang a table's left border into the
+    # margin by the cells' left padding; indenting by that padding puts it on the margin, as in CSS.
+    indent = put(tbl_pr, "tblInd", TBLPR_ORDER)
+    indent.set(qn("w:w"), str(CELL_PADDING * 20))
+    indent.set(qn("w:type"), "dxa")
+    margins = put(tbl_pr, "tblCellMar", TBLPR_ORDER)
     for side in ("left", "right"):
         m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), str(4 * 20))
+        m.set(qn("w:w"), str(CELL_PADDING * 20))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
     if caption:
-        fractions = [0.55, 0.45]
+        fractions = [caption, 1 - caption]
     else:
         fractions = [1 / len(table.columns)] * len(table.columns)
     for column, fraction in zip(table.columns, fractions, strict=True):
@@ -502,7 +382,7 @@ def _repeat_header(row) -> None:
 
 def _cell_border(cell, side: str, eighths: int) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
-    borders = _put(tc_pr, "tcBorders", TCPR_ORDER)
+    borders = put(tc_pr, "tcBorders", TCPR_ORDER)
     border = OxmlElement(f"w:{side}")
     border.set(qn("w:val"), "single")
     border.set(qn("w:sz"), str(eighths))
@@ -512,45 +392,12 @@ def _cell_border(cell, side: str, eighths: int) -> None:
 
 def _cell_margins(cell, left: float, right: float) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
-    margins = _put(tc_pr, "tcMar", TCPR_ORDER)
+    margins = put(tc_pr, "tcMar", TCPR_ORDER)
     for side, value in (("left", left), ("right", right)):
         m = OxmlElement(f"w:{side}")
         m.set(qn("w:w"), str(round(value * 20)))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
-
-
-# --- package -----------------------------------------------------------------------------------
-
-
-def _core_properties(doc, title: str, author: str, date: dt.date) -> None:
-    when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
-    props = doc.core_properties
-    props.title = title
-    props.author = author
-    props.last_modified_by = author
-    props.created = props.modified = when
-    props.last_printed = when
-    props.revision = 1
-    props.comments = ""
-    props.keywords = ""
-    props.subject = ""
-    props.category = ""
-
-
-def _reproducible_zip(doc, date: dt.date) -> bytes:
-    """Save with every zip entry stamped with the document's date: same inputs, same bytes."""
-    raw = io.BytesIO()
-    doc.save(raw)
-    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
 
 
 __all__ = ["render_docx", "etree"]

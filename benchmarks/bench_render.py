@@ -1,0 +1,171 @@
+"""Throughput of `filings render` against a naive loop, measured in one run on the same documents.
+
+    .venv/bin/python benchmarks/bench_render.py [--people 120] [--template stay-motion]
+
+It writes N fictional detainees to a temporary roster, then times:
+  (a) filings render, PDF, one worker per core
+  (b) a naive loop: Jinja, then weasyprint.HTML(string=…).write_pdf() per document, one process
+  (c) filings render, PDF, one worker
+  (d) docxtpl + `soffice --convert-to pdf`, where both are installed
+  (e) filings render, PDF + DOCX pairs, one worker per core
+  (f) the single-process warm rate for PDF + DOCX pairs (set-up excluded)
+and prints documents per second, the ratios, and whether the targets hold:
+  (a) >= 2 x (b), and (e) >= 0.85 x cores x (f).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE = ROOT / "fixtures" / "case.yaml"
+GIVEN = ["José", "María", "Ana", "Luis", "Thị Hương", "Olena", "Jean", "Kevin", "Yusuf", "Wei"]
+FAMILY = ["Peña", "García-Ruiz", "Nguyễn", "O'Connor", "Shevchenko", "Joseph", "Flores", "Li"]
+STATUSES = ["detained", "detained", "detained", "released", "removed", "unknown"]
+
+
+def make_roster(path: Path, people: int, seed: int = 7) -> None:
+    """N fictional detainees with varied names, statuses and facts."""
+    rng = random.Random(seed)
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["a_number", "family_name", "given_name", "custody_status",
+                         "preferred_language", "facility", "arrest_date", "arrest_type",
+                         "risk_assessment", "removal_date"])  # fmt: skip
+        for i in range(people):
+            status = rng.choice(STATUSES)
+            writer.writerow([f"A{300000000 + i}", rng.choice(FAMILY), rng.choice(GIVEN), status,
+                             rng.choice(["es", "en"]), "Broadview Processing Center",
+                             f"2025-09-{rng.randint(1, 28):02d}",
+                             rng.choice(["warrantless", "vehicle_stop", "warrant"]),
+                             rng.choice(["pending", "not_high_risk"]),
+                             "2025-12-01" if status == "detained" and i % 5 == 0 else ""])  # fmt: skip
+
+
+def timed_cli(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "filings", "render", *args, "--quiet", "--force"],
+                   check=True)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def naive_loop(roster: Path, template_name: str, out: Path) -> float:
+    """What a hand-written script does: a fresh WeasyPrint set-up for every document."""
+    from weasyprint import CSS, HTML
+
+    from filings.build import format_name, load_inputs
+    from filings.formats import load_format
+    from filings.pdf import stylesheet
+    from filings.render import render_html
+    from filings.templates import discover, make_environment
+
+    case, people = load_inputs(CASE, roster)
+    template = discover()[template_name]
+    css = stylesheet(load_format(format_name(template, case)))
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    env = make_environment()
+    for person in people:
+        html = render_html(env, template, case, person)
+        HTML(string=html).write_pdf(out / f"{person.a_number}.pdf", stylesheets=[CSS(string=css)])
+    return time.perf_counter() - start
+
+
+def warm_pairs(roster: Path, template_name: str, out: Path) -> float:
+    """Seconds per PDF + DOCX pair in one process once everything is set up (first one excluded)."""
+    from filings import build
+    from filings.render import RosterSummary
+    from filings.templates import BUILTIN_TEMPLATES, discover
+
+    case, people = build.load_inputs(CASE, roster)
+    template = discover()[template_name]
+    worker = build._Worker(case, RosterSummary(people), out, ("pdf", "docx"), BUILTIN_TEMPLATES)
+    build._init_worker(worker)
+    jobs = [build.Job(template, p) for p in people]
+    build.render_job(jobs[0], worker)
+    start = time.perf_counter()
+    for job in jobs[1:]:
+        build.render_job(job, worker)
+    return (time.perf_counter() - start) / (len(jobs) - 1)
+
+
+def docxtpl_soffice(roster: Path, out: Path) -> float | None:
+    """A common alternative: fill a DOCX template with docxtpl, convert with LibreOffice."""
+    soffice = shutil.which("soffice")
+    try:
+        import docx
+        from docxtpl import DocxTemplate
+    except ImportError:
+        return None
+    if soffice is None:
+        return None
+    from filings.build import load_inputs
+
+    _, people = load_inputs(CASE, roster)
+    source = out / "template.docx"
+    document = docx.Document()
+    for _ in range(40):  # about the stay motion's length
+        document.add_paragraph("Plaintiffs move to stay the removal of {{ name }} ({{ a }}). " * 6)
+    out.mkdir(parents=True, exist_ok=True)
+    document.save(source)
+    start = time.perf_counter()
+    for person in people:
+        filled = DocxTemplate(source)
+        filled.render({"name": person.full_name, "a": person.a_number_display})
+        filled.save(out / f"{person.a_number}.docx")
+    files = [str(out / f"{p.a_number}.docx") for p in people]
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out / "pdf"),
+                    *files], check=True, capture_output=True)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=120)
+    parser.add_argument("--template", default="stay-motion")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    n = args.people
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        roster = tmp / "roster.csv"
+        make_roster(roster, n)
+        common = [args.template, "--case", str(CASE), "--roster", str(roster)]
+        a = timed_cli([*common, "--format", "pdf", "--out", str(tmp / "a")])
+        b = naive_loop(roster, args.template, tmp / "b")
+        c = timed_cli([*common, "--format", "pdf", "--jobs", "1", "--out", str(tmp / "c")])
+        d = docxtpl_soffice(roster, tmp / "d")
+        e = timed_cli([*common, "--format", "pdf", "--format", "docx", "--out", str(tmp / "e")])
+        f = warm_pairs(roster, args.template, tmp / "f")
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    rate = {k: n / v for k, v in dict(a=a, b=b, c=c, e=e).items()}
+    print(f"{n} x {args.template}, {cores} cores, Python {sys.version.split()[0]}")
+    print(f"(a) filings render, PDF, {cores} workers   {rate['a']:7.2f} docs/s")
+    print(f"(b) naive loop, PDF, one process      {rate['b']:7.2f} docs/s")
+    print(f"(c) filings render, PDF, one worker   {rate['c']:7.2f} docs/s")
+    if d is None:
+        print("(d) docxtpl + soffice                 not measured (docxtpl or soffice missing)")
+    else:
+        print(f"(d) docxtpl + soffice                 {n / d:7.2f} docs/s")
+    print(f"(e) filings render, PDF+DOCX, {cores} workers {rate['e']:7.2f} pairs/s")
+    print(f"(f) warm single process, PDF+DOCX     {1 / f:7.2f} pairs/s")
+    print(f"peak resident memory of a child process: {peak:.0f} MiB")
+    print(f"(a)/(b) = {rate['a'] / rate['b']:.2f}  target >= 2.00  "
+          f"{'met' if rate['a'] >= 2 * rate['b'] else 'NOT met'}")
+    efficiency = rate["e"] / (cores / f)
+    print(f"(e)/(cores x f) = {efficiency:.2f}  target >= 0.85  "
+          f"{'met' if efficiency >= 0.85 else 'NOT met'}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Measure an output against its court format's rules: `check_pdf`, `check_docx`, `check_files`.
+
+Each problem is a Finding that names the file, the page (PDF) or paragraph and style (DOCX), the
+measured value and the rule with its source:
+
+    motion.pdf: page 3: body text 11.0 pt; ndil needs at least 12 pt (LR 5.2(c))
+
+The core never prints or exits; the CLI decides what a finding means for the exit status.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from filings.errors import FilingsError
+from filings.formats import CourtFormat, load_format
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule an output breaks."""
+
+    file: str  # the file's name
+    rule: str  # the rule's key in the format's `rules` (or `fonts`, `glyphs`, `text`, `format`…)
+    where: str  # "page 3", "pages 1-6", "paragraph 12 (Body Text)", or "" for the whole file
+    measured: str  # what was found: "body text 11.0 pt"
+    required: str  # what the rule asks: "ndil needs at least 12 pt (LR 5.2(c))"
+
+    def __str__(self) -> str:
+        where = f"{self.where}: " if self.where else ""
+        return f"{self.file}: {where}{self.measured}; {self.required}"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a document must show that its format alone cannot say (eoir)."""
+
+    a_number: str | None = None  # the respondent's A-number, in any common spelling
+    detained: bool | None = None  # whether the respondent is in custody
+
+
+def check_pdf(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = False,
+              expect: Expected | None = None) -> list[Finding]:  # fmt: skip
+    """Every rule of the format the PDF breaks, measured on its pages."""
+    from filings.check.pdf import measure
+
+    return measure(Path(path), fmt, leave_to_exceed=leave_to_exceed, expect=expect or Expected())
+
+
+def check_docx(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = False,
+               expect: Expected | None = None) -> list[Finding]:  # fmt: skip
+    """Every rule of the format the DOCX breaks, read from its XML (a DOCX has no pages yet, so
+    the page limit and what depends on layout are left to its PDF)."""
+    from filings.check.docx import measure
+
+    return measure(Path(path), fmt, expect=expect or Expected())
+
+
+def check_files(paths: Iterable[Path | str], format_name: str | None = None, *,
+                search: Sequence[Path] = (), leave_to_exceed: bool = False,
+                expect: Expected | None = None) -> dict[Path, list[Finding]]:  # fmt: skip
+    """Check each PDF or DOCX; the format is `format_name`, or else the one the file records.
+
+    What an eoir document must show (A-number, custody) comes from `expect`, or else from the
+    fields the file records. A file that cannot be checked at all gets one finding saying why.
+    """
+    results: dict[Path, list[Finding]] = {}
+    for path in map(Path, paths):
+        try:
+            results[path] = _check_one(path, format_name, search, leave_to_exceed, expect)
+        except FilingsError as exc:
+            results[path] = [
+                Finding(path.name, "format", "", exc.message, "name one with --format")
+            ]
+        except Exception as exc:  # a file no reader can open: a finding, not a crash
+            problem = f"cannot be read ({type(exc).__name__}: {exc})"
+            results[path] = [Finding(path.name, "readable", "", problem, "a PDF or DOCX is needed")]
+    return results
+
+
+def _check_one(path, format_name, search, leave_to_exceed, expect) -> list[Finding]:
+    kind = path.suffix.lower()
+    if kind not in (".pdf", ".docx"):
+        return [Finding(path.name, "readable", "", f"a {kind or 'nameless'} file",
+                        "filings check reads .pdf and .docx files")]  # fmt: skip
+    recorded, fields = recorded_format(path)
+    name = format_name or recorded
+    if not name:
+        raise FilingsError("no court format recorded in the file")
+    fmt = load_format(name, search)
+    expect = expect or expected_from(fields)
+    check = check_pdf if kind == ".pdf" else check_docx
+    return check(path, fmt, leave_to_exceed=leave_to_exceed, expect=expect)
+
+
+def recorded_format(path: Path) -> tuple[str | None, dict | None]:
+    """The format name and document fields `filings render` stored in the file, if any."""
+    if path.suffix.lower() == ".pdf":
+        from filings.check.pdf import info
+
+        values = info(path)
+    else:
+        from filings.check.docx import properties
+
+        values = properties(path)
+    fields = values.get("FilingsFields")
+    try:
+        fields = json.loads(fields) if fields else None
+    except ValueError:
+        fields = None
+    return values.get("FilingsFormat"), fields
+
+
+def expected_from(fields: dict | None) -> Expected:
+    if not fields:
+        return Expected()
+    return Expected(a_number=fields.get("a_number"), detained=fields.get("custody") == "DETAINED")
+
+
+__all__ = ["Finding", "Expected", "check_pdf", "check_docx", "check_files", "recorded_format"]

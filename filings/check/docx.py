@@ -1,0 +1,348 @@
+"""Measure a DOCX against a court format's rules by reading its XML.
+
+A DOCX has no pages until a word processor lays it out, so what is checked here is what the file
+itself sets: the paper and margins, the type size every run ends up with (run, paragraph style,
+its base styles, the document defaults), the line spacing of body paragraphs, the fonts named, and
+what the header and footer hold (the eoir A-number and DETAINED label, the pleading ruler). The
+page count and glyph coverage are measured on the PDF.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from filings.check import Expected, Finding
+from filings.check.report import digits, need, pt
+from filings.formats import CourtFormat
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS = {"w": W, "r": R}
+BODY_ROLES = ("Body Text", "List Paragraph")  # the styles the line-spacing rule measures
+
+
+def _w(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+def properties(path: Path) -> dict[str, str]:
+    """The custom properties `filings render` records, with the core `category` as the format."""
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        out = {}
+        if "docProps/core.xml" in names:
+            core = etree.fromstring(z.read("docProps/core.xml"))
+            category = core.find("{*}category")
+            if category is not None and category.text:
+                out["FilingsFormat"] = category.text
+        if "docProps/custom.xml" in names:
+            for prop in etree.fromstring(z.read("docProps/custom.xml")):
+                value = prop.find("*")
+                out[prop.get("name")] = value.text if value is not None else ""
+    return out
+
+
+class _Docx:
+    """The parts of a DOCX the checks read, and style lookups through `basedOn`."""
+
+    def __init__(self, path: Path) -> None:
+        with zipfile.ZipFile(path) as z:
+            self.document = etree.fromstring(z.read("word/document.xml"))
+            self.styles = etree.fromstring(z.read("word/styles.xml"))
+            rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
+            targets = {r.get("Id"): r.get("Target") for r in rels}
+            self.sect = self.document.find(".//w:body/w:sectPr", NS)
+            self.headers = {}
+            for ref in self.sect.findall("w:headerReference", NS) if self.sect is not None else []:
+                target = targets[ref.get(f"{{{R}}}id")].lstrip("/").removeprefix("word/")
+                self.headers[ref.get(_w("type"))] = etree.fromstring(z.read(f"word/{target}"))
+        self.by_id = {s.get(_w("styleId")): s for s in self.styles.findall("w:style", NS)}
+        self.defaults = self.styles.find("w:docDefaults", NS)
+
+    def chain(self, style_id: str | None):
+        """The style and its bases, nearest first."""
+        seen = []
+        while style_id and style_id in self.by_id and style_id not in [s for s, _ in seen]:
+            style = self.by_id[style_id]
+            seen.append((style_id, style))
+            based = style.find("w:basedOn", NS)
+            style_id = based.get(_w("val")) if based is not None else None
+        return [s for _, s in seen]
+
+    def style_id(self, paragraph) -> str:
+        found = paragraph.find("w:pPr/w:pStyle", NS)
+        if found is not None:
+            return found.get(_w("val"))
+        default = self.styles.find("w:style[@w:type='paragraph'][@w:default='1']", NS)
+        return default.get(_w("styleId")) if default is not None else "Normal"
+
+    def style_name(self, style_id: str) -> str:
+        name = self.by_id.get(style_id)
+        found = name.find("w:name", NS) if name is not None else None
+        return found.get(_w("val")) if found is not None else style_id
+
+    def inherited(self, paragraph, path: str):
+        """The first element at `path` (under pPr or rPr) in the paragraph's styles or defaults."""
+        for style in self.chain(self.style_id(paragraph)):
+            found = style.find(path, NS)
+            if found is not None:
+                return found
+        if self.defaults is None:
+            return None
+        return self.defaults.find(f"{path.split('/')[0]}Default/{path}", NS)
+
+    def size(self, paragraph, run) -> float:
+        found = run.find("w:rPr/w:sz", NS)
+        if found is None:
+            found = self.inherited(paragraph, "w:rPr/w:sz")
+        return int(found.get(_w("val"))) / 2 if found is not None else 10
+
+    def line(self, paragraph, size: float) -> float:
+        """The paragraph's line pitch in points (an `auto` line is about 1.15 of the type size)."""
+        spacing = paragraph.find("w:pPr/w:spacing", NS)
+        if spacing is None or spacing.get(_w("line")) is None:
+            spacing = self.inherited(paragraph, "w:pPr/w:spacing")
+        if spacing is None or spacing.get(_w("line")) is None:
+            return size * 1.15
+        value = int(spacing.get(_w("line")))
+        if spacing.get(_w("lineRule")) in ("exact", "atLeast"):
+            return value / 20
+        return value / 240 * size * 1.15
+
+
+def _text(element) -> str:
+    out = []
+    for node in element.iter(_w("t"), _w("tab"), _w("br")):
+        out.append(
+            node.text or "" if node.tag == _w("t") else "\t" if node.tag == _w("tab") else "\n"
+        )
+    return "".join(out)
+
+
+def measure(path: Path, fmt: CourtFormat, *, expect: Expected) -> list[Finding]:
+    doc = _Docx(path)
+    name = path.name
+    paragraphs = list(doc.document.iter(_w("p")))
+    found = _page(name, doc, fmt) + _sizes(name, doc, paragraphs, fmt)
+    found += _pitch(name, doc, paragraphs, fmt) + _fonts(name, doc, paragraphs, fmt)
+    found += _glyphs(name, paragraphs, fmt) + _eoir(name, doc, paragraphs, fmt, expect)
+    return found + _ruler(name, doc, fmt)
+
+
+def _page(name: str, doc: _Docx, fmt: CourtFormat) -> list[Finding]:
+    found = []
+    size = doc.sect.find("w:pgSz", NS)
+    width, height = int(size.get(_w("w"))) / 20, int(size.get(_w("h"))) / 20
+    if fmt.rules.paper and (abs(width - fmt.rules.paper.value[0]) > 0.5
+                            or abs(height - fmt.rules.paper.value[1]) > 0.5):  # fmt: skip
+        wanted = "{:g} × {:g} pt".format(*fmt.rules.paper.value)
+        found.append(Finding(name, "paper", "section 1", f"paper {width:.1f} × {height:.1f} pt",
+                             need(fmt, "paper", wanted)))  # fmt: skip
+    margins = doc.sect.find("w:pgMar", NS)
+    minimum = fmt.rules.margins.value if fmt.rules.margins else fmt.margins
+    for side, least in zip(("top", "right", "bottom", "left"), minimum, strict=True):
+        value = abs(int(margins.get(_w(side)))) / 20
+        if value < least - 0.5:
+            found.append(
+                Finding(
+                    name,
+                    "margins",
+                    "section 1",
+                    f"{side} margin {pt(value)}",
+                    need(fmt, "margins", f"a {side} margin of at least {least:g} pt"),
+                )
+            )
+    return found
+
+
+def _where(doc: _Docx, index: int, paragraph) -> str:
+    return f"paragraph {index} ({doc.style_name(doc.style_id(paragraph))})"
+
+
+def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]:
+    rule = fmt.rules.body_size
+    found = []
+    for index, paragraph in enumerate(paragraphs, start=1):
+        runs = [r for r in paragraph.findall(".//w:r", NS) if _text(r).strip()]
+        sizes = [doc.size(paragraph, r) for r in runs]
+        if rule and sizes and min(sizes) < rule.value - 0.05:
+            found.append(
+                Finding(
+                    name,
+                    "body_size",
+                    _where(doc, index, paragraph),
+                    f"text {pt(min(sizes))}",
+                    need(fmt, "body_size", f"at least {rule.value:g} pt"),
+                )
+            )
+    note_rule = fmt.rules.footnote_size
+    note = next(
+        (
+            s
+            for s in doc.by_id.values()
+            if s.find("w:name", NS) is not None
+            and s.find("w:name", NS).get(_w("val")).lower() == "footnote text"
+        ),
+        None,
+    )
+    if note_rule and note is not None and (sz := note.find("w:rPr/w:sz", NS)) is not None:
+        if int(sz.get(_w("val"))) / 2 < note_rule.value - 0.05:
+            found.append(
+                Finding(
+                    name,
+                    "footnote_size",
+                    "style Footnote Text",
+                    f"footnotes {pt(int(sz.get(_w('val'))) / 2)}",
+                    need(fmt, "footnote_size", f"at least {note_rule.value:g} pt"),
+                )
+            )
+    return found
+
+
+def _pitch(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]:
+    rule = fmt.rules.line_pitch
+    if rule is None:
+        return []
+    found = []
+    for index, paragraph in enumerate(paragraphs, start=1):
+        style = doc.style_name(doc.style_id(paragraph))
+        runs = [r for r in paragraph.findall(".//w:r", NS) if _text(r).strip()]
+        if style not in BODY_ROLES or not runs:
+            continue
+        pitch = doc.line(paragraph, max(doc.size(paragraph, r) for r in runs))
+        if pitch < rule.value - 0.5:
+            found.append(
+                Finding(
+                    name,
+                    "line_pitch",
+                    _where(doc, index, paragraph),
+                    f"line spacing {pt(pitch)}",
+                    need(fmt, "line_pitch", f"at least {rule.value:g} pt"),
+                )
+            )
+    return found
+
+
+def _fonts(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]:
+    """Every font the text names is one of the format's (a DOCX embeds none by default)."""
+    allowed = {fmt.font.family, fmt.font.complex_script, fmt.font.east_asian, *fmt.font.fallbacks}
+    used_styles = {doc.style_id(p) for p in paragraphs}
+    sources = [("document defaults", doc.defaults)]
+    sources += [(f"style {doc.style_name(s)}", st) for s in sorted(used_styles)
+                for st in doc.chain(s)]  # fmt: skip
+    sources += [(f"paragraph {i}", p) for i, p in enumerate(paragraphs, start=1)]
+    found, seen = [], set()
+    for where, element in sources:
+        for fonts in element.iter(_w("rFonts")) if element is not None else []:
+            for attr, value in fonts.attrib.items():
+                slot = etree.QName(attr).localname
+                shown = f"theme font ({slot})" if slot.endswith("Theme") else value
+                if (shown not in allowed or slot.endswith("Theme")) and shown not in seen:
+                    seen.add(shown)
+                    found.append(
+                        Finding(
+                            name,
+                            "fonts",
+                            where,
+                            f"font {shown}",
+                            f"{fmt.name} sets {', '.join(sorted(allowed))}",
+                        )
+                    )
+    return found
+
+
+def _glyphs(name: str, paragraphs, fmt: CourtFormat) -> list[Finding]:
+    found = []
+    for index, paragraph in enumerate(paragraphs, start=1):
+        if "\ufffd" in _text(paragraph):
+            found.append(Finding(name, "glyphs", f"paragraph {index}", "a U+FFFD replacement "
+                                 "character", f"{fmt.name} needs the text as written"))  # fmt: skip
+    return found
+
+
+def _first_page_body(paragraphs) -> str:
+    text = []
+    for paragraph in paragraphs:
+        if text and paragraph.find("w:pPr/w:pageBreakBefore", NS) is not None:
+            break
+        text.append(_text(paragraph))
+        if any(b.get(_w("type")) == "page" for b in paragraph.iter(_w("br"))):
+            break
+    return "\n".join(text)
+
+
+def _eoir(name: str, doc: _Docx, paragraphs, fmt, expect: Expected) -> list[Finding]:
+    found = []
+    titled = doc.sect.find("w:titlePg", NS) is not None
+    every = _text(doc.headers["default"]) if "default" in doc.headers else ""
+    first = _text(doc.headers["first"]) if titled and "first" in doc.headers else every
+    cover = first + "\n" + _first_page_body(paragraphs)
+    rule = fmt.rules.a_number
+    if rule and rule.value:
+        wanted = digits(expect.a_number)[1:] if expect.a_number else None
+        for where, text in (("header", every), ("first page", cover)):
+            flat = re.sub(r"[\s\-.]", "", text)
+            if not (wanted in flat if wanted else re.search(r"A\d{7,9}", flat)):
+                found.append(Finding(name, "a_number", where, "no A-number",
+                                     need(fmt, "a_number", "the respondent's A-number on every "
+                                                           "page")))  # fmt: skip
+    label = fmt.rules.detained.value if fmt.rules.detained else None
+    if label and expect.detained is not None:
+        head = first if titled else every
+        if expect.detained and label not in head:
+            found.append(
+                Finding(
+                    name,
+                    "detained",
+                    "first-page header",
+                    f"no {label}",
+                    need(fmt, "detained", f"{label} at the top right of the cover"),
+                )
+            )
+        if not expect.detained and label in cover:
+            found.append(Finding(name, "detained", "first page", f"{label} on the cover",
+                                 f"the respondent is not in custody; {fmt.name} marks only "
+                                 "those who are"))  # fmt: skip
+    return found
+
+
+def _ruler(name: str, doc: _Docx, fmt: CourtFormat) -> list[Finding]:
+    """Pleading paper: a fixed ruler in every header, not Word's line numbering."""
+    ruler = fmt.line_numbers
+    if ruler is None:
+        return []
+    found = []
+    if doc.sect.find("w:lnNumType", NS) is not None:
+        found.append(
+            Finding(
+                name,
+                "line_numbers",
+                "section 1",
+                "Word line numbering (lnNumType)",
+                need(fmt, "line_numbers", "a fixed ruler of line numbers"),
+            )
+        )
+    wanted = "\n".join(str(n) for n in range(1, ruler.count + 1))
+    for kind, header in sorted(doc.headers.items()):
+        frames = [p for p in header.iter(_w("p")) if p.find("w:pPr/w:framePr", NS) is not None]
+        numbers = [p for p in frames if _text(p).strip() == wanted]
+        where = f"{kind} header"
+        if not numbers:
+            found.append(Finding(name, "line_numbers", where, "no ruler of line numbers",
+                                 need(fmt, "line_numbers", f"the numbers 1 to {ruler.count} in "
+                                                           "a frame on every page")))  # fmt: skip
+            continue
+        frame = numbers[0].find("w:pPr/w:framePr", NS)
+        spacing = numbers[0].find("w:pPr/w:spacing", NS)
+        top = int(frame.get(_w("y"), "0")) / 20
+        pitch = int(spacing.get(_w("line"), "0")) / 20 if spacing is not None else 0
+        if abs(top - fmt.margins[0]) > 0.5 or abs(pitch - ruler.pitch) > 0.05:
+            found.append(Finding(name, "line_numbers", where,
+                                 f"ruler at {pt(top)} from the top, lines {pt(pitch)} apart",
+                                 need(fmt, "line_numbers", f"the ruler at the top margin, lines "
+                                      f"{ruler.pitch:g} pt apart like the text")))  # fmt: skip
+    return found

@@ -1,0 +1,79 @@
+"""Fonts and glyphs of a PDF: every font embedded, no character drawn as a missing glyph.
+
+Read from the fonts' own dictionaries rather than from extracted text: a page that draws a .notdef
+glyph can defeat text extraction altogether, so its font's widths (which list the glyphs used) are
+where the missing glyph shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from filings.check import Finding
+from filings.formats import CourtFormat
+
+
+def fonts_and_glyphs(path: Path, fmt: CourtFormat, texts: list[str]) -> list[Finding]:
+    """Every font embedded; no glyph drawn as .notdef (glyph 0) nor text mapped to U+FFFD."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    fonts: dict[str, tuple[dict, int]] = {}
+    with open(path, "rb") as stream:
+        document = PDFDocument(PDFParser(stream))
+        for number, page in enumerate(PDFPage.create_pages(document), start=1):
+            for font in (resolve1((page.resources or {}).get("Font")) or {}).values():
+                font = resolve1(font)
+                fonts.setdefault(str(resolve1(font.get("BaseFont"))), (font, number))
+        found = [f for name, (font, number) in sorted(fonts.items(), key=lambda kv: kv[1][1])
+                 for f in _font_findings(path.name, fmt, name, font, number)]  # fmt: skip
+    for number, text in enumerate(texts, start=1):
+        if "\ufffd" in text or "(cid:" in text:
+            found.append(Finding(path.name, "glyphs", f"page {number}",
+                                 "characters with no Unicode text (U+FFFD or a bare glyph id)",
+                                 f"{fmt.name} needs text that reads as written"))  # fmt: skip
+    return found
+
+
+def _font_findings(file: str, fmt: CourtFormat, name: str, font: dict, page: int):
+    from pdfminer.pdftypes import resolve1
+
+    shown = name.strip("/'").split("+")[-1]
+    where = f"page {page}"
+    subtype = str(resolve1(font.get("Subtype")))
+    if "Type3" in subtype:  # glyphs drawn by the PDF itself
+        return
+    target = font
+    if "Type0" in subtype:
+        target = resolve1(resolve1(font.get("DescendantFonts"))[0])
+        if _uses_cid_zero(resolve1(target.get("W")) or []):
+            yield Finding(file, "glyphs", where, f"font {shown} draws its .notdef glyph (glyph 0)",
+                          f"{fmt.name} needs a glyph for every character; a font that has them "
+                          "must be installed")  # fmt: skip
+    descriptor = resolve1(target.get("FontDescriptor")) or {}
+    if not any(k in descriptor for k in ("FontFile", "FontFile2", "FontFile3")):
+        yield Finding(file, "fonts", where, f"font {shown} is not embedded",
+                      f"{fmt.name} needs every font embedded, so the filing prints and reads "
+                      "the same everywhere")  # fmt: skip
+
+
+def _uses_cid_zero(widths: list) -> bool:
+    """Whether a CID font's widths (which WeasyPrint and most writers give for the glyphs they
+    use) include CID 0, which with an identity map is the .notdef glyph."""
+    from pdfminer.pdftypes import resolve1
+
+    widths = [resolve1(w) for w in widths]
+    i = 0
+    while i < len(widths) - 1:
+        first = widths[i]
+        if isinstance(widths[i + 1], list):
+            if first <= 0 < first + len(widths[i + 1]):
+                return True
+            i += 2
+        else:
+            if first <= 0 <= widths[i + 1]:
+                return True
+            i += 3
+    return False

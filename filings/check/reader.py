@@ -1,0 +1,351 @@
+"""A PDF's glyphs, paths and images, read with pdfminer.six's interpreter driven directly.
+
+pdfplumber gives the same glyphs, but builds a pdfminer layout object for each and then a dict
+of some thirty resolved attributes, and pdfminer tokenizes content streams a byte at a time in
+Python; together they cost several times what the checks do. This reader keeps pdfminer's
+interpreter, fonts and arithmetic (so every box is the same float pdfplumber gives) and replaces
+only those two parts:
+
+- `_Device` records each glyph as the few values the checks read (text, box, size, matrix), in
+  pdfplumber's page coordinates, instead of an LTChar converted to a dict afterwards;
+- `_Interpreter` tokenizes a content stream with one regular expression into the objects
+  pdfminer's parser yields. What that expression does not cover (comments aside: escapes and
+  nested parentheses in strings, `#` in names, inline images, PostScript procedures, unbalanced
+  brackets) sends the whole stream to pdfminer's own parser, so no PDF is read differently.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pdfminer import settings
+from pdfminer.converter import PDFLayoutAnalyzer
+from pdfminer.layout import LTContainer, LTCurve, LTImage, LTLine, LTRect
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFObjRef, stream_value
+from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, keyword_name, literal_name
+from pdfminer.utils import PDFDocEncoding, apply_matrix_rect, choplist
+
+
+class PdfminerException(Exception):
+    """pdfminer.six could not read the file (named as pdfplumber names it, so a finding that
+    says why a file cannot be checked reads as it did when pdfplumber read the pages)."""
+
+
+@dataclass
+class PageData:
+    """What the checks read of a page, in pdfplumber's terms: coordinates from the page's top
+    left corner, and each glyph, line, rectangle and curve a dict with pdfplumber's keys."""
+
+    page_number: int
+    width: float
+    height: float
+    mb_x0: float = 0  # where the media box starts, which pdfplumber adds to x and top
+    mb_top: float = 0
+    chars: list[dict] = field(default_factory=list)  # text, x0, x1, top, bottom, size, upright,
+    lines: list[dict] = field(default_factory=list)  # matrix; paths: x0, x1, top, bottom
+    rects: list[dict] = field(default_factory=list)
+    curves: list[dict] = field(default_factory=list)
+    images: list[LTImage] = field(default_factory=list)
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[PDFDocument]:
+    """The parsed document, open while the block runs (its objects are read lazily)."""
+    with open(path, "rb") as stream:
+        try:
+            document = PDFDocument(PDFParser(stream), password="")
+        except Exception as exc:
+            raise PdfminerException(exc) from exc
+        yield document
+
+
+def metadata(document: PDFDocument) -> dict:
+    """The document information, decoded as pdfplumber's `PDF.metadata` decodes it."""
+    values: dict = {}
+    for info in document.info:
+        values.update(info)
+    for key, value in values.items():
+        try:
+            values[key] = _resolve_and_decode(value)
+        except Exception:  # kept undecoded, as pdfplumber keeps it
+            pass
+    return values
+
+
+def read_pages(document: PDFDocument) -> list[tuple[PDFPage, PageData]]:
+    """Every page: pdfminer's page object and what it draws."""
+    try:
+        objects = list(PDFPage.create_pages(document))
+    except Exception as exc:
+        raise PdfminerException(exc) from exc
+    resources = PDFResourceManager()
+    device = _Device(resources)
+    interpreter = _Interpreter(resources, device)
+    pages = []
+    for number, obj in enumerate(objects, start=1):
+        page = _page_box(obj, number)
+        device.start(page)
+        try:
+            interpreter.process_page(obj)
+        except Exception as exc:
+            raise PdfminerException(exc) from exc
+        _collect(device.cur_item, device, page)
+        pages.append((obj, page))
+    return pages
+
+
+# --- the page box, as pdfplumber sets it -------------------------------------------------------
+
+
+def _page_box(obj: PDFPage, number: int) -> PageData:
+    rotation = (_resolve_all(obj.attrs.get("Rotate")) or 0) % 360
+    x0, y0, x1, y1 = _resolve_all(obj.attrs.get("MediaBox"))
+    x0, x1 = sorted((x0, x1))
+    y0, y1 = sorted((y0, y1))
+    if rotation in (90, 270):
+        x0, y0, x1, y1 = y0, x0, y1, x1
+    mb_height = y1 - y0
+    left, top, right, bottom = x0, mb_height - y1, x1, mb_height - y0
+    return PageData(number, right - left, bottom - top, mb_x0=left, mb_top=top)
+
+
+def _resolve_all(x):
+    """pdfplumber's resolve_all, for the page's own entries (numbers and lists of numbers)."""
+    if isinstance(x, PDFObjRef):
+        return _resolve_all(x.resolve())
+    if isinstance(x, (list, tuple)):
+        return type(x)(_resolve_all(v) for v in x)
+    return x
+
+
+def _resolve_and_decode(obj):
+    if hasattr(obj, "resolve"):
+        obj = obj.resolve()
+    if isinstance(obj, list):
+        return list(map(_resolve_and_decode, obj))
+    if isinstance(obj, PSLiteral):
+        return _decode_text(obj.name)
+    if isinstance(obj, (str, bytes)):
+        return _decode_text(obj)
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            obj[k] = _resolve_and_decode(v)
+    return obj
+
+
+def _decode_text(s: bytes | str) -> str:
+    if isinstance(s, bytes) and s.startswith(b"\xfe\xff"):
+        return str(s[2:], "utf-16be", "ignore")
+    try:
+        return "".join(PDFDocEncoding[ord(c) if isinstance(c, str) else c] for c in s)
+    except IndexError:
+        return str(s)
+
+
+# --- glyphs, paths and images ------------------------------------------------------------------
+
+
+class _Device(PDFLayoutAnalyzer):
+    """pdfminer's layout device with no layout analysis, recording glyphs as dicts."""
+
+    def __init__(self, resources: PDFResourceManager) -> None:
+        super().__init__(resources, laparams=None)
+        self.page: PageData | None = None
+
+    def start(self, page: PageData) -> None:
+        self.page = page
+        self._chars = page.chars
+        self._height = page.height
+        self._top = page.mb_top
+        self._x0 = page.mb_x0
+
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
+        """LTChar's box and size (pdfminer.layout) in pdfplumber's coordinates (Page.process_object)."""  # noqa: E501
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        adv = font.char_width(cid) * fontsize * scaling
+        vertical = font.is_vertical()
+        if vertical:
+            vx, vy = font.char_disp(cid)
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font.get_descent() * fontsize
+            bbox = (0, descent + rise, adv, descent + rise + fontsize)
+        a, b, c, d, _, _ = matrix
+        x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
+        size = x1 - x0 if vertical else y1 - y0
+        if self._x0 != 0:
+            x0, x1 = x0 + self._x0, x1 + self._x0
+        self._chars.append({
+            "text": text,
+            "x0": x0,
+            "x1": x1,
+            "top": (self._height - y1) + self._top,
+            "bottom": (self._height - y0) + self._top,
+            "size": size,
+            "upright": a * d * scaling > 0 and b * c <= 0,
+            "matrix": matrix,
+        })  # fmt: skip
+        return adv
+
+
+def _collect(container, device: _Device, page: PageData) -> None:
+    """Lines, rectangles, curves and images, figures' included, in pdfplumber's coordinates."""
+    for obj in container:
+        if isinstance(obj, LTContainer):
+            _collect(obj, device, page)
+        elif isinstance(obj, LTCurve):
+            x0, x1 = obj.x0, obj.x1
+            if device._x0 != 0:
+                x0, x1 = x0 + device._x0, x1 + device._x0
+            kind = page.lines if type(obj) is LTLine else page.rects if type(obj) is LTRect else (
+                page.curves
+            )
+            kind.append({
+                "x0": x0,
+                "x1": x1,
+                "top": (device._height - obj.y1) + device._top,
+                "bottom": (device._height - obj.y0) + device._top,
+            })  # fmt: skip
+        elif isinstance(obj, LTImage):
+            page.images.append(obj)
+
+
+# --- content streams ---------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    rb"""[\s\x00]*(?:
+      (?P<number>[-+]?[0-9]*\.[0-9]*|[-+]?[0-9]+|[-+])
+    | (?P<name>/[^\s#/%\[\]()<>{}]*)
+    | (?P<open>\[|<<)
+    | (?P<close>\]|>>)
+    | (?P<hex><[0-9A-Fa-f\s]*>)
+    | (?P<string>\([^()\\]*\))
+    | (?P<keyword>[A-Za-z][^\s#/%\[\]()<>{}]*|['"])
+    | (?P<comment>%[^\r\n]*)
+    | (?P<other>.)
+    )""",
+    re.VERBOSE | re.DOTALL,
+)
+_SPACE = re.compile(rb"\s")
+_HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.")
+_INLINE_IMAGE = (b"BI", b"ID", b"EI")
+
+
+def _objects(data: bytes) -> list | None:
+    """The operands and operators of a content stream as pdfminer's PDFContentParser yields
+    them, or None where this tokenizer would not be sure to (the caller then asks pdfminer)."""
+    top: list = []
+    current, stack = top, []
+    for match in _TOKEN.finditer(data):
+        kind = match.lastgroup
+        token = match.group(kind)
+        if kind == "number":
+            try:
+                current.append(float(token) if b"." in token else int(token))
+            except ValueError:  # a bare sign or point, which pdfminer drops too
+                pass
+        elif kind == "hex":
+            digits = token[1:-1]
+            try:
+                current.append(binascii.unhexlify(digits))
+            except (binascii.Error, ValueError):
+                digits = _SPACE.sub(b"", digits)
+                current.append(_HEX_PAIR.sub(lambda m: bytes((int(m.group(0), 16),)), digits))
+        elif kind == "keyword":
+            if token == b"true":
+                current.append(True)
+            elif token == b"false":
+                current.append(False)
+            elif token in _INLINE_IMAGE:
+                return None
+            else:
+                current.append(KWD(token))
+        elif kind == "name":
+            try:
+                current.append(LIT(str(token[1:], "utf-8")))
+            except UnicodeDecodeError:
+                current.append(LIT(token[1:]))
+        elif kind == "string":
+            current.append(token[1:-1])
+        elif kind == "open":
+            stack.append((token, current))
+            current = []
+        elif kind == "close":
+            if not stack or stack[-1][0] != (b"[" if token == b"]" else b"<<"):
+                return None
+            opening, outer = stack.pop()
+            if opening == b"[":
+                outer.append(current)
+            else:
+                if len(current) % 2:
+                    return None
+                outer.append({literal_name(k): v for k, v in choplist(2, current)
+                              if v is not None})  # fmt: skip
+            current = outer
+        elif kind == "other":
+            return None
+    return None if stack else top
+
+
+class _Interpreter(PDFPageInterpreter):
+    """pdfminer's page interpreter, with content streams tokenized by `_objects`."""
+
+    def __init__(self, resources, device) -> None:
+        super().__init__(resources, device)
+        self._operators: dict[PSKeyword, tuple] = {}
+
+    def execute(self, streams) -> None:
+        valid = []
+        for obj in streams:
+            stream = stream_value(obj)
+            if stream.objid is None or stream.objid in self.parent_stream_ids:
+                return super().execute(streams)  # pdfminer skips these, and says so
+            valid.append(stream)
+        objects = _objects(b"\n".join(s.get_data() for s in valid))
+        if objects is None:
+            return super().execute(streams)
+        self.stream_ids.clear()
+        self.stream_ids.update(s.objid for s in valid)
+        operators = self._operators
+        for obj in objects:
+            if not isinstance(obj, PSKeyword):
+                self.argstack.append(obj)
+                continue
+            operator = operators.get(obj)
+            if operator is None:
+                operator = operators[obj] = self._operator(obj)
+            func, nargs = operator
+            if func is None:
+                continue
+            if nargs:
+                args = self.pop(nargs)
+                if len(args) == nargs:
+                    func(*args)
+            else:
+                func()
+
+    def _operator(self, keyword: PSKeyword) -> tuple:
+        """The method and argument count pdfminer's `execute` finds for an operator."""
+        name = keyword_name(keyword)
+        method = "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q")
+        if hasattr(self, method):
+            func = getattr(self, method)
+            return func, func.__code__.co_argcount - 1
+        if settings.STRICT:
+            raise PDFInterpreterError(f"Unknown operator: {name!r}")
+        return None, 0

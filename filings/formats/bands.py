@@ -1,0 +1,122 @@
+"""Header, footer and first-page label text: a format's patterns, filled from the document.
+
+A pattern such as `{respondent}` or `Page {page} of {pages}` names fields. `page` and `pages` are
+page numbers, filled in by WeasyPrint (CSS counters) or Word (PAGE and NUMPAGES fields). `title`
+is the document's `<title>`. Every other field is one the document supplies in its HTML as
+`<meta name="filings.NAME" content="…">`, so a template decides what its pages say and the format
+decides where.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from filings.errors import TemplateError
+from filings.formats import Band, CourtFormat
+
+FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+META_PREFIX = "filings."
+COUNTERS = ("page", "pages")
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A page number in a band: `page` (this page) or `pages` (how many)."""
+
+    name: str
+
+
+Line = list  # of str and Counter pieces
+
+
+def document_fields(root) -> dict[str, str]:
+    """The fields a rendered document supplies: its `filings.*` meta elements and its title."""
+    fields = {}
+    title = root.find(".//title")
+    if title is not None and title.text_content().strip():
+        fields["title"] = " ".join(title.text_content().split())
+    for meta in root.iter("meta"):
+        name = meta.get("name") or ""
+        if name.startswith(META_PREFIX):
+            fields[name[len(META_PREFIX) :]] = " ".join((meta.get("content") or "").split())
+    return fields
+
+
+def fill(pattern: str, fields: dict[str, str]) -> list[Line] | None:
+    """The pattern's lines as pieces, or None when it names a field the document leaves out."""
+    lines = []
+    for text in pattern.split("\n"):
+        line: Line = []
+        for i, piece in enumerate(FIELD.split(text)):
+            if i % 2 == 0:
+                if piece:
+                    line.append(piece)
+            elif piece in COUNTERS:
+                line.append(Counter(piece))
+            elif fields.get(piece):
+                line.append(fields[piece])
+            else:
+                return None
+        lines.append(line)
+    return lines
+
+
+def resolve(fmt: CourtFormat, which: str, fields: dict[str, str], where: str) -> dict:
+    """One band's slots, filled: {slot: lines}.
+
+    Header and footer fields are required (a missing one is a TemplateError that says how to
+    supply it); a first-page label whose field the document leaves out is simply not printed.
+    """
+    band: Band = getattr(fmt, which)
+    out = {}
+    for slot, pattern in band.slots.items():
+        lines = fill(pattern, fields)
+        if lines is not None:
+            out[slot] = lines
+        elif which != "first_page":
+            missing = next(n for n in FIELD.findall(pattern) if n not in COUNTERS
+                           and not fields.get(n))  # fmt: skip
+            raise TemplateError(
+                f"{where}: the {fmt.name} format's {which} prints {{{missing}}}; the document "
+                f'must supply it as <meta name="{META_PREFIX}{missing}" content="…">'
+            )
+    return out
+
+
+def first_page_header(fmt: CourtFormat, fields: dict[str, str], where: str) -> dict:
+    """The header as the first page shows it: its labels take the place of the header's slots."""
+    return {**resolve(fmt, "header", fields, where), **resolve(fmt, "first_page", fields, where)}
+
+
+def needs_document(band: Band) -> bool:
+    """Whether the band's text depends on the document (not just on page numbers)."""
+    return any(n not in COUNTERS for p in band.slots.values() for n in FIELD.findall(p))
+
+
+def as_regex(pattern: str) -> str:
+    """A regular expression matching any text the pattern can print (for the checker)."""
+    parts = []
+    for i, piece in enumerate(FIELD.split(pattern.replace("\n", " "))):
+        if i % 2 == 0:
+            parts.append(r"\s*".join(re.escape(w) for w in piece.split()) if piece.strip() else "")
+            parts.append(r"\s*" if piece != piece.strip() or not piece else "")
+        else:
+            parts.append(r"\d+" if piece in COUNTERS else r".+?")
+    return "".join(parts)
+
+
+def plain(lines: list[Line], page: int = 1, pages: int = 1) -> str:
+    """Filled lines as text, page numbers included (for tests and the DOCX's cached fields)."""
+    values = {"page": str(page), "pages": str(pages)}
+    return "\n".join(
+        "".join(values[p.name] if isinstance(p, Counter) else p for p in line) for line in lines
+    )
+
+
+def properties(fmt: CourtFormat, fields: dict[str, str]) -> dict[str, str]:
+    """What an output keeps for `filings.check` (PDF: document information; DOCX: custom
+    properties): the format's name and the document's fields."""
+    kept = {k: v for k, v in sorted(fields.items()) if k != "title"}
+    return {"FilingsFormat": fmt.name, "FilingsFields": json.dumps(kept, ensure_ascii=False)}

@@ -1,0 +1,184 @@
+"""Check templates before any real data reaches them: metadata, Jinja syntax, the fields they use,
+and a render of every fixture row through both outputs (and the court-format check)."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+
+from filings.errors import FilingsError
+from filings.templates import Template, make_environment, search_path
+from filings.validate import Attorney, Case, Detainee
+
+ANY = object()  # a value whose inside the schema does not describe (text, dates, extra columns)
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: object
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+def _record_schema(cls: type, extra: dict | None = None) -> dict:
+    fields = {f.name: ANY for f in dataclasses.fields(cls)}
+    properties = {n: ANY for n, v in vars(cls).items() if isinstance(v, property)}
+    return {**fields, **properties, **(extra or {})}
+
+
+def schema(case_data: dict) -> dict:
+    """What templates may name, from the records and the case file's own keys."""
+    attorney = _record_schema(Attorney)
+    detainee = _record_schema(Detainee)
+    nested = {k: {key: ANY for key in (case_data.get(k) or {})} for k in
+              ("court", "caption", "contact", "order")}  # fmt: skip
+    people = {"counsel": ListOf(attorney), "opposing_counsel": ListOf(attorney), "signer": attorney}
+    case = _record_schema(Case, {**nested, **people})
+    roster = {"total": ANY, "detainees": ListOf(detainee), "count_by": ANY}
+    template = _record_schema(Template)
+    return {"case": case, "detainee": detainee, "roster": roster, "template": template,
+            "lang": ANY}  # fmt: skip
+
+
+def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:
+    """`case.order.date` -> ("case", ["order", "date"]); None for anything else."""
+    attrs: list[str] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            attrs.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
+                and isinstance(node.arg.value, str):  # fmt: skip
+            attrs.append(node.arg.value)
+            node = node.node
+        elif isinstance(node, nodes.Name):
+            return node.name, attrs[::-1]
+        else:
+            return None
+
+
+class _FieldCheck:
+    def __init__(self, root: dict, file: str) -> None:
+        self.names: dict[str, object] = dict(root)
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def resolve(self, node: nodes.Node, report: bool = True):
+        chain = _chain(node)
+        if chain is None or chain[0] not in self.names:
+            return ANY
+        name, attrs = chain
+        at, path = self.names[name], name
+        for attr in attrs:
+            if at is ANY or isinstance(at, ListOf):
+                return ANY
+            if attr not in at:
+                if report:
+                    self.unknown(node, path, attr, at)
+                return ANY
+            at, path = at[attr], f"{path}.{attr}"
+        return at
+
+    def unknown(self, node: nodes.Node, path: str, attr: str, known: dict) -> None:
+        close = difflib.get_close_matches(attr, list(known), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        self.problems.append(Problem(self.file, node.lineno, "field",
+                                     f"{path}.{attr}: no such field{hint}"))  # fmt: skip
+
+    def walk(self, tree: nodes.Template) -> list[Problem]:
+        for node in tree.find_all((nodes.Assign, nodes.For)):
+            if isinstance(node, nodes.Assign) and isinstance(node.target, nodes.Name):
+                self.names[node.target.name] = self.resolve(node.node, report=False)
+            elif isinstance(node, nodes.For) and isinstance(node.target, nodes.Name):
+                found = self.resolve(node.iter, report=False)
+                self.names[node.target.name] = found.item if isinstance(found, ListOf) else ANY
+        for node in tree.find_all(nodes.Getattr):
+            self.resolve(node)
+        unique = {(p.line, p.message): p for p in self.problems}
+        return sorted(unique.values(), key=lambda p: p.line or 0)
+
+
+def check_fields(env: jinja2.Environment, path: Path, shown: str, case_data: dict) -> list[Problem]:
+    """Syntax and field names of one template file."""
+    try:
+        tree = env.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except jinja2.TemplateSyntaxError as exc:
+        return [Problem(shown, exc.lineno, "syntax", exc.message or "syntax error")]
+    return _FieldCheck(schema(case_data), shown).walk(tree)
+
+
+def lint(
+    folders: Sequence[Path],
+    case_path: Path,
+    roster_path: Path,
+    render: bool = True,
+) -> list[Problem]:
+    """Every problem in the templates of the first folder (or all, when none is given)."""
+    from filings.load import load_yaml
+
+    roots = search_path(folders)
+    targets = roots[:1] if folders else roots
+    env = make_environment(folders)
+    case_data = load_yaml(case_path) or {}
+    problems: list[Problem] = []
+    templates: list[Template] = []
+    for root in targets:
+        for path in sorted(root.rglob("*.j2")):
+            problems += check_fields(env, path, _shown(path, root), case_data)
+        problems += _metadata(root, templates)
+    if render and not any(p.rule in ("syntax", "metadata") for p in problems):
+        problems += _render_fixtures(templates, folders, case_path, roster_path)
+    return problems
+
+
+def _shown(path: Path, root: Path) -> str:
+    return f"{root.name}/{path.relative_to(root).as_posix()}"
+
+
+def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
+    from filings.templates import _read_metadata
+
+    problems = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name[0] not in "_."):
+        meta = folder / "template.yaml"
+        if not meta.is_file():
+            problems.append(Problem(_shown(folder, root), None, "metadata", "no template.yaml"))
+            continue
+        try:
+            templates.append(_read_metadata(folder, meta))
+        except FilingsError as exc:
+            problems.append(Problem(_shown(meta, root), None, "metadata", exc.message))
+    return problems
+
+
+def _render_fixtures(templates: list[Template], folders: Sequence[Path], case_path: Path,
+                     roster_path: Path) -> list[Problem]:  # fmt: skip
+    """Render each template for every fixture row, to PDF and DOCX, then check the PDF."""
+    import tempfile
+
+    from filings import build
+
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="filings-lint-") as out:
+        names = [t.name for t in templates]
+        report = build.build(case_path, roster_path, Path(out), names, templates_dirs=folders,
+                             jobs=1, force=True)  # fmt: skip
+        for outcome in report.failed:
+            problems.append(Problem(outcome.job.template.name, None, "render", outcome.error))
+    return problems

@@ -1,0 +1,78 @@
+"""Problems found in the inputs, as data, and the errors CSV a clerk sorts and fixes in Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from filings.errors import DataError, Location
+
+ERROR = "error"
+WARNING = "warning"
+COLUMNS = ("file", "sheet", "row", "cell", "column", "value", "problem", "severity")
+# OWASP's CSV-injection guidance: a cell starting with one of these is a formula to Excel.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem at one place: an error rejects its row, a warning only says something."""
+
+    location: Location | str
+    message: str
+    value: str | None = None
+    severity: str = ERROR
+
+    @classmethod
+    def of(cls, error: DataError) -> Problem:
+        return cls(error.location, error.problem, getattr(error, "value", None), ERROR)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+def problem_row(problem: Problem) -> dict[str, str]:
+    """One errors-CSV row: where, which column, the value at fault, what is wrong."""
+    where = problem.location
+    if not isinstance(where, Location):
+        where = Location(str(where))
+    row = where.row
+    return {
+        "file": where.file,
+        "sheet": where.sheet or "",
+        "row": "" if row is None else str(row),
+        "cell": where.cell or "",
+        "column": where.field or "",
+        "value": problem.value or "",
+        "problem": problem.message,
+        "severity": problem.severity,
+    }
+
+
+def excel_safe(text: str) -> str:
+    """Prefix a cell that Excel would run as a formula with `'`, so it shows as text."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def problems_csv(problems: Iterable[Problem | DataError]) -> str:
+    """The problems as CSV text for Excel, one row each, no cell able to run as a formula."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    for problem in problems:
+        if isinstance(problem, DataError):
+            problem = Problem.of(problem)
+        writer.writerow({k: excel_safe(v) for k, v in problem_row(problem).items()})
+    return buffer.getvalue()
+
+
+def write_problems(path: Path, problems: Iterable[Problem | DataError]) -> int:
+    """Write the problems as a CSV for Excel (UTF-8 with BOM, so accents show); return how many."""
+    from filings.files import write_atomic
+
+    problems = list(problems)
+    write_atomic(path, problems_csv(problems).encode("utf-8-sig"), path.parent)
+    return len(problems)

@@ -1,0 +1,219 @@
+"""What a template change does to a real document: a word-level diff of two renderings, as text
+for the terminal and as a redline HTML (`<ins>`/`<del>`) that the PDF and DOCX stages print as
+underlined insertions and struck deletions (tracked changes in Word)."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from dataclasses import dataclass
+
+import lxml.html
+
+LEAVES = {"p", "h1", "h2", "h3", "li", "td", "th"}
+BLOCKS = LEAVES | {"ol", "ul", "table", "thead", "tbody", "tr", "blockquote", "div", "section"}
+WORDS = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass
+class Change:
+    """One block that differs: its words, each kept, inserted or deleted."""
+
+    index: int
+    pieces: list[tuple[str, str]]  # (op, text): op is "=", "+" or "-"
+
+
+def _leaves(body) -> list:
+    """Blocks that hold text directly, in document order."""
+    return [el for el in body.iter() if isinstance(el.tag, str) and el.tag in LEAVES
+            and not any(isinstance(c.tag, str) and c.tag in BLOCKS for c in el)]  # fmt: skip
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(op, text) pieces turning old into new, word by word."""
+    a, b = WORDS.findall(old), WORDS.findall(new)
+    pieces: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(("=", "".join(a[i1:i2])))
+            continue
+        if op in ("replace", "delete"):
+            pieces.append(("-", "".join(a[i1:i2])))
+        if op in ("replace", "insert"):
+            pieces.append(("+", "".join(b[j1:j2])))
+    return _spaces_outside([p for p in pieces if p[1]])
+
+
+def _spaces_outside(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Keep the spaces around a changed run unmarked: `through {+their+} class`."""
+    out: list[tuple[str, str]] = []
+    for op, text in pieces:
+        if op == "=" or not text.strip():
+            out.append(("=" if not text.strip() and op == "+" else op, text))
+            continue
+        core = text.strip()
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        out += [("=", lead)] if lead else []
+        out.append((op, core))
+        out += [("=", trail)] if trail else []
+    return [p for p in out if p[1] and not (p[0] == "-" and not p[1].strip())]
+
+
+def _mark(el, pieces: list[tuple[str, str]]) -> None:
+    """Replace the block's inline content with the diff pieces, marked as insertions/deletions."""
+    tail = el.tail
+    for child in list(el):
+        el.remove(child)
+    el.text = None
+    last = None
+    for op, text in pieces:
+        if op == "=":
+            if last is None:
+                el.text = (el.text or "") + text
+            else:
+                last.tail = (last.tail or "") + text
+            continue
+        mark = lxml.html.Element("ins" if op == "+" else "del")
+        mark.text = text
+        el.append(mark)
+        last = mark
+    el.tail = tail
+
+
+def redline(old_html: str, new_html: str) -> tuple[str, list[Change]]:
+    """The new document with every change marked, and the list of changed blocks."""
+    old_doc = lxml.html.document_fromstring(old_html)
+    new_doc = lxml.html.document_fromstring(new_html)
+    old_blocks, new_blocks = _leaves(old_doc.find("body")), _leaves(new_doc.find("body"))
+    matcher = difflib.SequenceMatcher(None, [_text(b) for b in old_blocks],
+                                      [_text(b) for b in new_blocks], autojunk=False)  # fmt: skip
+    changes: list[Change] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        olds, news = old_blocks[i1:i2], new_blocks[j1:j2]
+        for k, new in enumerate(news):  # changed or added blocks, marked in place
+            old = olds[k] if k < len(olds) else None
+            pieces = word_diff(_text(old) if old is not None else "", _text(new))
+            _mark(new, pieces)
+            changes.append(Change(j1 + k, pieces))
+        # Blocks the new version dropped are shown struck where they stood.
+        after = news[-1] if news else (new_blocks[j1 - 1] if j1 else None)
+        for old in olds[len(news) :]:
+            after = _insert_deleted(old, after, new_blocks)
+            changes.append(Change(j1 + len(news), [("-", _text(old))]))
+    return lxml.html.tostring(new_doc, encoding="unicode", doctype="<!DOCTYPE html>"), changes
+
+
+def _insert_deleted(old, after, new_blocks: list):
+    """Put a struck copy of old after `after` (at the start when None); return the copy."""
+    if old.tag in ("td", "th") or (after is not None and after.tag in ("td", "th")):
+        return after  # a dropped table cell has no place of its own; its row shows the change
+    ghost = copy.deepcopy(old)
+    ghost.tail = None
+    _mark(ghost, [("-", _text(old))])
+    if after is not None:
+        after.addnext(ghost)
+    elif new_blocks:
+        new_blocks[0].addprevious(ghost)
+    else:
+        return after
+    return ghost
+
+
+def terminal(changes: list[Change], color: bool) -> str:
+    """The changes as text: colored when color is on, else git's `[-old-]{+new+}` markers."""
+    import click
+
+    lines = []
+    for change in changes:
+        out = []
+        for op, text in change.pieces:
+            if op == "=":
+                out.append(text)
+            elif color:
+                style = {"fg": "green", "underline": True} if op == "+" else {
+                    "fg": "red", "strikethrough": True}  # fmt: skip
+                out.append(click.style(text, **style))
+            else:
+                out.append(f"{{+{text}+}}" if op == "+" else f"[-{text}-]")
+        lines.append(f"@@ block {change.index + 1}\n{''.join(out)}")
+    return "\n".join(lines)
+
+
+@dataclass
+class Redline:
+    """A template compared between two versions for one document."""
+
+    template: str
+    who: str
+    old_version: str
+    new_version: str
+    changes: list[Change]
+    html: str
+    files: list
+
+
+def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
+            new_ref: str | None, a_number: str | None, out) -> Redline:  # fmt: skip
+    """Render one document with the templates at old_ref and at new_ref (the working tree when
+    None), and write the redline PDF and DOCX into OUT/redlines/."""
+    import tempfile
+    from pathlib import Path
+
+    from filings import versions
+    from filings.build import load_inputs
+    from filings.errors import DataError
+    from filings.render import RosterSummary, render_html
+    from filings.templates import discover, make_environment
+    from filings.validate import normalize_a_number
+
+    case, people = load_inputs(case_path, roster_path)
+    if a_number:
+        wanted = normalize_a_number(a_number)
+        people = [p for p in people if p.a_number == wanted]
+        if not people:
+            raise DataError(roster_path.name, f"no one with A-number {wanted} on the roster")
+    with tempfile.TemporaryDirectory(prefix="filings-diff-") as scratch:
+        htmls, labels = [], []
+        for i, ref in enumerate((old_ref, new_ref)):
+            root = (
+                folder
+                if ref is None
+                else versions.templates_at(ref, folder, Path(scratch) / str(i))
+            )
+            labels.append(versions.describe(root))
+            template = discover([root])[template_name]
+            person = people[0] if template.kind == "per-detainee" else None
+            htmls.append(render_html(make_environment([root]), template, case, person,
+                                     RosterSummary(people)))  # fmt: skip
+        html, changes = redline(*htmls)
+    who = people[0].a_number if template.kind == "per-detainee" else "roster"
+    result = Redline(template_name, who, labels[0], labels[1], changes, html, [])
+    result.files = _write_redline(result, template, case, Path(out))
+    return result
+
+
+def _write_redline(result: Redline, template, case, out) -> list:
+    from filings.build import format_name
+    from filings.docx import render_docx
+    from filings.files import write_atomic
+    from filings.formats import load_format
+    from filings.pdf import renderer
+
+    stem = f"{result.template}-{result.who}-{result.old_version}-to-{result.new_version}"
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
+    fmt = format_name(template, case)
+    pdf, _ = renderer(fmt).render(result.html, f"redline of {result.template}")
+    docx = render_docx(result.html, load_format(fmt), title=f"Redline: {template.title}",
+                       author=f"filings (templates {result.new_version})", lang="en-US",
+                       date=case.filing_date, where=f"redline of {result.template}")  # fmt: skip
+    paths = [out / "redlines" / f"{stem}.pdf", out / "redlines" / f"{stem}.docx"]
+    write_atomic(paths[0], pdf, out)
+    write_atomic(paths[1], docx, out)
+    return paths

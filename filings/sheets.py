@@ -1,0 +1,231 @@
+"""Read a roster kept as a table, CSV or an XLSX worksheet: find the header, stream the rows."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import warnings
+from collections.abc import Callable, Iterator
+from functools import partial
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from filings.columns import DATE_COLUMNS, Header, known_count, map_header
+from filings.errors import DataError, Location
+from filings.load import RawRow, undecodable
+from filings.normalize import excel_date, number_text
+
+DELIMITERS = (",", ";", "\t")
+HEADER_SEARCH = 20  # rows looked through for the header, below any title rows
+Convert = Callable[[str, Any], Any]  # (column, worksheet value) -> the value the row keeps
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without a byte-order mark) if every byte is, else Windows-1252.
+
+    UTF-16 with a byte-order mark is Excel's "Unicode Text". Reads in chunks: no file is held.
+    """
+    with open(path, "rb") as stream:
+        start = stream.read(4)
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        stream.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        try:
+            while chunk := stream.read(1 << 16):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            if start.startswith(codecs.BOM_UTF8):
+                raise DataError(
+                    Location(path.name),
+                    "starts as UTF-8 (a byte-order mark) but "
+                    "is not UTF-8 text; save it again as CSV UTF-8",
+                ) from None
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def detect_delimiter(sample: str) -> str:
+    """The one of comma, semicolon and tab that splits the first rows into the most cells."""
+    lines = sample.splitlines()[:HEADER_SEARCH]
+
+    def width(delimiter: str) -> int:
+        try:
+            return max((len(r) for r in csv.reader(lines, delimiter=delimiter)), default=0)
+        except csv.Error:
+            return 0
+
+    return max(DELIMITERS, key=width)  # ties go to the comma, the first
+
+
+def csv_rows(path: Path, table: dict[str, str], encoding: str | None) -> Iterator[RawRow]:
+    encoding = encoding or detect_encoding(path)
+    try:
+        stream = open(path, encoding=encoding, newline="")
+    except LookupError:
+        raise DataError(Location(path.name), f"{encoding!r} is not an encoding") from None
+    with stream:
+        try:
+            delimiter = detect_delimiter(stream.read(1 << 16))
+            stream.seek(0)
+        except UnicodeDecodeError as exc:
+            raise undecodable(path, encoding, exc) from None
+        reader = csv.reader(stream, delimiter=delimiter)
+        yield from _table_rows(_csv_lines(reader, path, encoding), path.name, table)
+
+
+def _csv_lines(reader: Any, path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    """Each row with the line it starts on (a quoted value may span lines)."""
+    line = 1
+    try:
+        for cells in reader:
+            yield line, cells
+            line = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise undecodable(path, encoding, exc) from None
+    except csv.Error as exc:
+        raise DataError(Location(path.name, line), f"cannot read this line: {exc}") from None
+
+
+# --- CSV and XLSX: a header row, then one row per person ----------------------------------------
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _find_header(rows: Iterator[tuple[int, list]], table: dict[str, str]):
+    """The header row (the first naming two roster columns, below any title rows) and the rows
+    read past it, to be read again as data."""
+    seen = []
+    for line, cells in rows:
+        if any(_filled(c) for c in cells):
+            seen.append((line, cells))
+            if known_count([str(c) for c in cells if c is not None], table) >= 2:
+                return seen[-1], []
+            if len(seen) >= HEADER_SEARCH:
+                break
+    if not seen:
+        return None, []
+    return seen[0], seen[1:]
+
+
+def _table_rows(
+    rows: Iterator[tuple[int, list]],
+    source: str,
+    table: dict[str, str],
+    sheet: str | None = None,
+    convert: Convert | None = None,
+) -> Iterator[RawRow]:
+    """Find the header, then yield each non-empty row under it."""
+    found, again = _find_header(rows, table)
+    if found is None:
+        raise DataError(Location(source, 1, sheet=sheet), "the roster is empty")
+    line, cells = found
+    letters = [get_column_letter(i + 1) for i in range(len(cells))] if sheet is not None else []
+    header = map_header(
+        [str(c) if c is not None else "" for c in cells],
+        table,
+        Location(source, line, sheet=sheet),
+        lambda i: Location(source, line, sheet=sheet, column=letters[i] if letters else None),
+        letters,
+    )
+    for line, cells in chain(again, rows):
+        if any(_filled(c) for c in cells):
+            yield _table_row(source, line, header, cells, sheet, convert)
+
+
+def _table_row(
+    source: str,
+    line: int,
+    header: Header,
+    cells: list,
+    sheet: str | None,
+    convert: Convert | None = None,
+) -> RawRow:
+    """One row: each header column's value (empty when a short row lacks it), and any filled
+    cell under no header."""
+    width = len(header.keys)
+    values: dict[str, Any] = {key: "" for key in header.keys if key}
+    stray: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        key = header.keys[i] if i < width else ""
+        if key:
+            values[key] = convert(key, cell) if convert else cell
+        elif _filled(cell):
+            stray[i] = cell if isinstance(cell, str) else xlsx_value("", cell)
+    beyond = [i for i in stray if i >= width]
+    if sheet is not None or not beyond:
+        return RawRow(source, line, values, header, 0, stray, sheet)
+    # In a CSV file a cell past the header usually means a value with an unquoted delimiter has
+    # shifted the row: an error. In a worksheet it is a note typed beside the table: a warning.
+    stray = {i: c for i, c in stray.items() if i < width}
+    return RawRow(source, line, values, header, len(beyond), stray, sheet)
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+
+def xlsx_rows(path: Path, table: dict[str, str], sheet: str | None) -> Iterator[RawRow]:
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on styles it does not read
+            book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors for a bad file
+        raise DataError(Location(path.name), f"not an Excel workbook ({exc})") from None
+    cells = None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise DataError(
+                Location(path.name),
+                f"no sheet named {sheet!r}; the sheets are: {', '.join(book.sheetnames)}",
+            )
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        ws.reset_dimensions()  # the size a file records can be wrong; read every cell there is
+        cells = ws.iter_rows(values_only=True)
+        rows = enumerate((list(r) for r in cells), start=1)
+        convert = partial(xlsx_value, epoch=book.epoch)
+        yield from _table_rows(rows, path.name, table, ws.title, convert)
+    finally:
+        # Close the sheet's reader first: it holds the workbook's file open until it is closed.
+        if cells is not None:
+            cells.close()
+        book.close()
+
+
+def xlsx_value(column: str, value: Any, epoch: Any = None) -> Any:
+    """A worksheet value as the roster reads it: text, or a date in a date column.
+
+    A number in a date column is an Excel serial day; a whole number elsewhere is written without
+    `.0`, so an A-number typed as a number keeps its digits (`12345678.0` -> `12345678`).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        if column in DATE_COLUMNS:
+            return value.date() if isinstance(value, dt.datetime) else value
+        return _date_text(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if column in DATE_COLUMNS:
+            try:
+                return excel_date(value, epoch)
+            except (ValueError, OverflowError):
+                pass
+        return number_text(value)
+    return str(value)
+
+
+def _date_text(value: dt.date) -> str:
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()

@@ -1,0 +1,63 @@
+"""Template versions from git: describe a folder's commit, and read templates as they were at a
+tag or commit straight from git's objects, without touching the working tree."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from functools import cache
+from pathlib import Path
+
+from filings.errors import FilingsError
+
+UNVERSIONED = "unversioned"
+_AT_REF: dict[Path, str] = {}  # copies made by templates_at -> the version they were read at
+
+
+class VersionError(FilingsError):
+    """A git reference could not be read."""
+
+
+def _git(folder: Path, *args: str, binary: bool = False):
+    result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, timeout=60,
+                            text=not binary)  # fmt: skip
+    if result.returncode != 0:
+        err = result.stderr if isinstance(result.stderr, str) else result.stderr.decode()
+        raise VersionError(f"{folder}: git {' '.join(args)}: {err.strip() or 'failed'}")
+    return result.stdout
+
+
+@cache
+def describe(folder: Path, ref: str | None = None) -> str:
+    """`git describe --tags --always` of the folder's commit (or of ref), with `-dirty` when the
+    folder itself has uncommitted changes; "unversioned" outside a git repository."""
+    for copy in (folder, *folder.parents):
+        if copy in _AT_REF:
+            return _AT_REF[copy]
+    try:
+        version = _git(folder, "describe", "--tags", "--always", ref or "HEAD").strip()
+        dirty = "" if ref else _git(folder, "status", "--porcelain", "--", ".").strip()
+    except (OSError, subprocess.SubprocessError, VersionError):
+        return UNVERSIONED
+    return f"{version}-dirty" if dirty else version
+
+
+def templates_at(ref: str, folder: Path, dest: Path) -> Path:
+    """Write the templates folder as it was at ref into dest; return the copy's templates folder."""
+    try:
+        top = Path(_git(folder, "rev-parse", "--show-toplevel").strip())
+        prefix = _git(folder, "rev-parse", "--show-prefix").strip()
+        commit = _git(folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise VersionError(f"{folder}: not a git repository ({exc})") from None
+    except VersionError:
+        raise VersionError(f"{folder}: no tag or commit named {ref!r}") from None
+    archive = _git(top, "archive", "--format=tar", commit, "--", prefix or ".", binary=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    copied = (dest / prefix).resolve()
+    if not copied.is_dir():
+        raise VersionError(f"{folder}: the templates folder did not exist at {ref!r}")
+    _AT_REF[copied] = describe(folder, ref)
+    return copied

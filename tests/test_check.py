@@ -1,0 +1,237 @@
+"""The checker measures what was rendered against the court format's rules."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+from conftest import ROOT
+from textof import docx_paragraphs, pdf_pages, squeeze
+
+from filings.check import Expected, check_docx, check_files, check_pdf
+from filings.check.pdf import _read_page
+from filings.docx import render_docx
+from filings.formats import load_format
+from filings.pdf import renderer
+from filings.render import RosterSummary, render_html
+from filings.templates import discover, make_environment
+
+BROKEN = ROOT / "tests" / "formats" / "broken"  # a templates folder with only _formats/
+IMMIGRATION_COURT = {"city": "Chicago, Illinois"}
+
+
+def with_immigration_court(case):
+    """The case file with the optional keys the eoir template reads."""
+    return dataclasses.replace(case, immigration_court=IMMIGRATION_COURT)
+
+
+@pytest.fixture(scope="module")
+def render(tmp_path_factory, case, detainees):
+    out = tmp_path_factory.mktemp("checked")
+    env, templates = make_environment(), discover()
+
+    def render(template: str, fmt: str, person=None, search=(), case_file=case) -> Path:
+        html = render_html(env, templates[template], case_file, person, RosterSummary(detainees))
+        stem = out / f"{template}-{fmt}-{person.a_number if person else 'roster'}"
+        data, _ = renderer(fmt, tuple(search)).render(html, stem.name)
+        stem.with_suffix(".pdf").write_bytes(data)
+        docx = render_docx(html, load_format(fmt, search), title="T", author="A", lang="en-US",
+                           date=case.filing_date, where=stem.name)  # fmt: skip
+        stem.with_suffix(".docx").write_bytes(docx)
+        return stem.with_suffix(".pdf")
+
+    return render
+
+
+@pytest.fixture(scope="module")
+def emergency(detainees):
+    return next(d for d in detainees if d.removal_date and d.custody_status == "detained")
+
+
+@pytest.fixture(scope="module")
+def released(detainees):
+    return next(d for d in detainees if d.custody_status == "released")
+
+
+@pytest.mark.parametrize("template, fmt", [("stay-motion", "ndil"), ("release-notice", "notice"),
+                                           ("status-report", "ndil")])  # fmt: skip
+def test_the_documents_pass_in_their_formats_in_pdf_and_docx(render, emergency, template, fmt):
+    pdf = render(template, fmt, None if template == "status-report" else emergency)
+    results = check_files([pdf, pdf.with_suffix(".docx")])  # the format is read from the files
+    assert {p.name: [str(f) for f in found] for p, found in results.items()} == {
+        pdf.name: [], pdf.with_suffix(".docx").name: []}  # fmt: skip
+
+
+def test_a_broken_format_is_caught_with_the_page_and_the_value(render, emergency):
+    pdf = render("stay-motion", "ndil-broken", emergency, search=[BROKEN])
+    found = [str(f) for f in check_pdf(pdf, load_format("ndil"))]
+    assert any(
+        f.startswith(f"{pdf.name}: pages 1-")
+        and f.endswith(": body text 11.0 pt; ndil needs at least 12 pt (LR 5.2(c))")
+        for f in found
+    )
+    left = re.escape(
+        ": text 36.0 pt from the left edge; ndil needs a left margin of at least 72 pt (LR 5.2(c))"
+    )
+    assert any(re.fullmatch(rf"{re.escape(pdf.name)}: pages 1-.*{left}", f) for f in found)
+    # The broken copy keeps the N.D. Ill. rules, so the file's own format name catches it too.
+    inferred = [f.rule for f in check_files([pdf], search=[BROKEN])[pdf]]
+    assert {"body_size", "margins"} <= set(inferred)
+    docx = [str(f) for f in check_docx(pdf.with_suffix(".docx"), load_format("ndil"))]
+    assert (f"{pdf.stem}.docx: section 1: left margin 36.0 pt; "
+            "ndil needs a left margin of at least 72 pt (LR 5.2(c))") in docx  # fmt: skip
+    assert any("(Body Text): text 11.0 pt; ndil needs at least 12 pt" in f for f in docx)
+
+
+def test_the_page_limit_holds_unless_the_case_file_records_leave(render, emergency):
+    pdf = render("stay-motion", "ndil", emergency)
+    tight = dataclasses.replace(load_format("ndil"), rules=dataclasses.replace(
+        load_format("ndil").rules, page_limit=dataclasses.replace(
+            load_format("ndil").rules.page_limit, value=2)))  # fmt: skip
+    found = [str(f) for f in check_pdf(pdf, tight)]
+    assert found == [f"{pdf.name}: {len(pdf_pages(pdf))} pages; ndil needs at most 2 without leave "
+                     "of court (page_limit_leave: true in the case file records leave) (LR 7.1; "
+                     "more pages need leave of court)"]  # fmt: skip
+    assert check_pdf(pdf, tight, leave_to_exceed=True) == []
+
+
+def test_the_eoir_cover_names_the_respondent_and_marks_detention(render, case, emergency):
+    pdf = render("eoir-stay-motion", "eoir", emergency, case_file=with_immigration_court(case))
+    pages = pdf_pages(pdf)
+    cover = squeeze(pages[0])
+    for text in (
+        "EMERGENCY MOTION TO STAY REMOVAL",
+        emergency.full_name,
+        emergency.a_number_display,
+        "IMMIGRATION COURT",
+        "CHICAGO, ILLINOIS",
+        "DETAINED",
+    ):
+        assert squeeze(text) in cover, text
+    with pdfplumber.open(pdf) as opened:
+        page = _read_page(opened.pages[0], load_format("eoir"), {})
+    [label] = [s for s in page.furniture if s.text == "DETAINED"]
+    assert label.x0 > page.width / 2 and label.bottom < 72  # the top right, above the text
+    assert all(emergency.a_number_display in text for text in pages)
+    text = squeeze("".join(pages))
+    for part in (
+        "ORDER OF THE IMMIGRATION JUDGE",
+        "[ ] GRANTED",
+        "[ ] DENIED",
+        "PROOF OF SERVICE",
+        "Office of the Principal Legal Advisor",
+        "8 C.F.R. § 1003.23(b)(1)(v)",
+    ):
+        assert squeeze(part) in text, part
+    expect = Expected(a_number=emergency.a_number, detained=True)
+    assert check_pdf(pdf, load_format("eoir"), expect=expect) == []
+    assert check_docx(pdf.with_suffix(".docx"), load_format("eoir"), expect=expect) == []
+    assert check_files([pdf, pdf.with_suffix(".docx")]) == {pdf: [], pdf.with_suffix(".docx"): []}
+    wrong = [
+        f.rule
+        for f in check_pdf(
+            pdf, load_format("eoir"), expect=Expected("A-999-999-999", detained=False)
+        )
+    ]
+    assert wrong.count("a_number") == 1 and "detained" in wrong  # every page, merged; the label
+
+
+def test_a_released_respondent_has_no_detained_label(render, case, released):
+    pdf = render("eoir-stay-motion", "eoir", released, case_file=with_immigration_court(case))
+    assert "DETAINED" not in pdf_pages(pdf)[0]
+    assert "MOTION TO STAY REMOVAL" in pdf_pages(pdf)[0]
+    assert check_files([pdf, pdf.with_suffix(".docx")]) == {pdf: [], pdf.with_suffix(".docx"): []}
+
+
+def test_pleading_paper_numbers_28_lines_on_every_page_with_the_text_on_them(render, emergency):
+    pdf = render("stay-motion", "pleading", emergency)
+    fmt = load_format("pleading")
+    with pdfplumber.open(pdf) as opened:
+        pages = [_read_page(p, fmt, {}) for p in opened.pages]
+    for page in pages:
+        assert [int(s.text) for s in page.ruler] == list(range(1, 29))
+        numbered = {round(s.baseline, 1) for s in page.ruler}
+        assert all(round(s.baseline, 1) in numbered for s in page.body), page.number
+    assert check_files([pdf, pdf.with_suffix(".docx")]) == {pdf: [], pdf.with_suffix(".docx"): []}
+    assert "<w:lnNumType" not in _xml(pdf.with_suffix(".docx"), "word/document.xml")
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_lays_the_pleading_docx_out_on_its_ruler(render, emergency, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed; scripts/test installs it")
+    docx = render("stay-motion", "pleading", emergency).with_suffix(".docx")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    converted = tmp_path / f"{docx.stem}.pdf"
+    assert check_files([converted], "pleading") == {converted: []}
+
+
+def test_a_pdf_a_2b_document_still_passes_and_keeps_its_text(case, emergency, tmp_path, detainees):
+    html = render_html(make_environment(), discover()["stay-motion"], case, emergency,
+                       RosterSummary(detainees))  # fmt: skip
+    data, _ = renderer("ndil").render(html, "pdf/a", variant="pdf/a-2b")
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(data)
+    assert check_files([pdf]) == {pdf: []}
+    assert squeeze(emergency.full_name) in squeeze("".join(pdf_pages(pdf)))
+    # No PDF/A validator installs from PyPI or Debian (veraPDF is Java, packaged for neither):
+    # what is checked instead is the PDF/A identification, the output intent and (above) the fonts.
+    root = pypdf.PdfReader(pdf).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data()
+    assert re.search(rb"pdfaid:part(>|=\")2", xmp) and re.search(
+        rb"pdfaid:conformance(>|=\")B", xmp
+    )
+    assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+
+
+def test_a_missing_glyph_and_an_image_only_page_are_reported(tmp_path):
+    from weasyprint import HTML
+
+    pdf = tmp_path / "bad.pdf"
+    HTML(
+        string='<html><body style="font-family: Liberation Serif"><p>x \ue000</p>'
+        '<p style="break-before: page"></p>&nbsp;</body></html>'
+    ).write_pdf(pdf)
+    rules = {f.rule for f in check_pdf(pdf, load_format("ndil"))}
+    assert {"glyphs", "paper"} <= rules
+
+
+def test_files_that_cannot_be_checked_say_why(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("x")
+    bare = tmp_path / "bare.pdf"
+    from weasyprint import HTML
+
+    HTML(string="<p>x</p>").write_pdf(bare)
+    results = check_files([text, bare])
+    assert [str(f) for f in results[text]] == [
+        "notes.txt: a .txt file; filings check reads .pdf and .docx files"
+    ]
+    assert [str(f) for f in results[bare]] == [
+        "bare.pdf: no court format recorded in the file; name one with --format"
+    ]
+
+
+def _xml(path: Path, part: str) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return z.read(part).decode()
+
+
+def test_the_docx_records_its_format_and_fields(render, case, emergency):
+    pdf = render("eoir-stay-motion", "eoir", emergency, case_file=with_immigration_court(case))
+    docx = pdf.with_suffix(".docx")
+    assert "<cp:category>eoir</cp:category>" in _xml(docx, "docProps/core.xml")
+    assert emergency.a_number_display in _xml(docx, "docProps/custom.xml")
+    assert "DETAINED" in _xml(docx, "word/header2.xml") + _xml(docx, "word/header1.xml")
+    assert emergency.full_name in " ".join(docx_paragraphs(docx))
