@@ -231,7 +231,9 @@ def render_job(job: Job, w: _Worker) -> Outcome:
     outcome = Outcome(job)
     paths = output_paths(job, w.options.formats)
     try:
-        html = render_html(w.env, job.template, w.case, job.detainee, w.roster)
+        version = versions.describe(job.template.folder.parent)
+        html = render_html(w.env, job.template, w.case, job.detainee, w.roster,
+                           template_version=version)  # fmt: skip
         for kind, relative in paths.items():
             data, pages = _convert(kind, html, job, w)
             write_atomic(w.out / relative, data, w.out)

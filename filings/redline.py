@@ -191,7 +191,7 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
             template = discover([root])[template_name]
             person = people[0] if template.kind == "per-detainee" else None
             htmls.append(render_html(make_environment([root]), template, case, person,
-                                     RosterSummary(people)))  # fmt: skip
+                                     RosterSummary(people), template_version=labels[-1]))  # fmt: skip
         html, changes = redline(*htmls)
     who = people[0].a_number if template.kind == "per-detainee" else "roster"
     result = Redline(template_name, who, labels[0], labels[1], changes, html, [])

@@ -42,10 +42,11 @@ def render_html(
     detainee: Detainee | None = None,
     roster: RosterSummary | None = None,
     lang: str = "en",
+    template_version: str = "unversioned",
 ) -> str:
     """Render one document's HTML, turning any Jinja failure into a located TemplateError."""
     context = {"case": case, "detainee": detainee, "roster": roster, "lang": lang,
-               "template": template}  # fmt: skip
+               "template": template, "template_version": template_version}  # fmt: skip
     row = f" ({detainee.source})" if detainee else ""
     try:
         return env.get_template(template.source).render(context)
