@@ -216,6 +216,38 @@ def validate(case_path, roster_path, report, encoding, sheet) -> None:
 
 
 @main.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--format",
+    "format_name",
+    metavar="NAME",
+    help="The court format to check against. Default: the one the file records.",
+)
+@click.option(
+    "--leave-to-exceed",
+    is_flag=True,
+    help="Leave of court was granted to exceed the format's page limit.",
+)
+@_templates_option
+def check(files, format_name, leave_to_exceed, templates_dirs) -> None:
+    """Measure PDF and DOCX FILES against their court format's rules."""
+    from filings.check import check_files
+    from filings.templates import search_path
+
+    results = check_files(files, format_name, search=search_path(templates_dirs),
+                          leave_to_exceed=leave_to_exceed)  # fmt: skip
+    failing = {path: found for path, found in results.items() if found}
+    for found in failing.values():
+        for finding in found:
+            click.echo(str(finding), err=True)
+    if failing:
+        raise click.ClickException(f"{len(failing)} of {len(files)} checked file(s) break a rule")
+    click.echo(f"{_count(len(files), 'file')} checked: every rule met", err=True)
+
+
+@main.command()
 @_templates_option
 def templates(templates_dirs) -> None:
     """List the templates with their kind and description."""

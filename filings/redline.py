@@ -190,8 +190,9 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
             labels.append(versions.describe(root))
             template = discover([root])[template_name]
             person = people[0] if template.kind == "per-detainee" else None
-            htmls.append(render_html(make_environment([root]), template, case, person,
-                                     RosterSummary(people), template_version=labels[-1]))  # fmt: skip
+            env = make_environment([root])
+            htmls.append(render_html(env, template, case, person, RosterSummary(people),
+                                     template_version=labels[-1]))  # fmt: skip
         html, changes = redline(*htmls)
     who = people[0].a_number if template.kind == "per-detainee" else "roster"
     result = Redline(template_name, who, labels[0], labels[1], changes, html, [])

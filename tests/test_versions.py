@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import html
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 from conftest import CASE, ROOT, write
@@ -78,6 +82,15 @@ def test_an_old_version_renders_byte_for_byte_without_touching_the_working_tree(
         assert old != (tmp_path / "b" / "out" / relative).read_bytes(), relative
     lines = (tmp_path / "a/out/manifest.jsonl").read_text().splitlines()
     assert {json.loads(line)["template_version"] for line in lines} == {"v1"}
+    for relative in first.files:  # and in each document's own properties
+        data = (tmp_path / "a" / "out" / relative).read_bytes()
+        if relative.endswith(".pdf"):
+            fields = json.loads(pypdf.PdfReader(io.BytesIO(data)).metadata["/FilingsFields"])
+        else:
+            xml = zipfile.ZipFile(io.BytesIO(data)).read("docProps/custom.xml").decode()
+            stored = re.search(r'name="FilingsFields"[^>]*>\s*<vt:lpwstr>(.*?)</vt:lpwstr>', xml)
+            fields = json.loads(html.unescape(stored.group(1)))
+        assert fields["template_version"] == "v1", relative
 
 
 def test_an_unknown_ref_is_a_clear_error(repo, tmp_path):
