@@ -74,7 +74,8 @@ def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
     assert result.exit_code == 0, result.output
     assert seen["args"] == (CASE, CASE, tmp_path, ("stay-motion",), ("pdf",))
     assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=3, force=True,
-                                  prune=True, packet=True, check=True, pdf_variant=None, encoding=None, sheet=None)  # fmt: skip
+                                  prune=True, packet=True, check=True, pdf_variant=None,
+                                  encoding=None, sheet=None)  # fmt: skip
 
 
 def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkeypatch):
@@ -83,8 +84,8 @@ def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkey
     assert seen["args"] == (ROOT / "fixtures/case.yaml", ROOT / "fixtures/roster.csv",
                             Path("build"), (), ("pdf", "docx"))  # fmt: skip
     assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=None, force=False,
-                                  prune=False, packet=False, check=True, pdf_variant=None, encoding=None,
-                                  sheet=None)  # fmt: skip
+                                  prune=False, packet=False, check=True, pdf_variant=None,
+                                  encoding=None, sheet=None)  # fmt: skip
 
 
 def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):
@@ -132,7 +133,8 @@ def test_a_failing_document_is_located_and_the_others_are_still_written(tmp_path
                                 env={"FILINGS_TEMPLATES": str(templates)})  # fmt: skip
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: {source}:{len(lines)}: {{{{ detainee.removal_date }}}} is empty for this row (roster.csv:3); "
+        f"Error: {source}:{len(lines)}: {{{{ detainee.removal_date }}}} is empty for this row "
+        "(roster.csv:3); "
         "print it only inside {% if … %} so the text reads naturally without it\n"
         f"Error: 2 rows: 1 rendered, 1 rejected — see {tmp_path / 'out' / 'errors.csv'} "
         "(2 documents: 1 rendered, 0 unchanged, 1 failed)\n"
@@ -152,3 +154,38 @@ def test_a_case_file_problem_is_reported_with_its_line(tmp_path):
         result.output == "Error: case.yaml: judge: is missing; the case file needs it\n"
         "1 problem in case.yaml\n"
     )
+
+
+def test_validate_reports_every_problem_renders_nothing_and_writes_a_report(tmp_path):
+    roster = Path(__file__).parent / "scenarios" / "several-problems" / "roster.csv"
+    report = tmp_path / "problems.csv"
+    result = run("validate", "--roster", roster, "--report", report)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == f"Error: 2 rows: 1 valid, 1 rejected — see {report}"
+    assert result.output.count("Error: roster.csv:3: ") == 4
+    rows = report.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0] == "file,sheet,row,cell,column,value,problem,severity" and len(rows) == 5
+    assert not (tmp_path / "build").exists()
+
+
+def test_validate_passes_the_fixtures():
+    result = run("validate")
+    assert result.exit_code == 0
+    assert result.output == "40 rows: 40 valid, 0 rejected\n"
+
+
+def test_check_names_each_broken_rule_with_page_and_value(tmp_path):
+    out = tmp_path / "out"
+    roster = write(tmp_path / "r.csv", "a_number,family_name,given_name,custody_status\n"
+                   "A012345678,Peña,José,detained\n")  # fmt: skip
+    assert run("render", "stay-motion", "--roster", roster, "--out", out, "--quiet").exit_code == 0
+    pdf, docx = (out / "stay-motion" / f"A012345678-stay-motion.{k}" for k in ("pdf", "docx"))
+    ok = run("check", pdf, docx)
+    assert (ok.exit_code, ok.output) == (0, "2 files checked: every rule met\n")
+    wrong = run("check", "--format", "notice", pdf)
+    assert wrong.exit_code == 1
+    assert wrong.output.splitlines() == [
+        "A012345678-stay-motion.pdf: pages 1-6: body text 12.0 pt; notice needs at least 13 pt "
+        "(house style for notices: large type)",
+        "Error: 1 of 1 checked file(s) break a rule",
+    ]
