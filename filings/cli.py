@@ -24,27 +24,36 @@ def main() -> None:
     """Assemble court filings as PDF and DOCX from a case file and a roster."""
 
 
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+def _inputs_options(function):
+    """--case and --roster, both defaulting to the fixtures."""
+    function = click.option("--roster", "roster_path", type=FILE,
+                            help="Roster: CSV, XLSX, JSON or YAML, one row per detainee. "
+                            "Default: the fixtures' roster.")(function)  # fmt: skip
+    help = "Case file (YAML). Default: the fixtures' case file."
+    return click.option("--case", "case_path", type=FILE, help=help)(function)
+
+
+def _templates_option(function):
+    return click.option(
+        "--templates", "templates_dirs", envvar="FILINGS_TEMPLATES", multiple=True, type=FOLDER,
+        help="A templates folder of your own; repeat for more. Earlier ones override later ones, "
+        "and the built-in templates come last. Env: FILINGS_TEMPLATES (':'-separated).",
+    )(function)  # fmt: skip
+
+
+def _out_option(help: str):
+    return click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("build"), show_default=True, help=help)  # fmt: skip
+
+
 @main.command()
 @click.argument("template_names", metavar="[TEMPLATE]...", nargs=-1)
-@click.option(
-    "--case",
-    "case_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Case file (YAML). Default: the fixtures' case file.",
-)
-@click.option(
-    "--roster",
-    "roster_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Roster (CSV), one row per detainee. Default: the fixtures' roster.",
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Folder the documents are written to.",
-)
+@_inputs_options
+@_out_option("Folder the documents are written to.")
 @click.option(
     "--format",
     "formats",
@@ -52,15 +61,7 @@ def main() -> None:
     multiple=True,
     help="Output format; repeat for both. Default: pdf and docx.",
 )
-@click.option(
-    "--templates",
-    "templates_dirs",
-    envvar="FILINGS_TEMPLATES",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="A templates folder of your own; repeat for more. Earlier ones override later ones, "
-    "and the built-in templates come last. Env: FILINGS_TEMPLATES (':'-separated).",
-)
+@_templates_option
 @click.option(
     "--templates-ref",
     metavar="REF",
@@ -164,32 +165,6 @@ class _Progress:
             self.bar.render_finish()
 
 
-def _templates_option(function):
-    return click.option(
-        "--templates",
-        "templates_dirs",
-        envvar="FILINGS_TEMPLATES",
-        multiple=True,
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help="A templates folder of your own; repeat for more (the built-in ones come last).",
-    )(function)
-
-
-def _inputs_options(function):
-    function = click.option(
-        "--roster",
-        "roster_path",
-        help="Roster. Default: the fixtures'.",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    )(function)
-    return click.option(
-        "--case",
-        "case_path",
-        help="Case file. Default: the fixtures'.",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    )(function)
-
-
 @main.command()
 @_inputs_options
 @click.option(
@@ -216,9 +191,7 @@ def validate(case_path, roster_path, report, encoding, sheet) -> None:
 
 
 @main.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=FILE)
 @click.option(
     "--format",
     "format_name",
@@ -262,7 +235,7 @@ def templates(templates_dirs) -> None:
     "folder",
     metavar="[DIR]",
     required=False,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=FOLDER,
 )
 @_inputs_options
 @click.option("--no-render", is_flag=True, help="Check metadata, syntax and fields only.")
@@ -334,16 +307,10 @@ def new(name, kind, folder) -> None:
 @click.option(
     "--templates",
     "folder",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=FOLDER,
     help="The templates folder in git. Default: the built-in templates.",
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="The redline goes to OUT/redlines/.",
-)
+@_out_option("The redline goes to OUT/redlines/.")
 def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, folder, out) -> None:
     """Show what changed in TEMPLATE's document between two versions of the templates."""
     from filings.redline import compare, terminal
