@@ -72,6 +72,8 @@ class Report:
     orphans: list[Path] = field(default_factory=list)
     pruned: bool = False
     packets: list[Path] = field(default_factory=list)
+    # Documents in English only because the reader's language has no translation yet.
+    needs_translation: list[Outcome] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -332,6 +334,7 @@ def build(
                         packet=packet)  # fmt: skip
     report.roster = roster
     _write_errors(out, report)
+    _write_needs_translation(out, report)
     return report
 
 
@@ -347,6 +350,51 @@ def _write_errors(out: Path, report: Report) -> None:
         write_problems(out / ERRORS_CSV, problems)
     else:
         (out / ERRORS_CSV).unlink(missing_ok=True)
+
+
+NEEDS_TRANSLATION_CSV = "needs-translation.csv"
+NEEDS_TRANSLATION_COLUMNS = ("file", "row", "a_number", "family_name", "given_name", "language",
+                             "language_name", "facility", "template", "files")  # fmt: skip
+
+
+def _write_needs_translation(out: Path, report: Report) -> None:
+    """OUT/needs-translation.csv: each document of a translated template that is in English only
+    because the reader's language has no translation yet, so a clerk can arrange an interpreter;
+    the report keeps them too. No such document, no file."""
+    import csv
+    import io
+
+    from filings.problems import excel_safe
+    from filings.render import document_languages
+
+    report.needs_translation = [
+        o for o in report.outcomes
+        if o.status != "failed" and o.job.detainee is not None
+        and (found := document_languages(o.job.template, o.job.detainee))
+        and found.needs_translation
+    ]  # fmt: skip
+    path = out / NEEDS_TRANSLATION_CSV
+    if not report.needs_translation:
+        path.unlink(missing_ok=True)
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(NEEDS_TRANSLATION_COLUMNS)
+    for outcome in report.needs_translation:
+        d = outcome.job.detainee
+        files = " ".join(output["path"] for output in outcome.outputs.values())
+        row = (d.source.file, d.source.row, d.a_number, d.family_name, d.given_name,
+               d.preferred_language, _language_name(d.preferred_language), d.facility or "",
+               outcome.job.template.name, files)  # fmt: skip
+        writer.writerow([excel_safe(str(v)) for v in row])
+    write_atomic(path, buffer.getvalue().encode("utf-8-sig"), out)
+
+
+def _language_name(code: str) -> str:
+    """`ht` -> Haitian Creole, `kjb` -> Qʼanjobʼal; any other code stays as it is."""
+    from babel import Locale
+
+    return Locale("en").languages.get(code) or {"mam": "Mam", "kjb": "Qʼanjobʼal"}.get(code, code)
 
 
 def _at_ref(folders: tuple[Path, ...], ref: str, scratch: Path) -> tuple[Path, ...]:

@@ -20,6 +20,39 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
 
 
+# Scripts whose spelling uses the zero-width (non-)joiner: Persian compounds (رحمت‌الله), Indic
+# conjuncts, Khmer, Myanmar. Elsewhere a joiner is invisible debris from copying and pasting.
+JOINER_SCRIPTS = ("ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "DEVANAGARI", "BENGALI", "GURMUKHI",
+                  "GUJARATI", "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA",
+                  "KHMER", "MYANMAR", "TIBETAN", "LIMBU", "BALINESE", "JAVANESE")  # fmt: skip
+JOINERS = ("\u200c", "\u200d")
+# Visible characters Unicode files under "format": Arabic number signs and the end of an ayah.
+VISIBLE_FORMAT = set("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u08e2\U000110bd")
+
+
+def _joins(text: str, i: int) -> bool:
+    """The joiner at text[i] sits after a letter or mark of a script that needs joiners."""
+    before = text[i - 1] if i else ""
+    return bool(before) and unicodedata.name(before, "").startswith(JOINER_SCRIPTS)
+
+
+def invisible_characters(text: str) -> list[str]:
+    """Invisible control and format characters in a value, each once: bidirectional overrides and
+    isolates (U+202A–U+202E, U+2066–U+2069), marks, zero-width spaces, byte-order marks, soft
+    hyphens, tags, C0/C1 controls. They would reorder or hide what a document prints, so a value
+    holding one is refused rather than printed. Line breaks and tabs are allowed, and so are
+    zero-width joiners inside the scripts that spell with them."""
+    found = []
+    for i, char in enumerate(text):
+        kind = unicodedata.category(char)
+        if kind not in ("Cc", "Cf") or char in "\n\r\t" or char in VISIBLE_FORMAT:
+            continue
+        if char in JOINERS and _joins(text, i):
+            continue
+        found.append(char)
+    return list(dict.fromkeys(found))
+
+
 def words(text: str) -> list[str]:
     """`Fecha de Nacimiento` -> ['fecha', 'de', 'nacimiento']: case, accents, punctuation dropped.
 
@@ -75,7 +108,7 @@ def reference_date() -> dt.date:
     """Today, or SOURCE_DATE_EPOCH's date when set, so a run can be reproduced."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 

@@ -1,8 +1,16 @@
-"""HTML + court format -> PDF, through WeasyPrint."""
+"""HTML + court format -> PDF, through WeasyPrint.
+
+WeasyPrint sees the project's font files and no others (`project_fonts`): a fontconfig
+configuration that loads nothing from the machine, given the files `filings.glyphs` pins. So the
+same inputs give the same pages wherever the project is installed, and a character none of them
+has is a `.notdef glyph` warning, which fails the document, never a silent substitute.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import warnings
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -11,6 +19,7 @@ from pathlib import Path
 
 import lxml.html
 
+from filings import glyphs
 from filings.errors import FilingsError
 from filings.formats import CourtFormat, Style, load_format
 from filings.formats.bands import (
@@ -51,7 +60,8 @@ def _declarations(style: Style) -> str:
         f"line-height: {style.line}pt",
         f"font-weight: {'bold' if style.bold else 'normal'}",
         f"font-style: {'italic' if style.italic else 'normal'}",
-        f"text-align: {style.align}",
+        # `start`: the left edge, or the right in a right-to-left block (as Word's `left` is).
+        f"text-align: {'start' if style.align == 'left' else style.align}",
         f"margin: 0 {style.right_indent}pt {style.after}pt {style.left_indent + style.hanging}pt",
         f"text-indent: {style.first_indent - style.hanging}pt",
     ]
@@ -69,7 +79,10 @@ def stylesheet(fmt: CourtFormat) -> str:
         f" margin: {top}pt {right}pt {bottom}pt {left}pt;{_ruler_page(fmt)}"
         f"{_static_bands(fmt)} }}",
         f"html {{ font-family: {families}; color: black; }}",
+        *_language_fonts(fmt),
         "body { margin: 0; }",
+        # Right-to-left blocks (dir="rtl"); WeasyPrint's own stylesheet leaves `direction` alone.
+        "[dir=rtl] { direction: rtl; } [dir=ltr] { direction: ltr; }",
         "h1, h2, h3 { break-after: avoid; }",
         "ol, ul { margin: 0; padding: 0; list-style: none; }",
         "ol { counter-reset: item; } ol > li { counter-increment: item; }",
@@ -78,7 +91,7 @@ def stylesheet(fmt: CourtFormat) -> str:
         f'ul > li::before {{ content: "\\2022"; display: inline-block;'
         f" width: {list_style.hanging}pt; text-indent: 0; }}",
         f"table {{ border-collapse: collapse; width: 100%; margin: 0 0 {fmt.table_after:g}pt 0; }}",
-        "td, th { vertical-align: top; padding: 0 4pt; text-align: left; }",
+        "td, th { vertical-align: top; padding: 0 4pt; text-align: start; }",
         "table.grid td, table.grid th { border: 0.5pt solid black; padding: 1pt 4pt; }",
         # A count table stays on one page when it fits (the DOCX keeps its rows together too).
         "table.grid { break-inside: avoid; }",
@@ -87,6 +100,8 @@ def stylesheet(fmt: CourtFormat) -> str:
         "table.caption td.number { vertical-align: middle; padding: 0 0 0 18pt; }",
         "blockquote { margin: 0; }",
         f".signature {{ margin-left: {half}pt; break-inside: avoid; }}",
+        # Two languages side by side: equal columns, a section beside its translation.
+        "table.parallel { table-layout: fixed; }",
         ".page-break { break-before: page; }",
         "b, strong { font-weight: bold; } i, em { font-style: italic; }",
         ".smallcaps { font-variant: small-caps; }",
@@ -97,6 +112,9 @@ def stylesheet(fmt: CourtFormat) -> str:
     css += [
         f"{ROLE_SELECTORS[role]} {{ {_declarations(fmt.styles[role])} }}" for role in ROLE_SELECTORS
     ]
+    # Side by side, a language's paragraphs keep the body's look, as in the DOCX; the selector
+    # outranks `td p` and no more, so the modifiers below still win.
+    css.append(f".parallel p {{ {_declarations(fmt.styles['body'])} }}")
     css += [
         # Modifiers come last and outrank every role selector.
         "th, th p { font-weight: bold; }",
@@ -108,8 +126,29 @@ def stylesheet(fmt: CourtFormat) -> str:
     return "\n".join(css + _ruled_tables(fmt))
 
 
-def _families(fmt: CourtFormat) -> str:
-    return ", ".join(_quote(f) for f in (fmt.font.family, *fmt.font.fallbacks))
+def _families(fmt: CourtFormat, lang: str | None = None) -> str:
+    return ", ".join(_quote(f) for f in glyphs.chain(font_chain(fmt), lang))
+
+
+def font_chain(fmt: CourtFormat) -> tuple[str, ...]:
+    """The format's families in order; each must be one of the project's fonts."""
+    where = fmt.path.name if fmt.path else fmt.name
+    names = (fmt.font.family, *fmt.font.fallbacks)
+    for name in (*names, fmt.font.complex_script, fmt.font.east_asian):
+        glyphs.family(name, f"{where}: font")
+    return tuple(dict.fromkeys(names))
+
+
+def _language_fonts(fmt: CourtFormat) -> list[str]:
+    """Chinese in Traditional characters, Japanese and Korean take their own CJK glyphs first:
+    the same code points, drawn as each place writes them."""
+    chain = font_chain(fmt)
+    rules = []
+    for family, tags in glyphs.CJK_SELECTORS.items():
+        if family in chain:
+            selector = ", ".join(f":lang({tag})" for tag in tags)
+            rules.append(f"{selector} {{ font-family: {_families(fmt, tags[0])}; }}")
+    return rules
 
 
 def _rule(width: float) -> str:
@@ -246,16 +285,81 @@ def _weasyprint_warnings_are_errors(where: str):
         raise RenderError(f"{where}: WeasyPrint: {'; '.join(handler.messages)}")
 
 
+_EMPTY_FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig><!-- none of the machine's fonts: the project's are added one by one --></fontconfig>
+"""
+
+
+@cache
+def project_fonts():
+    """WeasyPrint's font configuration holding the project's font files and nothing else.
+
+    fontconfig reads the configuration file FONTCONFIG_FILE names when WeasyPrint sets up; an
+    empty one loads no fonts, no aliases and no rendering preferences of the machine's, and
+    then each of the project's files is added. One per process, shared by every renderer."""
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+    from weasyprint.text.fonts import FontConfiguration
+
+    files = glyphs.font_files()  # every file there, or a FontError saying what to install
+    with tempfile.TemporaryDirectory(prefix="filings-fonts-") as folder:
+        conf = os.path.join(folder, "fonts.conf")
+        with open(conf, "w", encoding="utf-8") as stream:
+            stream.write(_EMPTY_FONTCONFIG)
+        before = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = conf
+        try:
+            config = FontConfiguration()
+        finally:
+            if before is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = before
+    for path in files:
+        if not fontconfig.FcConfigAppFontAddFile(config._config, str(path).encode()):
+            raise glyphs.FontError(f"font file {path} could not be read")
+    pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", config.font_map))
+    return config
+
+
+# Unicode's isolates: WeasyPrint lays out a line's bidirectional text with Pango but does not
+# implement `unicode-bidi`, so an inline element's `dir` becomes these invisible characters.
+_ISOLATES = {"rtl": "\u2067", "ltr": "\u2066"}
+_POP_ISOLATE = "\u2069"
+_INLINE = {"span", "b", "strong", "i", "em", "u", "ins", "del"}
+
+
+def isolate_inline_directions(html: str) -> str:
+    """An inline element with `dir` has its text isolated (RLI/LRI … PDI), so a right-to-left
+    name in an English sentence keeps its punctuation and numbers where they belong."""
+    if " dir=" not in html:
+        return html
+    root = lxml.html.document_fromstring(html)
+    changed = False
+    for el in root.iter(*_INLINE):
+        mark = _ISOLATES.get((el.get("dir") or "").lower())
+        if mark is None:
+            continue
+        el.text = mark + (el.text or "")
+        if len(el):
+            el[-1].tail = (el[-1].tail or "") + _POP_ISOLATE
+        else:
+            el.text += _POP_ISOLATE
+        changed = True
+    if not changed:
+        return html
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
 class PdfRenderer:
     """Renders documents of one court format; set up once, reused for every document."""
 
     def __init__(self, fmt: CourtFormat) -> None:
         from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import URLFetcher
 
         self.fmt = fmt
-        self.font_config = FontConfiguration()
+        self.font_config = project_fonts()
         # Documents hold no images or links: nothing is ever fetched, from anywhere.
         self.fetcher = URLFetcher(allowed_protocols=())
         self.css = CSS(string=stylesheet(fmt), font_config=self.font_config,
@@ -285,7 +389,8 @@ class PdfRenderer:
         with _weasyprint_warnings_are_errors(where), warnings.catch_warnings():
             # WeasyPrint 70 leaves the sRGB profile of a PDF/A file open until the document goes.
             warnings.simplefilter("ignore", ResourceWarning)
-            document = HTML(string=html, url_fetcher=self.fetcher).render(
+            source = isolate_inline_directions(html)
+            document = HTML(string=source, url_fetcher=self.fetcher).render(
                 stylesheets=sheets, font_config=self.font_config
             )
             document.metadata.custom = properties(self.fmt, fields)

@@ -7,12 +7,15 @@ import re
 import traceback
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from filings.errors import TemplateError
+from filings.errors import DataError, TemplateError
+from filings.load import load_yaml
 from filings.templates import EmptyValueError, Template
 from filings.validate import Case, Detainee
 
@@ -44,9 +47,17 @@ def render_html(
     lang: str = "en",
     template_version: str = "unversioned",
 ) -> str:
-    """Render one document's HTML, turning any Jinja failure into a located TemplateError."""
-    context = {"case": case, "detainee": detainee, "roster": roster, "lang": lang,
-               "template": template, "template_version": template_version}  # fmt: skip
+    """Render one document's HTML, turning any Jinja failure into a located TemplateError.
+
+    A translated template is rendered in the reader's language (see `document_languages`); the
+    context says which languages, in what order and layout, and where each one's file is."""
+    found = document_languages(template, detainee)
+    languages = found.languages if found else (lang,)
+    context = {"case": case, "detainee": detainee, "roster": roster, "lang": languages[0],
+               "languages": list(languages), "layout": found.layout if found else LAYOUTS[0],
+               "needs_translation": bool(found and found.needs_translation),
+               "translations": found.files if found else {}, "template": template,
+               "template_version": template_version}  # fmt: skip
     row = f" ({detainee.source})" if detainee else ""
     try:
         return env.get_template(template.source).render(context)
@@ -97,3 +108,86 @@ def _shown(filename: str) -> str:
         return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
     except ValueError:
         return str(path)
+
+
+# --- the languages a document is written in ----------------------------------------------------
+
+# How English joins the reader's language in a translated template (`english:` in template.yaml):
+# not at all, after it (from a new page), or beside it (a two-column table, section by section).
+LAYOUTS = ("language_only", "after", "side_by_side")
+ENGLISH = "en"
+_CODE = r"([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)"
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The languages of one document: the reader's, and the ones it is written in, in order."""
+
+    reader: str
+    languages: tuple[str, ...]
+    layout: str
+    files: dict[str, str] = field(default_factory=dict)  # language -> template name to include
+
+    @property
+    def needs_translation(self) -> bool:
+        """The reader's language has no translation yet, so the document is in English alone."""
+        return self.reader != ENGLISH and self.languages == (ENGLISH,)
+
+
+def translations(template: Template) -> tuple[dict[str, str], str] | None:
+    """A translated template's files by language (`es` -> `release-notice/es.html.j2`) and its
+    layout, from `translations:` and `english:` in its template.yaml; None for one language."""
+    meta_path = template.folder / "template.yaml"
+    try:  # read again only when the metadata or the folder's files change
+        stamp = (meta_path.stat().st_mtime_ns, template.folder.stat().st_mtime_ns)
+    except OSError:
+        return None
+    found = _translations(template.name, template.folder, stamp)
+    return (dict(found[0]), found[1]) if found else None
+
+
+@lru_cache(maxsize=64)
+def _translations(name: str, folder: Path, stamp: tuple[int, int]):
+    try:
+        meta = load_yaml(folder / "template.yaml")
+    except (DataError, OSError):
+        return None  # reading the metadata is `filings.templates`' job, and it reports errors
+    pattern = meta.get("translations") if isinstance(meta, dict) else None
+    if pattern is None:
+        return None
+    where = f"{name}/template.yaml"
+    if not isinstance(pattern, str) or pattern.count("{lang}") != 1:
+        raise TemplateError(f"{where}: translations: {pattern!r} should be a file name with"
+                            " {lang} for the language code, such as '{lang}.html.j2'")  # fmt: skip
+    layout = meta.get("english", "after")
+    if layout not in LAYOUTS:
+        raise TemplateError(f"{where}: english: {layout!r} is not one of: {', '.join(LAYOUTS)}")
+    head, tail = pattern.split("{lang}")
+    file_name = re.compile(re.escape(head) + _CODE + re.escape(tail))
+    files = {m[1]: f"{name}/{m[0]}" for p in sorted(folder.iterdir())
+             if (m := file_name.fullmatch(p.name))}  # fmt: skip
+    if ENGLISH not in files:
+        raise TemplateError(f"{where}: translations: no English file "
+                            f"({pattern.replace('{lang}', ENGLISH)}); English is what a reader "
+                            "whose language has no translation gets")  # fmt: skip
+    return files, layout
+
+
+def document_languages(template: Template, detainee: Detainee | None) -> Languages | None:
+    """The languages a translated template's document is written in for this reader: theirs, and
+    English as the template's layout says; English alone (and `needs_translation`) when their
+    language has no file. None for a template with one language, or a per-roster document."""
+    found = translations(template) if detainee is not None else None
+    if found is None:
+        return None
+    files, layout = found
+    reader = detainee.preferred_language or ENGLISH
+    match = reader if reader in files else next(
+        (code for code in files if code.split("-")[0] == reader), None)  # fmt: skip
+    if match is None or match == ENGLISH:
+        languages: tuple[str, ...] = (ENGLISH,)
+    elif layout == "language_only":
+        languages = (match,)
+    else:
+        languages = (match, ENGLISH)
+    return Languages(reader, languages, layout, files)

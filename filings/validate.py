@@ -16,6 +16,7 @@ from filings.load import RawRow, load_yaml
 from filings.normalize import (
     clean_text,
     format_a_number,
+    invisible_characters,
     normalize_a_number,
     parse_choice,
     parse_date,
@@ -125,11 +126,44 @@ def detainee_from_row(row: RawRow) -> Detainee:
                 errors.append(DataError(row.at(column), "is empty; every row needs it"))
         except ValueError as exc:
             errors.append(_fault(row, column, str(exc)))
+    extra = {}
+    for column in (k for k in row.values if k not in ROSTER_COLUMNS):
+        try:
+            extra[column] = cell_text(row.values[column])
+        except ValueError as exc:
+            errors.append(_fault(row, column, str(exc)))
+    errors += _unprintable(row, {**fields, **extra})
     errors = errors or _contradictions(row, fields)
     if errors:
         raise DataErrors(errors, str(row.at()))
-    extra = {k: cell_text(v) for k, v in row.values.items() if k not in ROSTER_COLUMNS}
     return Detainee(**fields, extra=extra, source=row.at())
+
+
+def text_problems(text: str) -> list[str]:
+    """What keeps a value from printing as written: invisible control characters, and characters
+    no font of the project has (`filings.glyphs`)."""
+    from filings.glyphs import describe, unprintable
+
+    hidden = invisible_characters(text)
+    problems = [f"{describe(c)} is an invisible control character; delete it" for c in hidden]
+    return problems + unprintable("".join(c for c in text if c not in hidden))
+
+
+def _unprintable(row: RawRow, values: dict[str, Any]) -> list[DataError]:
+    """Each text value checked character by character before anything is rendered."""
+    errors = []
+    for column, value in values.items():
+        if isinstance(value, str):
+            shown = _visible(value)
+            errors += [DataError(row.at(column), problem, value=shown)
+                       for problem in text_problems(value)]  # fmt: skip
+    return errors
+
+
+def _visible(text: str) -> str:
+    """The value with its invisible characters written out (`<U+202E>`), for the errors CSV."""
+    hidden = set(invisible_characters(text))
+    return "".join(f"<U+{ord(c):04X}>" if c in hidden else c for c in text)
 
 
 def _fault(row: RawRow, column: str, message: str) -> DataError:
@@ -352,6 +386,21 @@ ORDER_FIELDS = {"date": dt.date, "docket": str, "title": str, "stays_removal": b
                 "release_terms": str, "release_on_hold": bool}  # fmt: skip
 
 
+def _check_case_text(r: _Reader, data: Any, path: str = "", owner: Any = None,
+                     key: Any = None) -> None:  # fmt: skip
+    """Every text of the case file, however deep, checked as roster values are; a list item is
+    reported at the line of the key holding the list."""
+    if isinstance(data, dict):
+        for k, value in data.items():
+            _check_case_text(r, value, f"{path}.{k}" if path else str(k), data, k)
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            _check_case_text(r, item, f"{path}[{i}]", owner, key)
+    elif isinstance(data, str) and owner is not None:
+        for problem in text_problems(data):
+            r.fail(owner, key, path, problem)
+
+
 def load_case(path: Path) -> Case:
     """Read and check the case file; raise DataErrors listing every problem."""
     data = load_yaml(path)
@@ -390,6 +439,7 @@ def load_case(path: Path) -> Case:
         r.get(data["contact"], "collect_calls", "contact.collect_calls", bool)
     if not case["counsel"] and "counsel" in data:
         r.fail(data, "counsel", "counsel", "lists no attorney; someone must sign (FRCP 11(a))")
+    _check_case_text(r, data)
     if r.errors:
         raise DataErrors(r.errors, path.name)
     return Case(**case)

@@ -24,6 +24,7 @@ from lxml import etree
 from filings.docx import page
 from filings.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, complex_script, put
 from filings.docx.page import ALIGN, STYLE_NAMES
+from filings.docx.scripts import Scripts, attributes, document_language, right_to_left
 from filings.errors import TemplateError
 from filings.formats import CourtFormat
 from filings.formats.bands import document_fields, properties
@@ -47,6 +48,8 @@ class Segment:
     underline: bool = False
     small_caps: bool = False
     change: str | None = None  # "ins" or "del": a redline's tracked change
+    lang: str | None = None  # the nearest `lang`, when an inline element sets one
+    rtl: bool = False  # inside an inline element with dir="rtl"
 
 
 @dataclass
@@ -57,6 +60,8 @@ class _Context:
     extra_left: float = 0
     keep_together: bool = False
     classes: set[str] = field(default_factory=set)
+    lang: str | None = None  # the nearest enclosing `lang`
+    rtl: bool = False  # the nearest enclosing `dir` says rtl
 
 
 def render_docx(html: str, fmt: CourtFormat, *, title: str, author: str, lang: str,
@@ -65,11 +70,12 @@ def render_docx(html: str, fmt: CourtFormat, *, title: str, author: str, lang: s
     doc = Document()
     root = lxml.html.document_fromstring(html)
     fields = document_fields(root)
+    lang = document_language(root, lang)
     page.page_setup(doc, fmt)
     page.define_styles(doc, fmt, lang)
     page.bands(doc, fmt, fields, where)
-    walker = _Walker(doc, fmt, where, author, date)
-    walker.blocks(root.find("body"), _Context())
+    walker = _Walker(doc, fmt, where, author, date, Scripts(fmt, lang))
+    walker.blocks(root.find("body"), _Context(lang=root.get("lang")))
     if walker.pending_break:
         raise TemplateError(f"{where}: a page break ends the document")
     page.core_properties(doc, title, author, date, fmt)
@@ -81,9 +87,11 @@ def render_docx(html: str, fmt: CourtFormat, *, title: str, author: str, lang: s
 
 
 class _Walker:
-    def __init__(self, doc, fmt: CourtFormat, where: str, author: str, date: dt.date) -> None:
+    def __init__(self, doc, fmt: CourtFormat, where: str, author: str, date: dt.date,
+                 scripts: Scripts) -> None:  # fmt: skip
         self.doc = doc
         self.fmt = fmt
+        self.scripts = scripts
         self.where = where
         self.author, self.date, self.revision = author, date, 0
         self.pending_break = False
@@ -115,9 +123,18 @@ class _Walker:
             if (el.tail or "").strip():
                 self.fail(el, f"text {el.tail.strip()[:30]!r} outside a paragraph")
 
+    def scoped(self, el, ctx: _Context) -> _Context:
+        """The context inside an element that sets `lang` or `dir`."""
+        lang, direction = attributes(el, self.fail)
+        if lang is None and direction is None:
+            return ctx
+        rtl = ctx.rtl if direction is None else direction == "rtl"
+        return dataclasses.replace(ctx, lang=lang or ctx.lang, rtl=rtl)
+
     def block(self, el, ctx: _Context, container) -> None:
         tag = el.tag
         target = container if container is not None else self.doc
+        ctx = self.scoped(el, ctx)
         if tag in ("h1", "h2", "h3"):
             classes = self.classes(el, {"center", "right"})
             role = {"h1": "title", "h2": "heading", "h3": "subheading"}[tag]
@@ -132,10 +149,10 @@ class _Walker:
         elif tag == "table":
             if container is not None:
                 self.fail(el, "a table inside a table")
-            self.table(el, self.classes(el, {"grid", "caption"}))
+            self.table(el, self.classes(el, {"grid", "caption", "parallel"}), ctx)
         elif tag == "blockquote":
             self.classes(el, set())
-            self.blocks(el, _Context("quote", ctx.extra_left, ctx.keep_together), container)
+            self.blocks(el, dataclasses.replace(ctx, role="quote"), container)
         elif tag == "div" and "page-break" in (el.get("class") or "").split():
             self.classes(el, {"page-break"})
             if len(el) or (el.text or "").strip():
@@ -143,7 +160,12 @@ class _Walker:
             self.pending_break = True
         elif tag == "div" and "signature" in (el.get("class") or "").split():
             self.classes(el, {"signature"})
-            inner = _Context("compact", ctx.extra_left + self.text_width / 2, keep_together=True)
+            inner = dataclasses.replace(
+                ctx,
+                role="compact",
+                keep_together=True,
+                extra_left=ctx.extra_left + self.text_width / 2,
+            )
             self.blocks(el, inner, container)
             self.end_keep_together(target)
         elif tag == "meta" and (el.get("name") or "").startswith(META_PREFIX):
@@ -155,27 +177,34 @@ class _Walker:
             self.fail(el, f"<{tag}> is not in the vocabulary")
 
     def paragraph(self, target, el, role: str, ctx: _Context, classes: set[str], prefix: str = ""):
-        segments = self.inline(el)
+        segments = self.inline(el, ctx)
         if not any(s.text.strip() or s.text == "\xa0" for s in segments):
             self.fail(el, f"an empty <{el.tag}>; write <p>&nbsp;</p> for a deliberate blank line")
         paragraph = target.add_paragraph(style=self.doc.styles[STYLE_NAMES[role]])
         self.format_paragraph(paragraph, role, ctx, classes)
         if prefix:
-            paragraph.add_run(prefix)
+            self.scripts.mark(paragraph.add_run(prefix), prefix, self.fmt.font.family, ctx.lang,
+                              False)  # fmt: skip
         for seg in segments:
-            run = paragraph.add_run()
             if seg.text == "\n":
-                run.add_break()
+                paragraph.add_run().add_break()
                 continue
-            run.text = seg.text
-            run.bold = seg.bold or None
-            run.italic = seg.italic or None
-            complex_script(run._r.get_or_add_rPr(), seg.bold, seg.italic)
-            run.underline = seg.underline or None
-            run.font.small_caps = seg.small_caps or None
-            if seg.change:
-                self.track(run, seg.change)
+            for text, family in self.scripts.pieces(seg.text, seg.lang):
+                self.run(paragraph, seg, text, family)
         return paragraph
+
+    def run(self, paragraph, seg: Segment, text: str, family: str) -> None:
+        """One run: the segment's formatting, and the font, language and direction of its text."""
+        run = paragraph.add_run()
+        run.text = text
+        run.bold = seg.bold or None
+        run.italic = seg.italic or None
+        complex_script(run._r.get_or_add_rPr(), seg.bold, seg.italic)
+        run.underline = seg.underline or None
+        run.font.small_caps = seg.small_caps or None
+        self.scripts.mark(run, text, family, seg.lang, seg.rtl)
+        if seg.change:
+            self.track(run, seg.change)
 
     def track(self, run, change: str) -> None:
         """Wrap the run in Word's tracked insertion or deletion, attributed to the author."""
@@ -203,6 +232,8 @@ class _Walker:
                 pf.alignment = ALIGN[name]
         if ctx.keep_together:
             pf.keep_with_next = True
+        if ctx.rtl:
+            right_to_left(paragraph)
         if self.pending_break:
             pf.page_break_before = True
             self.pending_break = False
@@ -221,13 +252,14 @@ class _Walker:
                 self.fail(item, f"<{item.tag}> inside a list; a list holds <li> only")
             self.classes(item, set())
             marker = f"{number}." if el.tag == "ol" else "\u2022"
-            paragraph = self.paragraph(target, item, "list", ctx, set(), prefix=f"{marker}\t")
+            inner = self.scoped(item, ctx)
+            paragraph = self.paragraph(target, item, "list", inner, set(), prefix=f"{marker}\t")
             style = self.fmt.styles["list"]
             paragraph.paragraph_format.tab_stops.add_tab_stop(
                 Pt(style.left_indent + style.hanging + ctx.extra_left), WD_TAB_ALIGNMENT.LEFT
             )
 
-    def table(self, el, classes: set[str]) -> None:
+    def table(self, el, classes: set[str], ctx: _Context) -> None:
         rows = [r for r in el.iter("tr")]
         for part in el:
             if isinstance(part.tag, str) and part.tag not in ("thead", "tbody", "tr"):
@@ -246,7 +278,7 @@ class _Walker:
             if id(row_el) in header_rows:
                 _repeat_header(table.rows[r])
             for c, cell_el in enumerate(row_cells):
-                self.cell(table.cell(r, c), cell_el, classes)
+                self.cell(table.cell(r, c), cell_el, classes, ctx)
                 if "grid" in classes and r < len(rows) - 1:
                     # Word keeps a table together by keeping each row with the next.
                     for paragraph in table.cell(r, c).paragraphs:
@@ -258,14 +290,16 @@ class _Walker:
             spacer = self.doc.add_paragraph(style=self.doc.styles["Normal"])
             spacer.paragraph_format.line_spacing = Pt(self.fmt.table_after)
 
-    def cell(self, cell, el, table_classes: set[str]) -> None:
+    def cell(self, cell, el, table_classes: set[str], outer: _Context) -> None:
         if el.tag not in ("td", "th"):
             self.fail(el, f"<{el.tag}> inside a table row")
         classes = self.classes(el, {"parties", "number"} if "caption" in table_classes else set())
         bold = el.tag == "th"
         first = cell.paragraphs[0]
         has_blocks = any(isinstance(c.tag, str) and c.tag not in INLINE_TAGS for c in el)
-        ctx = _Context("table")
+        # Side by side, a language's paragraphs keep the body's look (as the CSS gives them).
+        role = "body" if "parallel" in table_classes else "table"
+        ctx = self.scoped(el, _Context(role, lang=outer.lang, rtl=outer.rtl))
         if has_blocks:
             self.blocks(el, ctx, container=cell)
         else:
@@ -290,10 +324,10 @@ class _Walker:
 
     # Inline
 
-    def inline(self, el) -> list[Segment]:
+    def inline(self, el, ctx: _Context) -> list[Segment]:
         """The element's text as formatted segments, white space collapsed as HTML does."""
         segments: list[Segment] = []
-        self._collect(el, Segment(""), segments, top=True)
+        self._collect(el, Segment("", lang=ctx.lang), segments, top=True)
         return _collapse(segments)
 
     def _collect(self, el, fmt: Segment, out: list[Segment], top: bool = False) -> None:
@@ -305,6 +339,7 @@ class _Walker:
             if tag == "br":
                 out.append(Segment("\n"))
                 return
+            lang, direction = attributes(el, self.fail)
             fmt = Segment(
                 "",
                 bold=fmt.bold or tag in ("b", "strong"),
@@ -312,6 +347,8 @@ class _Walker:
                 underline=fmt.underline or tag == "u",
                 small_caps=fmt.small_caps or "smallcaps" in classes,
                 change=tag if tag in ("ins", "del") else fmt.change,
+                lang=lang or fmt.lang,
+                rtl=fmt.rtl if direction is None else direction == "rtl",
             )
         if el.text:
             out.append(_with(fmt, el.text))

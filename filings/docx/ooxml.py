@@ -65,7 +65,16 @@ def set_fonts(rpr, fmt: CourtFormat, size: float, lang: str | None = None) -> No
     for tag in ("sz", "szCs"):
         put(rpr, tag, RPR_ORDER).set(qn("w:val"), str(round(size * 2)))
     if lang:
-        put(rpr, "lang", RPR_ORDER).set(qn("w:val"), lang)
+        # The document's language, and the ones Word assumes for Chinese, Japanese and Korean
+        # text and for right-to-left and complex-script text, from the format's fonts for them.
+        from filings.glyphs import FAMILIES
+
+        element = put(rpr, "lang", RPR_ORDER)
+        element.set(qn("w:val"), lang)
+        for attr, family in (("eastAsia", fmt.font.east_asian), ("bidi", fmt.font.complex_script)):
+            known = FAMILIES.get(family)
+            if known and known.language:
+                element.set(qn(f"w:{attr}"), known.language)
 
 
 def complex_script(rpr, bold: bool, italic: bool) -> None:

@@ -203,7 +203,7 @@ FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the id Word gives user-defin
 
 
 def core_properties(doc, title: str, author: str, date: dt.date, fmt: CourtFormat) -> None:
-    when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
+    when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
     props = doc.core_properties
     props.title = title
     props.author = author

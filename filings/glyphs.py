@@ -1,0 +1,374 @@
+"""The project's own fonts: which files, which characters each covers, which one sets which text.
+
+Output must not depend on the fonts a machine happens to have. `scripts/setup` installs the Debian
+packages below; WeasyPrint is given these files and nothing else (`filings.pdf`); the DOCX names the
+same families run by run (`filings.docx`); and every value of the inputs is checked against their
+character maps before anything is rendered (`filings.validate`), so a name can never come out as
+boxes. Each family is pinned to the version Debian 12 ships; `pinned_mismatches()` says where a
+machine differs, and the test suite fails on it.
+
+A court format names the families it uses in order (`font.family`, then `font.fallbacks`). For
+each character the first family that has it sets it, as Pango does; Chinese, Japanese and Korean
+share code points, so which of the CJK families comes first depends on the text's language
+(`chain`): Simplified unless the language says Traditional (zh-Hant, zh-TW, zh-HK, yue), Japanese
+or Korean.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from filings.errors import FilingsError
+
+# Where Debian's packages put the files; FILINGS_FONT_DIRS (os.pathsep-separated) is searched first,
+# for a machine that keeps the same files elsewhere.
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/liberation2",
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/opentype/noto",
+)
+STYLES = ("Regular", "Bold", "Italic", "BoldItalic")
+
+
+@dataclass(frozen=True)
+class Family:
+    """One font family of the project: its files, where they come from, what it is used for."""
+
+    name: str
+    package: str  # the Debian package that installs it (scripts/setup)
+    files: tuple[str, ...]  # file names; `name.ttc#2` is the third face of a collection
+    version: str  # the start of the font's version string (name ID 5), as pinned
+    script: str | None = None  # the ISO 15924 script it is there for; None: Latin, Greek, Cyrillic
+    language: str | None = None  # Word's language for its text when the text's own is unknown
+
+
+def _noto(name: str, script: str, language: str, version: str) -> Family:
+    stem = name.replace(" ", "")
+    files = (f"{stem}-Regular.ttf", f"{stem}-Bold.ttf")
+    return Family(name, "fonts-noto-core", files, version, script, language)
+
+
+def _cjk(region: str, face: int, script: str, language: str) -> Family:
+    files = (f"NotoSerifCJK-Regular.ttc#{face}", f"NotoSerifCJK-Bold.ttc#{face}")
+    return Family(f"Noto Serif CJK {region}", "fonts-noto-cjk", files, "Version 2.001", script,
+                  language)  # fmt: skip
+
+
+# Every family a court format may name. Liberation Serif 2.x is metrically compatible with Times
+# New Roman and covers Latin (Vietnamese too), Greek and Cyrillic; Noto Serif covers what Latin it
+# lacks; the others cover the scripts of the people on a detention roster.
+FAMILIES: dict[str, Family] = {f.name: f for f in (
+    Family("Liberation Serif", "fonts-liberation2",
+           tuple(f"LiberationSerif-{s}.ttf" for s in STYLES), "Version 2.1.5"),
+    Family("Noto Serif", "fonts-noto-core", tuple(f"NotoSerif-{s}.ttf" for s in STYLES),
+           "Version 2.004"),
+    Family("Noto Sans", "fonts-noto-core", tuple(f"NotoSans-{s}.ttf" for s in STYLES),
+           "Version 2.004"),
+    _noto("Noto Naskh Arabic", "Arab", "ar-SA", "2.004"),  # Arabic, Persian, Pashto, Urdu
+    _noto("Noto Serif Hebrew", "Hebr", "he-IL", "Version 2.000"),
+    _noto("Noto Serif Devanagari", "Deva", "hi-IN", "Version 2.001"),  # Hindi, Nepali, Marathi
+    _noto("Noto Serif Bengali", "Beng", "bn-BD", "Version 2.001"),
+    _noto("Noto Serif Gurmukhi", "Guru", "pa-IN", "Version 2.001"),  # Punjabi
+    _noto("Noto Serif Gujarati", "Gujr", "gu-IN", "Version 2.002"),
+    _noto("Noto Serif Tamil", "Taml", "ta-IN", "Version 2.001"),
+    _noto("Noto Serif Telugu", "Telu", "te-IN", "Version 2.001"),
+    _noto("Noto Serif Kannada", "Knda", "kn-IN", "Version 2.002"),
+    _noto("Noto Serif Malayalam", "Mlym", "ml-IN", "Version 2.001"),
+    _noto("Noto Serif Sinhala", "Sinh", "si-LK", "Version 2.002"),
+    _noto("Noto Serif Thai", "Thai", "th-TH", "Version 2.000"),
+    _noto("Noto Serif Lao", "Laoo", "lo-LA", "Version 2.000"),
+    _noto("Noto Serif Khmer", "Khmr", "km-KH", "Version 2.001"),
+    _noto("Noto Serif Myanmar", "Mymr", "my-MM", "Version 2.001"),  # Burmese
+    _noto("Noto Serif Tibetan", "Tibt", "bo-CN", "Version 2.001"),
+    _noto("Noto Serif Ethiopic", "Ethi", "am-ET", "Version 2.000"),  # Amharic, Tigrinya
+    _noto("Noto Serif Georgian", "Geor", "ka-GE", "Version 2.001"),
+    _noto("Noto Serif Armenian", "Armn", "hy-AM", "Version 2.005"),
+    # One collection, five regional glyph sets of the same characters (face order in the file).
+    _cjk("SC", 2, "Hans", "zh-CN"),
+    _cjk("TC", 3, "Hant", "zh-TW"),
+    _cjk("HK", 4, "Hant", "zh-HK"),
+    _cjk("JP", 0, "Jpan", "ja-JP"),
+    _cjk("KR", 1, "Kore", "ko-KR"),
+)}  # fmt: skip
+CJK_FAMILIES = tuple(name for name in FAMILIES if name.startswith("Noto Serif CJK"))
+
+
+class FontError(FilingsError):
+    """The project's fonts are not installed, or a court format names one that is not ours."""
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def family(name: str, where: str = "font") -> Family:
+    try:
+        return FAMILIES[name]
+    except KeyError:
+        raise FontError(f"{where}: {name!r} is not one of the project's fonts "
+                        f"(filings/glyphs.py): {', '.join(FAMILIES)}") from None  # fmt: skip
+
+
+def _dirs() -> list[Path]:
+    extra = [d for d in os.environ.get("FILINGS_FONT_DIRS", "").split(os.pathsep) if d]
+    return [Path(d) for d in (*extra, *FONT_DIRS)]
+
+
+def locate(file: str, fam: Family | None = None) -> tuple[Path, int]:
+    """A file name (`name.ttc#2` for a face of a collection) -> its path and face index."""
+    name, _, face = file.partition("#")
+    for folder in _dirs():
+        if (folder / name).is_file():
+            return folder / name, int(face or 0)
+    owner = f" ({fam.name}, Debian package {fam.package})" if fam else ""
+    raise FontError(f"font file {name}{owner} is not installed; run scripts/setup, or set "
+                    "FILINGS_FONT_DIRS to a folder that holds it")  # fmt: skip
+
+
+def font_files() -> list[Path]:
+    """Every file of every family, once each: what WeasyPrint is given."""
+    paths = (locate(f, fam)[0] for fam in FAMILIES.values() for f in fam.files)
+    return list(dict.fromkeys(paths))
+
+
+@cache
+def _font(path: Path, face: int):
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.suffix.lower() in (".ttc", ".otc"):
+        return TTCollection(str(path), lazy=True).fonts[face]
+    return TTFont(str(path), lazy=True)
+
+
+def version(name: str) -> str:
+    """The installed version string of a family's first file."""
+    fam = family(name)
+    return _font(*locate(fam.files[0], fam))["name"].getDebugName(5) or ""
+
+
+def pinned_mismatches() -> list[str]:
+    """Families whose installed version is not the pinned one (same fonts -> same pages)."""
+    return [f"{fam.name}: {version(fam.name)!r}, pinned {fam.version!r} ({fam.package})"
+            for fam in FAMILIES.values()
+            if not version(fam.name).startswith(fam.version)]  # fmt: skip
+
+
+# --- coverage ----------------------------------------------------------------------------------
+
+
+@cache
+def coverage(name: str) -> frozenset[int]:
+    """The code points a family has a glyph for, in any of its styles (from the fonts' cmaps)."""
+    fam = family(name)
+    points: set[int] = set()
+    for file in fam.files:
+        points.update(_font(*locate(file, fam)).getBestCmap())
+    return frozenset(points)
+
+
+@cache
+def covered() -> frozenset[int]:
+    """Every code point some font of the project covers."""
+    return frozenset().union(*(coverage(name) for name in FAMILIES))
+
+
+# Characters no font needs to draw: line breaks and tabs are white space, and the control and
+# format characters the data is allowed to hold are handled by the layout, not drawn.
+_NOT_DRAWN = {"\n", "\r", "\t"}
+
+
+def uncovered(text: str) -> list[str]:
+    """The characters of `text` that no font of the project has, each once, in order."""
+    points = covered()
+    return list(dict.fromkeys(c for c in text if ord(c) not in points and c not in _NOT_DRAWN))
+
+
+def describe(char: str) -> str:
+    """`ẞ` -> `U+1E9E LATIN CAPITAL LETTER SHARP S`."""
+    name = unicodedata.name(char, "")
+    if not name:
+        kind = unicodedata.category(char)
+        name = {"Cc": "(control)", "Cn": "(not a character Unicode assigns)",
+                "Co": "(a private-use character)"}.get(kind, f"(category {kind})")  # fmt: skip
+    return f"U+{ord(char):04X} {name}"
+
+
+def unprintable(text: str) -> list[str]:
+    """One message for each character of `text` that no installed font covers."""
+    return [f"{describe(c)} is in no installed font" for c in uncovered(text)]
+
+
+# --- which family sets which text -------------------------------------------------------------
+
+
+def cjk_family(lang: str | None) -> str | None:
+    """The CJK family a language tag asks for: `zh-Hant` -> TC, `yue` -> HK, `ja` -> JP; None
+    when the tag says nothing about Chinese, Japanese or Korean."""
+    parts = re.split(r"[-_]", (lang or "").lower())
+    first = parts[0]
+    if first == "ja":
+        return "Noto Serif CJK JP"
+    if first == "ko":
+        return "Noto Serif CJK KR"
+    if first not in ("zh", "yue", "cmn", "nan", "hak", "wuu", "cdo", "hsn", "gan"):
+        return None
+    if "hans" in parts:
+        return "Noto Serif CJK SC"
+    if {"hk", "mo"} & set(parts) or (first == "yue" and "hant" not in parts):
+        return "Noto Serif CJK HK"
+    if "hant" in parts or "tw" in parts:
+        return "Noto Serif CJK TC"
+    return "Noto Serif CJK SC"
+
+
+# CSS :lang() selectors for each CJK family; later rules win, so the most specific come last.
+CJK_SELECTORS = {
+    "Noto Serif CJK TC": ("zh-Hant", "zh-TW"),
+    "Noto Serif CJK HK": ("zh-HK", "zh-MO", "zh-Hant-HK", "zh-Hant-MO", "yue"),
+    "Noto Serif CJK SC": ("zh-Hans", "zh-CN", "zh-SG", "yue-Hans"),
+    "Noto Serif CJK JP": ("ja",),
+    "Noto Serif CJK KR": ("ko",),
+}
+
+
+def chain(families: Sequence[str], lang: str | None = None) -> tuple[str, ...]:
+    """The families in the order they are tried, for text in `lang`: the CJK family the language
+    asks for moves ahead of the other CJK families; nothing else moves."""
+    wanted = cjk_family(lang)
+    if wanted is None or wanted not in families:
+        return tuple(families)
+    order = list(families)
+    first_cjk = min(i for i, f in enumerate(order) if f in CJK_FAMILIES)
+    order.remove(wanted)
+    order.insert(first_cjk, wanted)
+    return tuple(order)
+
+
+def _sticks(char: str) -> bool:
+    """Spaces, marks and invisible characters stay in the font of the text around them."""
+    return unicodedata.category(char)[0] in "ZMC"
+
+
+def runs(text: str, families: Sequence[str]) -> list[tuple[str, str]]:
+    """`text` cut into (piece, family) runs: each character in the first family that has it, as
+    Pango chooses them, and any project font after the listed ones."""
+    order = [*families, *(f for f in FAMILIES if f not in families)]
+    out: list[list[str]] = []
+    for char in text:
+        current = out[-1][1] if out else None
+        if current and _sticks(char) and ord(char) in coverage(current):
+            out[-1][0] += char
+            continue
+        chosen = next((f for f in order if ord(char) in coverage(f)), order[0])
+        if chosen == current:
+            out[-1][0] += char
+        else:
+            out.append([char, chosen])
+    return [(piece, fam) for piece, fam in out]
+
+
+# --- direction ---------------------------------------------------------------------------------
+
+
+def is_rtl(text: str) -> bool:
+    """The text's first strong character is right-to-left (Arabic, Hebrew, …), as `dir=auto`."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+def name_script(text: str) -> str:
+    """The family that sets the text's first letters that are not Latin, Greek or Cyrillic, or
+    Liberation Serif when all are: what script a name is written in."""
+    for piece, fam in runs(text, tuple(FAMILIES)):
+        if FAMILIES[fam].script and any(c.isalpha() for c in piece):
+            return fam
+    return "Liberation Serif"
+
+
+def is_cjk_text(text: str) -> bool:
+    """Some letter of the text is Chinese, Japanese or Korean."""
+    return name_script(text) in CJK_FAMILIES
+
+
+# --- languages and scripts ----------------------------------------------------------------------
+
+_LATIN_LIKE = {"Latn", "Cyrl", "Grek"}
+_CJK_SCRIPTS = {"Hans", "Hant", "Hani", "Jpan", "Kore", "Hira", "Kana", "Hang"}
+# Word's language for a tag that names no region: the notices' readers live in the United States.
+WORD_LANGUAGES = {"en": "en-US", "es": "es-US"}
+
+
+def _subtags(lang: str) -> list[str]:
+    return [p for p in re.split(r"[-_]", lang or "") if p]
+
+
+def language_script(lang: str | None) -> str | None:
+    """The script a language is written in (`uk` -> Cyrl, `zh-Hant` -> Hant), from the tag or
+    from CLDR's likely subtags; None when CLDR does not know the language."""
+    from babel.core import get_global
+
+    parts = _subtags(lang or "")
+    if not parts:
+        return None
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            return part.title()
+    likely = get_global("likely_subtags").get(parts[0].lower())
+    found = [p for p in (likely or "").split("_")[1:] if len(p) == 4]
+    return found[0] if found else None
+
+
+def word_language(lang: str) -> str:
+    """A language tag as Word names proofing languages: `es` -> es-US, `zh-Hant` -> zh-TW,
+    `vi` -> vi-VN; a language CLDR does not know keeps its own tag."""
+    from babel.core import get_global
+
+    parts = _subtags(lang)
+    if not parts:
+        return "en-US"
+    first = parts[0].lower()
+    region = next((p.upper() for p in parts[1:] if len(p) == 2 or p.isdigit()), None)
+    if region:
+        return f"{first}-{region}"
+    if first in WORD_LANGUAGES and len(parts) == 1:
+        return WORD_LANGUAGES[first]
+    cjk = cjk_family(lang)
+    if cjk and first in ("zh", "yue"):
+        return FAMILIES[cjk].language or first
+    likely = get_global("likely_subtags").get(first, "")
+    regions = [p for p in likely.split("_")[1:] if len(p) == 2 or p.isdigit()]
+    return f"{first}-{regions[0]}" if regions else first
+
+
+def same_script(lang: str | None, name: str) -> bool:
+    """Whether text in `lang` is written in the script the family is there for."""
+    script = language_script(lang)
+    wanted = FAMILIES[name].script
+    if wanted is None:
+        return script is None or script in _LATIN_LIKE
+    if wanted in _CJK_SCRIPTS:
+        return script in _CJK_SCRIPTS
+    return script == wanted
+
+
+def run_language(lang: str | None, name: str) -> str:
+    """Word's language for a run set in family `name` inside an element in `lang`: the element's
+    when it is written in that script, else the script's own (Arabic letters in an English
+    paragraph are Arabic)."""
+    if lang and same_script(lang, name):
+        return word_language(lang)
+    return FAMILIES[name].language or word_language(lang or "en")
