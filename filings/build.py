@@ -103,6 +103,7 @@ class Report:
         return {"rows": read, "rows_rendered": rendered, "rows_rejected": rejected,
                 "documents": len(self.outcomes), "rendered": self.count("rendered"),
                 "unchanged": self.count("unchanged"), "failed": self.count("failed"),
+                "needs_translation": len(self.needs_translation),
                 "orphans": [str(p) for p in self.orphans], "pruned": self.pruned,
                 "packets": [str(p) for p in self.packets]}  # fmt: skip
 

@@ -111,6 +111,11 @@ def _report(report, out: Path, quiet: bool) -> None:
         click.echo(f"{len(report.orphans)} file(s) {verb}:", err=True)
         for path in report.orphans:
             click.echo(f"  {path}", err=True)
+    if report.needs_translation and not quiet:
+        langs = sorted({o.job.detainee.preferred_language for o in report.needs_translation})
+        click.echo(f"{_count(len(report.needs_translation), 'document')} in English only: no "
+                   f"translation yet for {', '.join(langs)}; see "
+                   f"{out / 'needs-translation.csv'}", err=True)  # fmt: skip
     read, rendered, rejected = report.rows
     rows = f"{_count(read, 'row')}: {rendered} rendered, {rejected} rejected"
     counts = [report.count(s) for s in ("rendered", "unchanged", "failed")]

@@ -36,13 +36,15 @@ ARREST_TYPES = ("warrantless", "warrant", "vehicle_stop", "unknown")
 RISK_ASSESSMENTS = ("pending", "not_high_risk", "high_risk")
 
 
+FAMILY_FIRST_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
 def _is_cjk(text: str) -> bool:
-    """Every letter is a Han ideograph or Japanese kana."""
+    """Every letter is a Han ideograph, Japanese kana or Korean Hangul."""
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(
-        "CJK" in unicodedata.name(c, "") or "HIRAGANA" in unicodedata.name(c, "")
-        or "KATAKANA" in unicodedata.name(c, "") for c in letters
-    )  # fmt: skip
+        any(script in unicodedata.name(c, "") for script in FAMILY_FIRST_SCRIPTS) for c in letters
+    )
 
 
 # --- the roster --------------------------------------------------------------------------------
@@ -74,7 +76,8 @@ class Detainee:
     @property
     def full_name(self) -> str:
         """Given name first, as US filings write it; family name first, unspaced, for names
-        written in Chinese or Japanese characters, as those scripts write them (李明华)."""
+        written in Chinese, Japanese or Korean characters, as those scripts write them (李明华,
+        김민준)."""
         if _is_cjk(self.family_name) and _is_cjk(self.given_name):
             return f"{self.family_name}{self.given_name}"
         return f"{self.given_name} {self.family_name}"

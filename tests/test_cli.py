@@ -94,7 +94,8 @@ def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"rows": 0, "rows_rendered": 0, "rows_rejected": 0,
                                          "documents": 0, "rendered": 0, "unchanged": 0,
-                                         "failed": 0, "orphans": [], "pruned": False,
+                                         "failed": 0, "needs_translation": 0,
+                                         "orphans": [], "pruned": False,
                                          "packets": []}  # fmt: skip
     assert result.stderr == ""
 
@@ -189,3 +190,16 @@ def test_check_names_each_broken_rule_with_page_and_value(tmp_path):
         "(house style for notices: large type)",
         "Error: 1 of 1 checked file(s) break a rule",
     ]
+
+
+def test_render_says_how_many_notices_wait_for_a_translation(tmp_path):
+    roster = write(tmp_path / "r.csv", "a_number,family_name,given_name,custody_status,"
+                   "preferred_language\nA012345678,Peña,José,detained,es\n"
+                   "A012345679,Silva,João,detained,pt\n")  # fmt: skip
+    out = tmp_path / "out"
+    result = run("render", "release-notice", "--format", "docx", "--roster", roster, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert (f"1 document in English only: no translation yet for pt; see "
+            f"{out / 'needs-translation.csv'}") in result.output  # fmt: skip
+    rows = (out / "needs-translation.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 2 and rows[1].startswith("r.csv,3,A012345679,Silva,João,pt,Portuguese")
