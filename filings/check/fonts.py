@@ -7,31 +7,31 @@ where the missing glyph shows.
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
 
 from filings.check import Finding
 from filings.formats import CourtFormat
 
 
-def fonts_and_glyphs(path: Path, fmt: CourtFormat, texts: list[str]) -> list[Finding]:
-    """Every font embedded; no glyph drawn as .notdef (glyph 0) nor text mapped to U+FFFD."""
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
+def fonts_and_glyphs(
+    file: str, fmt: CourtFormat, pages: Sequence, texts: list[str]
+) -> list[Finding]:
+    """Every font embedded; no glyph drawn as .notdef (glyph 0) nor text mapped to U+FFFD.
+
+    `pages` are pdfminer's PDFPage objects of an open document (the checker's own, so the file
+    is parsed once); `texts` the text of each page."""
     from pdfminer.pdftypes import resolve1
 
     fonts: dict[str, tuple[dict, int]] = {}
-    with open(path, "rb") as stream:
-        document = PDFDocument(PDFParser(stream))
-        for number, page in enumerate(PDFPage.create_pages(document), start=1):
-            for font in (resolve1((page.resources or {}).get("Font")) or {}).values():
-                font = resolve1(font)
-                fonts.setdefault(str(resolve1(font.get("BaseFont"))), (font, number))
-        found = [f for name, (font, number) in sorted(fonts.items(), key=lambda kv: kv[1][1])
-                 for f in _font_findings(path.name, fmt, name, font, number)]  # fmt: skip
+    for number, page in enumerate(pages, start=1):
+        for font in (resolve1((page.resources or {}).get("Font")) or {}).values():
+            font = resolve1(font)
+            fonts.setdefault(str(resolve1(font.get("BaseFont"))), (font, number))
+    found = [f for name, (font, number) in sorted(fonts.items(), key=lambda kv: kv[1][1])
+             for f in _font_findings(file, fmt, name, font, number)]  # fmt: skip
     for number, text in enumerate(texts, start=1):
         if "\ufffd" in text or "(cid:" in text:
-            found.append(Finding(path.name, "glyphs", f"page {number}",
+            found.append(Finding(file, "glyphs", f"page {number}",
                                  "characters with no Unicode text (U+FFFD or a bare glyph id)",
                                  f"{fmt.name} needs text that reads as written"))  # fmt: skip
     return found

@@ -1,4 +1,4 @@
-"""Measure a PDF's pages (pdfplumber, on pdfminer.six) against a court format's rules.
+"""Measure a PDF's pages (read once by filings.check.reader) against a court format's rules.
 
 Text is read glyph by glyph and grouped into segments: the glyphs that share a baseline with no
 wide gap between them. A segment in a page margin that reads as the format's header, footer or
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filings.check import Expected, Finding
+from filings.check import Expected, Finding, reader
 from filings.check.fonts import fonts_and_glyphs
 from filings.check.report import digits, merge_pages, need, pt
 from filings.formats import CourtFormat
@@ -74,19 +74,22 @@ class Page:
 
 def info(path: Path) -> dict[str, str]:
     """The PDF's document information (where `filings render` records the format)."""
-    import pdfplumber
+    with reader.opened(path) as document:
+        return _info(document)
 
-    with pdfplumber.open(path) as pdf:
-        return {k: v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-                for k, v in pdf.metadata.items()}  # fmt: skip
+
+def _info(document) -> dict[str, str]:
+    return {k: v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+            for k, v in reader.metadata(document).items()}  # fmt: skip
 
 
 def measure(path: Path, fmt: CourtFormat, *, leave_to_exceed: bool, expect: Expected):
-    import pdfplumber
-
-    fields = _recorded_fields(path)
-    with pdfplumber.open(path) as pdf:
-        pages = [_read_page(p, fmt, fields) for p in pdf.pages]
+    """Every page read once; the fonts from the same open document."""
+    with reader.opened(path) as document:
+        fields = _recorded_fields(_info(document))
+        read = reader.read_pages(document)
+        pages = [_read_page(data, fmt, fields) for _, data in read]
+        fonts = fonts_and_glyphs(path.name, fmt, [obj for obj, _ in read], [p.text for p in pages])
     name = path.name
     found = []
     for page in pages:
@@ -94,13 +97,13 @@ def measure(path: Path, fmt: CourtFormat, *, leave_to_exceed: bool, expect: Expe
         found += _pitch(name, page, fmt) + _extractable(name, page, fmt)
         found += _ruler(name, page, fmt) + _a_number(name, page, fmt, expect)
     found += _detained(name, pages, fmt, expect) + _page_limit(name, pages, fmt, leave_to_exceed)
-    found += fonts_and_glyphs(path, fmt, [p.text for p in pages])
+    found += fonts
     return merge_pages(found)
 
 
-def _recorded_fields(path: Path) -> dict[str, str]:
+def _recorded_fields(values: dict[str, str]) -> dict[str, str]:
     try:
-        return json.loads(info(path).get("FilingsFields") or "{}")
+        return json.loads(values.get("FilingsFields") or "{}")
     except ValueError:
         return {}
 
@@ -108,12 +111,12 @@ def _recorded_fields(path: Path) -> dict[str, str]:
 # --- reading a page ----------------------------------------------------------------------------
 
 
-def _segments(chars) -> list[Segment]:
+def _segments(chars, height: float) -> list[Segment]:
     lines: dict[float, list] = {}
     for c in chars:
         if not c.get("upright", True):
             continue
-        c["baseline"] = round(_baseline(c), 1)
+        c["baseline"] = round(_baseline(c, height), 1)
         lines.setdefault(c["baseline"], []).append(c)
     segments = []
     for baseline in sorted(lines):
@@ -127,14 +130,16 @@ def _segments(chars) -> list[Segment]:
     return [s for s in segments if s.text.strip()]
 
 
-def _baseline(char) -> float:
+def _baseline(char, height: float) -> float:
     """The glyph's baseline, from the top of the page (pdfminer gives the text matrix's origin)."""
-    return char["page_height"] - char["matrix"][5]
+    return height - char["matrix"][5]
 
 
 def _read_page(page, fmt: CourtFormat, fields: dict) -> Page:
-    chars = [dict(c, page_height=float(page.height)) for c in page.chars]
-    segments = _segments(chars)
+    """`page` is a reader.PageData, or a pdfplumber page (the same keys and attributes)."""
+    own = isinstance(page, reader.PageData)  # its glyphs are ours to annotate; pdfplumber's not
+    chars = page.chars if own else [dict(c) for c in page.chars]
+    segments = _segments(chars, float(page.height))
     header = _band_patterns(fmt, "header", fields, page.page_number == 1)
     footer = _band_patterns(fmt, "footer", fields, False)
     top, _, bottom, left = fmt.margins
@@ -143,9 +148,9 @@ def _read_page(page, fmt: CourtFormat, fields: dict) -> Page:
         text = " ".join(seg.text.split())
         if fmt.line_numbers and text.isdigit() and seg.x1 < left - fmt.line_numbers.gap / 2:
             ruler.append(seg)
-        elif seg.bottom <= top + SLACK and any(p.fullmatch(text) for p in header):
+        elif seg.bottom <= top + SLACK and _matches(header, text):
             furniture.append(seg)
-        elif seg.top >= page.height - bottom - SLACK and any(p.fullmatch(text) for p in footer):
+        elif seg.top >= page.height - bottom - SLACK and _matches(footer, text):
             furniture.append(seg)
         else:
             body.append(seg)
@@ -155,6 +160,23 @@ def _read_page(page, fmt: CourtFormat, fields: dict) -> Page:
              if e["bottom"] - e["top"] > 36]  # fmt: skip
     return Page(page.page_number, float(page.width), float(page.height), body, furniture, ruler,
                 "".join(c["text"] for c in chars), len(page.images), rules)  # fmt: skip
+
+
+def _matches(patterns: list[re.Pattern], text: str) -> bool:
+    """A header or footer line, read in logical order: a PDF stores right-to-left text (an
+    Arabic name in a running header) in the order it is drawn, so that order is tried too."""
+    logical = _logical(text)
+    return any(p.fullmatch(text) or p.fullmatch(logical) for p in patterns)
+
+
+RTL_RUN = re.compile(
+    r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+(?:\s+[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+)*"
+)
+
+
+def _logical(text: str) -> str:
+    """Visual order back to logical order for each run of right-to-left letters."""
+    return RTL_RUN.sub(lambda m: m.group(0)[::-1], text)
 
 
 def _band_patterns(fmt: CourtFormat, which: str, fields: dict, first: bool) -> list[re.Pattern]:

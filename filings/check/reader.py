@@ -9,9 +9,9 @@ only those two parts:
 - `_Device` records each glyph as the few values the checks read (text, box, size, matrix), in
   pdfplumber's page coordinates, instead of an LTChar converted to a dict afterwards;
 - `_Interpreter` tokenizes a content stream with one regular expression into the objects
-  pdfminer's parser yields. What that expression does not cover (comments aside: escapes and
-  nested parentheses in strings, `#` in names, inline images, PostScript procedures, unbalanced
-  brackets) sends the whole stream to pdfminer's own parser, so no PDF is read differently.
+  pdfminer's parser yields. A stream with anything that expression does not cover (strings with
+  escapes or nested parentheses, `#` in names, inline images, PostScript procedures, unbalanced
+  brackets) goes to pdfminer's own parser whole, so no PDF is read differently.
 """
 
 from __future__ import annotations
@@ -51,8 +51,10 @@ class PageData:
     height: float
     mb_x0: float = 0  # where the media box starts, which pdfplumber adds to x and top
     mb_top: float = 0
-    chars: list[dict] = field(default_factory=list)  # text, x0, x1, top, bottom, size, upright,
-    lines: list[dict] = field(default_factory=list)  # matrix; paths: x0, x1, top, bottom
+    # text, x0, x1, top, bottom, size, upright, matrix
+    chars: list[dict] = field(default_factory=list)
+    # x0, x1, top, bottom
+    lines: list[dict] = field(default_factory=list)
     rects: list[dict] = field(default_factory=list)
     curves: list[dict] = field(default_factory=list)
     images: list[LTImage] = field(default_factory=list)
@@ -160,31 +162,37 @@ class _Device(PDFLayoutAnalyzer):
 
     def __init__(self, resources: PDFResourceManager) -> None:
         super().__init__(resources, laparams=None)
-        self.page: PageData | None = None
+        self._fonts: dict = {}  # font -> (vertical, descent, {cid: (text, width)})
 
     def start(self, page: PageData) -> None:
-        self.page = page
         self._chars = page.chars
         self._height = page.height
         self._top = page.mb_top
         self._x0 = page.mb_x0
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
-        """LTChar's box and size (pdfminer.layout) in pdfplumber's coordinates (Page.process_object)."""  # noqa: E501
-        try:
-            text = font.to_unichr(cid)
-        except PDFUnicodeNotDefined:
-            text = self.handle_undefined_char(font, cid)
-        adv = font.char_width(cid) * fontsize * scaling
-        vertical = font.is_vertical()
+        """LTChar's box and size (pdfminer.layout), in pdfplumber's coordinates."""
+        known = self._fonts.get(font)
+        if known is None:  # what a font says of a glyph is the same every time it is drawn
+            known = self._fonts[font] = (font.is_vertical(), font.get_descent(), {})
+        vertical, descent, glyphs = known
+        glyph = glyphs.get(cid)
+        if glyph is None:
+            try:
+                text = font.to_unichr(cid)
+            except PDFUnicodeNotDefined:
+                text = self.handle_undefined_char(font, cid)
+            glyph = glyphs[cid] = (text, font.char_width(cid))
+        text, width = glyph
+        adv = width * fontsize * scaling
         if vertical:
             vx, vy = font.char_disp(cid)
             vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
             vy = (1000 - vy) * fontsize * 0.001
             bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
         else:
-            descent = font.get_descent() * fontsize
-            bbox = (0, descent + rise, adv, descent + rise + fontsize)
+            bottom = descent * fontsize + rise
+            bbox = (0, bottom, adv, bottom + fontsize)
         a, b, c, d, _, _ = matrix
         x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
         size = x1 - x0 if vertical else y1 - y0
@@ -212,9 +220,7 @@ def _collect(container, device: _Device, page: PageData) -> None:
             x0, x1 = obj.x0, obj.x1
             if device._x0 != 0:
                 x0, x1 = x0 + device._x0, x1 + device._x0
-            kind = page.lines if type(obj) is LTLine else page.rects if type(obj) is LTRect else (
-                page.curves
-            )
+            kind = {LTLine: page.lines, LTRect: page.rects}.get(type(obj), page.curves)
             kind.append({
                 "x0": x0,
                 "x1": x1,
@@ -237,9 +243,9 @@ _TOKEN = re.compile(
     | (?P<string>\([^()\\]*\))
     | (?P<keyword>[A-Za-z][^\s#/%\[\]()<>{}]*|['"])
     | (?P<comment>%[^\r\n]*)
-    | (?P<other>.)
+    | (?P<other>[^\s\x00])
     )""",
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
 _SPACE = re.compile(rb"\s")
 _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.")
