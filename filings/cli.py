@@ -40,9 +40,18 @@ def _inputs_options(function):
 def _templates_option(function):
     return click.option(
         "--templates", "templates_dirs", envvar="FILINGS_TEMPLATES", multiple=True, type=FOLDER,
+        callback=_configured_folders,
         help="A templates folder of your own; repeat for more. Earlier ones override later ones, "
-        "and the built-in templates come last. Env: FILINGS_TEMPLATES (':'-separated).",
+        "and the built-in templates come last. Env: FILINGS_TEMPLATES (':'-separated). "
+        "Default: [templates] folders in filings.toml.",
     )(function)  # fmt: skip
+
+
+def _configured_folders(ctx, param, value: tuple[Path, ...]) -> tuple[Path, ...]:
+    """No --templates given: the folders filings.toml names, if any."""
+    from filings.config import template_folders
+
+    return value or template_folders()
 
 
 def _out_option(help: str):
@@ -250,7 +259,7 @@ def lint(folder, case_path, roster_path, no_render, as_json) -> None:
     from filings.lint import lint as run_lint
 
     problems = run_lint(
-        [folder] if folder else [],
+        [folder] if folder else list(_configured_folders(None, None, ()))[:1],
         case_path or _fixture("case.yaml"),
         roster_path or _fixture("roster.csv"),
         render=not no_render,
@@ -325,7 +334,7 @@ def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, fold
         template_name,
         case_path or _fixture("case.yaml"),
         roster_path or _fixture("roster.csv"),
-        folder or BUILTIN_TEMPLATES,
+        folder or next(iter(_configured_folders(None, None, ())), BUILTIN_TEMPLATES),
         old_ref,
         new_ref,
         a_number,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from filings.config import CONFIG_FILE
 from filings.errors import DataError, DataErrors, Location
 from filings.normalize import words
 from filings.problems import WARNING, Problem
@@ -18,7 +18,6 @@ ROSTER_COLUMNS = REQUIRED_COLUMNS + (
     "release_date", "release_conditions", "removal_date", "notes",
 )  # fmt: skip
 DATE_COLUMNS = ("date_of_birth", "arrest_date", "release_date", "removal_date")
-CONFIG_FILE = "filings.toml"
 
 # What teams write in a header row, besides the column's own name. Matched ignoring case,
 # spaces, punctuation and accents; `#` and `No.` read as "number" (`A#`, `A No.`).
@@ -79,19 +78,9 @@ def team_aliases(folder: Path | None = None) -> dict[str, str]:
 
     `"Detainee Last" = "family_name"` maps that header to that column.
     """
-    path = (folder or Path.cwd()) / CONFIG_FILE
-    if not path.is_file():
-        return {}
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        raise DataError(Location(CONFIG_FILE), "reading it needs Python 3.11 or later") from None
-    try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        where = Location(CONFIG_FILE, int(line[1]) if line else None)
-        raise DataError(where, f"not valid TOML: {exc}") from None
+    from filings.config import project_config
+
+    config, _ = project_config(folder)
     roster = config.get("roster")
     columns = roster.get("columns", {}) if isinstance(roster, dict) else {}
     if not isinstance(columns, dict):

@@ -20,6 +20,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -136,19 +137,31 @@ def font_files() -> list[Path]:
     return list(dict.fromkeys(paths))
 
 
-@cache
+@contextmanager
 def _font(path: Path, face: int):
+    """One face of a font file, closed again after use: the CJK collections are large, and a
+    font kept open would hold its tables for the life of the process."""
     from fontTools.ttLib import TTCollection, TTFont
 
     if path.suffix.lower() in (".ttc", ".otc"):
-        return TTCollection(str(path), lazy=True).fonts[face]
-    return TTFont(str(path), lazy=True)
+        collection = TTCollection(str(path), lazy=True)
+        try:
+            yield collection.fonts[face]
+        finally:
+            collection.close()
+    else:
+        font = TTFont(str(path), lazy=True)
+        try:
+            yield font
+        finally:
+            font.close()
 
 
 def version(name: str) -> str:
     """The installed version string of a family's first file."""
     fam = family(name)
-    return _font(*locate(fam.files[0], fam))["name"].getDebugName(5) or ""
+    with _font(*locate(fam.files[0], fam)) as font:
+        return font["name"].getDebugName(5) or ""
 
 
 def pinned_mismatches() -> list[str]:
@@ -167,7 +180,8 @@ def coverage(name: str) -> frozenset[int]:
     fam = family(name)
     points: set[int] = set()
     for file in fam.files:
-        points.update(_font(*locate(file, fam)).getBestCmap())
+        with _font(*locate(file, fam)) as font:
+            points.update(font.getBestCmap())
     return frozenset(points)
 
 

@@ -185,3 +185,17 @@ def test_a_team_folder_overrides_one_shared_piece_without_copying_the_rest(tmp_p
 
     text = "\n".join(docx_paragraphs(tmp_path / "out" / report.files[0]))
     assert "Submitted with respect," in text and "Respectfully submitted," not in text
+
+
+def test_filings_toml_names_a_teams_templates_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["new", "bond-motion", "--dir", "team"]).exit_code == 0
+    write(tmp_path / "filings.toml", '[templates]\nfolders = ["team"]\n')
+    listed = CliRunner().invoke(main, ["templates"])
+    names = [line.split()[0] for line in listed.stdout.splitlines()]
+    assert names == ["bond-motion", "eoir-stay-motion", "release-notice", "status-report",
+                     "stay-motion"]  # fmt: skip
+    write(tmp_path / "filings.toml", '[templates]\nfolders = ["nowhere"]\n')
+    broken = CliRunner().invoke(main, ["templates"])
+    assert broken.exit_code == 1
+    assert broken.output == "Error: filings.toml: templates.folders: 'nowhere' is not a folder\n"

@@ -1,0 +1,41 @@
+"""A team's settings: `filings.toml` in the folder the command runs in."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from filings.errors import DataError, Location
+
+CONFIG_FILE = "filings.toml"
+
+
+def project_config(folder: Path | None = None) -> tuple[dict, Path]:
+    """The parsed filings.toml (empty when there is none) and the folder it lives in."""
+    folder = folder or Path.cwd()
+    path = folder / CONFIG_FILE
+    if not path.is_file():
+        return {}, folder
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), folder
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        where = Location(CONFIG_FILE, int(line[1]) if line else None)
+        raise DataError(where, f"not valid TOML: {exc}") from None
+
+
+def template_folders(folder: Path | None = None) -> tuple[Path, ...]:
+    """`[templates] folders = ["…"]`: a team's own templates folders, relative to filings.toml."""
+    config, base = project_config(folder)
+    section = config.get("templates", {})
+    folders = section.get("folders", []) if isinstance(section, dict) else None
+    if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+        raise DataError(Location(CONFIG_FILE, field="templates.folders"),
+                        'should be a list of folder names, like ["templates"]')  # fmt: skip
+    paths = tuple((base / f).resolve() for f in folders)
+    missing = [f for f, p in zip(folders, paths, strict=True) if not p.is_dir()]
+    if missing:
+        raise DataError(Location(CONFIG_FILE, field="templates.folders"),
+                        f"{missing[0]!r} is not a folder")  # fmt: skip
+    return paths
