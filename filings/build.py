@@ -20,7 +20,7 @@ from filings.errors import DataErrors, FilingsError
 from filings.files import write_atomic
 from filings.load import read_roster
 from filings.problems import Problem, write_problems
-from filings.render import RosterSummary, render_html
+from filings.render import RosterSummary, document_languages, render_html
 from filings.templates import Template, discover, make_environment, output_name, search_path
 from filings.templates import select as select_templates
 from filings.validate import Case, Detainee, RosterCheck, check_roster, load_case
@@ -61,6 +61,7 @@ class Outcome:
     status: str = "rendered"  # rendered | unchanged | failed
     outputs: dict[str, dict] = field(default_factory=dict)  # format -> {path, sha256, pages}
     error: str | None = None
+    needs_translation: bool = False  # in English only: no translation for the reader's language
 
 
 @dataclass
@@ -244,6 +245,8 @@ def render_job(job: Job, w: _Worker) -> Outcome:
                 _check(kind, w.out / relative, job, w)
             outcome.outputs[kind] = {"path": relative.as_posix(), "pages": pages,
                                      "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
+        languages = document_languages(job.template, job.detainee)
+        outcome.needs_translation = bool(languages and languages.needs_translation)
     except FilingsError as exc:
         outcome.status, outcome.error = "failed", exc.message
         for relative in paths.values():  # a stale file from older inputs must not pass as current
@@ -366,14 +369,10 @@ def _write_needs_translation(out: Path, report: Report) -> None:
     import io
 
     from filings.problems import excel_safe
-    from filings.render import document_languages
 
     report.needs_translation = [
-        o for o in report.outcomes
-        if o.status != "failed" and o.job.detainee is not None
-        and (found := document_languages(o.job.template, o.job.detainee))
-        and found.needs_translation
-    ]  # fmt: skip
+        o for o in report.outcomes if o.status != "failed" and o.needs_translation
+    ]
     path = out / NEEDS_TRANSLATION_CSV
     if not report.needs_translation:
         path.unlink(missing_ok=True)
@@ -416,7 +415,8 @@ def _build(case, check, case_bytes, out, template_names, options, folders, progr
         if job.detainee is None and check.rejected:
             outcomes[job.key] = _incomplete_roster(job, check.rejected, out, formats)
         elif manifest.is_current(entry, job.inputs, out, formats):
-            outcomes[job.key] = Outcome(job, "unchanged", entry.outputs)
+            outcomes[job.key] = Outcome(job, "unchanged", entry.outputs,
+                                        needs_translation=entry.needs_translation)  # fmt: skip
         else:
             todo.append(job)
             continue
@@ -466,7 +466,7 @@ def _entry(outcome: Outcome) -> manifest.Entry:
     template, a_number = outcome.job.key
     version = versions.describe(outcome.job.template.folder.parent)
     return manifest.Entry(template, a_number, outcome.job.inputs, version, outcome.status,
-                          outcome.outputs, outcome.error)  # fmt: skip
+                          outcome.outputs, outcome.error, outcome.needs_translation)  # fmt: skip
 
 
 def _remove_leftovers(out: Path, templates: Sequence[Template]) -> None:

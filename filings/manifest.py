@@ -20,7 +20,7 @@ MANIFEST = "manifest.jsonl"
 MANIFEST_CSV = "manifest.csv"
 JOURNAL = ".manifest.journal.jsonl"
 CSV_COLUMNS = ("template", "template_version", "a_number", "status", "format", "path", "sha256",
-               "pages", "inputs", "reason")  # fmt: skip
+               "pages", "inputs", "reason", "needs_translation")  # fmt: skip
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Entry:
     status: str  # rendered | unchanged | failed
     outputs: dict[str, dict] = field(default_factory=dict)  # format -> {path, sha256, pages}
     reason: str | None = None
+    needs_translation: bool = False  # in English only until the reader's language is translated
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -101,6 +102,6 @@ def _csv(entries: list[Entry]) -> str:
         for kind, output in outputs:
             row = (e.template, e.template_version, e.a_number or "", e.status, kind,
                    output.get("path", ""), output.get("sha256", ""), output.get("pages", ""),
-                   e.inputs, e.reason or "")  # fmt: skip
+                   e.inputs, e.reason or "", "yes" if e.needs_translation else "")  # fmt: skip
             writer.writerow([excel_safe(str(v)) for v in row])
     return buffer.getvalue()

@@ -203,3 +203,6 @@ def test_render_says_how_many_notices_wait_for_a_translation(tmp_path):
             f"{out / 'needs-translation.csv'}") in result.output  # fmt: skip
     rows = (out / "needs-translation.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 2 and rows[1].startswith("r.csv,3,A012345679,Silva,João,pt,Portuguese")
+    entries = [json.loads(x) for x in (out / "manifest.jsonl").read_text().splitlines()]
+    assert {e["a_number"]: e["needs_translation"] for e in entries} == {
+        "A012345678": False, "A012345679": True}  # fmt: skip
