@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from filings import __version__, manifest, versions
+from filings import __version__, listings, manifest, versions
 from filings.errors import DataErrors, FilingsError
 from filings.files import write_atomic
 from filings.load import read_roster
-from filings.problems import Problem, write_problems
 from filings.render import RosterSummary, document_languages, render_html
 from filings.templates import Template, discover, make_environment, output_name, search_path
 from filings.templates import select as select_templates
@@ -337,64 +336,9 @@ def build(
                         folders, progress, jobs=jobs, force=force, prune=prune,
                         packet=packet)  # fmt: skip
     report.roster = roster
-    _write_errors(out, report)
-    _write_needs_translation(out, report)
+    listings.write_errors(out, report)
+    listings.write_needs_translation(out, report)
     return report
-
-
-ERRORS_CSV = "errors.csv"
-
-
-def _write_errors(out: Path, report: Report) -> None:
-    """OUT/errors.csv: every rejected row and why, and every document that failed; none, none."""
-    problems = list(report.roster.problems)
-    problems += [Problem(o.job.detainee.source if o.job.detainee else o.job.template.name,
-                         o.error or "failed") for o in report.failed]  # fmt: skip
-    if problems:
-        write_problems(out / ERRORS_CSV, problems)
-    else:
-        (out / ERRORS_CSV).unlink(missing_ok=True)
-
-
-NEEDS_TRANSLATION_CSV = "needs-translation.csv"
-NEEDS_TRANSLATION_COLUMNS = ("file", "row", "a_number", "family_name", "given_name", "language",
-                             "language_name", "facility", "template", "files")  # fmt: skip
-
-
-def _write_needs_translation(out: Path, report: Report) -> None:
-    """OUT/needs-translation.csv: each document of a translated template that is in English only
-    because the reader's language has no translation yet, so a clerk can arrange an interpreter;
-    the report keeps them too. No such document, no file."""
-    import csv
-    import io
-
-    from filings.problems import excel_safe
-
-    report.needs_translation = [
-        o for o in report.outcomes if o.status != "failed" and o.needs_translation
-    ]
-    path = out / NEEDS_TRANSLATION_CSV
-    if not report.needs_translation:
-        path.unlink(missing_ok=True)
-        return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(NEEDS_TRANSLATION_COLUMNS)
-    for outcome in report.needs_translation:
-        d = outcome.job.detainee
-        files = " ".join(output["path"] for output in outcome.outputs.values())
-        row = (d.source.file, d.source.row, d.a_number, d.family_name, d.given_name,
-               d.preferred_language, _language_name(d.preferred_language), d.facility or "",
-               outcome.job.template.name, files)  # fmt: skip
-        writer.writerow([excel_safe(str(v)) for v in row])
-    write_atomic(path, buffer.getvalue().encode("utf-8-sig"), out)
-
-
-def _language_name(code: str) -> str:
-    """`ht` -> Haitian Creole, `kjb` -> Qʼanjobʼal; any other code stays as it is."""
-    from babel import Locale
-
-    return Locale("en").languages.get(code) or {"mam": "Mam", "kjb": "Qʼanjobʼal"}.get(code, code)
 
 
 def _at_ref(folders: tuple[Path, ...], ref: str, scratch: Path) -> tuple[Path, ...]:
@@ -457,7 +401,8 @@ def _incomplete_roster(job: Job, rejected: int, out: Path, formats: Sequence[str
         "failed",
         error=(
             f"{job.template.name}: not rendered: {rejected} roster row(s) were rejected, and a "
-            f"document about the whole roster must count everyone; fix them (see {ERRORS_CSV})"
+            "document about the whole roster must count everyone; fix them "
+            f"(see {listings.ERRORS_CSV})"
         ),
     )
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import CASE, ROOT, write
 from textof import docx_paragraphs, pdf_body, pdf_pages
 
-from filings import build
+from filings import build, listings
 from filings.errors import TemplateError
 from filings.filters import FILTERS, locale, name_language
 from filings.render import RosterSummary, document_languages, render_html
@@ -83,7 +83,7 @@ def test_a_spanish_reader_gets_the_spanish_notice_with_spanish_dates_then_englis
     paragraphs = docx_paragraphs(notice(out, "A100000001").with_suffix(".docx"))
     assert paragraphs[0] == "AVISO IMPORTANTE SOBRE SU CASO"
     assert "IMPORTANT NOTICE ABOUT YOUR CASE" in paragraphs
-    assert not (out / build.NEEDS_TRANSLATION_CSV).exists()
+    assert not (out / listings.NEEDS_TRANSLATION_CSV).exists()
 
 
 def test_a_french_reader_gets_the_french_notice_written_as_french_writes(tmp_path):
@@ -111,7 +111,7 @@ def test_a_language_with_no_translation_gets_english_and_is_listed(tmp_path, lan
     assert text.startswith("IMPORTANT NOTICE ABOUT YOUR CASE")
     assert "This notice is not in your language yet." in text
     assert "AVISO" not in text
-    with open(out / build.NEEDS_TRANSLATION_CSV, encoding="utf-8-sig", newline="") as stream:
+    with open(out / listings.NEEDS_TRANSLATION_CSV, encoding="utf-8-sig", newline="") as stream:
         [row] = list(csv.DictReader(stream))
     assert (row["file"], row["row"], row["a_number"], row["language"]) == (
         "roster.csv", "2", a_number, language)  # fmt: skip
@@ -123,11 +123,11 @@ def test_a_language_with_no_translation_gets_english_and_is_listed(tmp_path, lan
 def test_the_needs_translation_list_goes_once_every_reader_has_a_translation(tmp_path):
     out = tmp_path / "out"
     build.build(CASE, roster(tmp_path, "ht"), out, ["release-notice"], formats=["docx"], jobs=1)
-    assert (out / build.NEEDS_TRANSLATION_CSV).exists()
+    assert (out / listings.NEEDS_TRANSLATION_CSV).exists()
     report = build.build(CASE, roster(tmp_path, "es"), out, ["release-notice"], formats=["docx"],
                          jobs=1)  # fmt: skip
     assert report.needs_translation == []
-    assert not (out / build.NEEDS_TRANSLATION_CSV).exists()
+    assert not (out / listings.NEEDS_TRANSLATION_CSV).exists()
 
 
 def test_court_filings_are_never_listed_for_translation(tmp_path):
