@@ -1,5 +1,6 @@
 """Throughput of `filings render` against a naive loop, measured in one run on the same documents.
 
+    .venv/bin/pip install -e ".[bench]"   # docxtpl, for baseline (d)
     .venv/bin/python benchmarks/bench_render.py [--people 120] [--template stay-motion]
 
 It writes N fictional detainees to a temporary roster, then times:
