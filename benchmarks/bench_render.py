@@ -148,10 +148,11 @@ def main() -> None:
         a2 = timed_cli([*common, "--format", "pdf", "--no-check", "--out", str(tmp / "a2")])
         b = naive_loop(roster, args.template, tmp / "b")
         c = timed_cli([*common, "--format", "pdf", "--jobs", "1", "--out", str(tmp / "c")])
-        d = docxtpl_soffice(roster, tmp / "d")
         e = timed_cli([*common, "--format", "pdf", "--format", "docx", "--out", str(tmp / "e")])
-        f = warm_pairs(roster, args.template, tmp / "f")
+        # The largest of filings' own processes (CLI and workers) so far; LibreOffice comes later.
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        f = warm_pairs(roster, args.template, tmp / "f")
+        d = docxtpl_soffice(roster, tmp / "d")
     rate = {k: n / v for k, v in dict(a=a, a2=a2, b=b, c=c, e=e).items()}
     print(f"{n} x {args.template}, {cores} cores, Python {sys.version.split()[0]}")
     print(f"(a) filings render, PDF, {cores} workers   {rate['a']:7.2f} docs/s")
@@ -164,11 +165,10 @@ def main() -> None:
         print(f"(d) docxtpl + soffice                 {n / d:7.2f} docs/s")
     print(f"(e) filings render, PDF+DOCX, {cores} workers {rate['e']:7.2f} pairs/s")
     print(f"(f) warm single process, PDF+DOCX     {1 / f:7.2f} pairs/s")
-    print(f"peak resident memory of a child process: {peak:.0f} MiB")
-    print(
-        f"(a)/(b) = {rate['a'] / rate['b']:.2f}  target >= 2.00  "
-        f"{'met' if rate['a'] >= 2 * rate['b'] else 'NOT met'}"
-    )
+    print(f"peak resident memory of one filings process (a, a', c, e): {peak:.0f} MiB")
+    for key, label in (("a", "(a)"), ("a2", "(a')")):
+        ratio = rate[key] / rate["b"]
+        print(f"{label}/(b) = {ratio:.2f}  target >= 2.00  {'met' if ratio >= 2 else 'NOT met'}")
     efficiency = rate["e"] / (cores / f)
     print(f"(e)/(cores x f) = {efficiency:.2f}  target >= 0.85  "
           f"{'met' if efficiency >= 0.85 else 'NOT met'}")  # fmt: skip

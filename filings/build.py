@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -287,17 +288,26 @@ def _check(kind: str, path: Path, job: Job, w: _Worker) -> None:
 
 
 def _run(jobs: list[Job], worker: _Worker, n_jobs: int) -> Iterator[Outcome]:
-    """Render the jobs, in this process for one job at a time, else in a pool of workers."""
+    """Render the jobs, in this process for one job at a time, else in a pool of workers.
+
+    Workers are replaced after TASKS_PER_WORKER documents by starting a fresh pool for each round
+    of documents. (ProcessPoolExecutor's own max_tasks_per_child can hang for good when it
+    replaces a worker on Python 3.11: seen here after exactly 400 documents a worker.)
+    """
     if n_jobs <= 1 or len(jobs) <= 1:
         _init_worker(worker)
         for job in jobs:
             yield render_job(job, worker)
         return
-    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(worker,),
-                             max_tasks_per_child=TASKS_PER_WORKER // CHUNK) as pool:  # fmt: skip
-        for outcomes in pool.map(_render_chunk, chunks):
-            yield from outcomes
+    spawn = multiprocessing.get_context("spawn")  # clean workers: nothing inherited to grow
+    per_round = n_jobs * TASKS_PER_WORKER
+    for start in range(0, len(jobs), per_round):
+        batch = jobs[start : start + per_round]
+        chunks = [batch[i : i + CHUNK] for i in range(0, len(batch), CHUNK)]
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=spawn, initializer=_init_worker,
+                                 initargs=(worker,)) as pool:  # fmt: skip
+            for outcomes in pool.map(_render_chunk, chunks):
+                yield from outcomes
 
 
 # --- the build ---------------------------------------------------------------------------------

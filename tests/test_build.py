@@ -177,3 +177,15 @@ def test_help_does_not_import_the_renderers():
 def test_every_job_count_renders_everything(tmp_path, jobs):
     report = run(tmp_path, jobs=jobs)
     assert report.count("rendered") == len(report.outcomes) == 7
+
+
+def test_workers_are_replaced_without_the_run_hanging(tmp_path, monkeypatch):
+    """Each worker renders TASKS_PER_WORKER documents and is replaced; the run goes on."""
+    monkeypatch.setattr(build, "TASKS_PER_WORKER", 2)
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the run hung replacing a worker"))
+    signal.alarm(240)
+    try:
+        report = run(tmp_path, formats=("docx",), jobs=2, check=False)
+    finally:
+        signal.alarm(0)
+    assert report.count("rendered") == len(report.outcomes) == 7
