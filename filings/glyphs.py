@@ -16,10 +16,12 @@ or Korean.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
+import subprocess
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -174,21 +176,56 @@ def pinned_mismatches() -> list[str]:
 # --- coverage ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """Code points as sorted, merged ranges: the CJK fonts cover tens of thousands of them."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def __contains__(self, point: int) -> bool:
+        i = bisect.bisect_right(self.starts, point) - 1
+        return i >= 0 and point <= self.ends[i]
+
+    @classmethod
+    def merged(cls, ranges: Iterable[tuple[int, int]]) -> Coverage:
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in sorted(ranges):
+            if ends and start <= ends[-1] + 1:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        return cls(tuple(starts), tuple(ends))
+
+
+def _charset(path: Path, face: int) -> list[tuple[int, int]]:
+    """The font face's character set as fontconfig (which Pango, and so WeasyPrint, use) reads
+    it: fast, and without loading the font's tables into this process."""
+    result = subprocess.run(["fc-query", "-i", str(face), "-f", "%{charset}", str(path)],
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    ranges = []
+    for token in result.stdout.split():
+        first, _, last = token.partition("-")
+        ranges.append((int(first, 16), int(last or first, 16)))
+    return ranges
+
+
 @cache
-def coverage(name: str) -> frozenset[int]:
-    """The code points a family has a glyph for, in any of its styles (from the fonts' cmaps)."""
+def coverage(name: str) -> Coverage:
+    """The code points a family has a glyph for, in any of its styles."""
     fam = family(name)
-    points: set[int] = set()
-    for file in fam.files:
-        with _font(*locate(file, fam)) as font:
-            points.update(font.getBestCmap())
-    return frozenset(points)
+    return Coverage.merged(r for file in fam.files for r in _charset(*locate(file, fam)))
 
 
 @cache
-def covered() -> frozenset[int]:
+def covered() -> Coverage:
     """Every code point some font of the project covers."""
-    return frozenset().union(*(coverage(name) for name in FAMILIES))
+    return Coverage.merged(
+        (start, end) for name in FAMILIES
+        for start, end in zip(coverage(name).starts, coverage(name).ends, strict=True)
+    )  # fmt: skip
 
 
 # Characters no font needs to draw: line breaks and tabs are white space, and the control and
