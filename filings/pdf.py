@@ -351,6 +351,26 @@ def isolate_inline_directions(html: str) -> str:
     return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
+@cache
+def _vocabulary_html():
+    """WeasyPrint's HTML class with `vocabulary.css` as its user-agent stylesheet.
+
+    WeasyPrint has no public setting for this; `_ua_stylesheets` is the method its own HTML class
+    answers with, kept the same through WeasyPrint 70 (the version pyproject.toml pins).
+    tests/test_pdf.py checks that the result is byte for byte what WeasyPrint's own gives."""
+    from weasyprint import CSS, HTML
+    from weasyprint.html import UA_COUNTER_STYLE
+
+    sheet = CSS(string=(Path(__file__).parent / "vocabulary.css").read_text(encoding="utf-8"),
+                counter_style=UA_COUNTER_STYLE)  # fmt: skip
+
+    class VocabularyHTML(HTML):
+        def _ua_stylesheets(self, forms: bool = False) -> list:
+            return [sheet]
+
+    return VocabularyHTML
+
+
 class PdfRenderer:
     """Renders documents of one court format; set up once, reused for every document."""
 
@@ -366,14 +386,20 @@ class PdfRenderer:
                        url_fetcher=self.fetcher)  # fmt: skip
 
     def render(self, html: str, where: str = "document", *, variant: str | None = None,
-               tags: bool | None = None) -> tuple[bytes, int]:  # fmt: skip
+               tags: bool | None = None, weasyprint_stylesheet: bool = False,
+               ) -> tuple[bytes, int]:  # fmt: skip
         """The PDF's bytes and its page count.
 
         `variant` is one of WeasyPrint's PDF variants (`pdf/a-2b`, `pdf/ua-1`, …) and `tags`
         asks for a tagged PDF; the court format's name and the document's fields are kept in the
         PDF's document information (FilingsFormat, FilingsFields) for `filings.check`.
+        `weasyprint_stylesheet` lays the document out under WeasyPrint's own user-agent
+        stylesheet instead of `vocabulary.css` (for the test that the two agree).
         """
         from weasyprint import CSS, HTML
+
+        if not weasyprint_stylesheet:
+            HTML = _vocabulary_html()  # noqa: N806
 
         if variant is not None and variant not in VARIANTS:
             raise RenderError(f"{where}: no PDF variant {variant!r}; the variants are: "
