@@ -235,3 +235,77 @@ def test_the_docx_records_its_format_and_fields(render, case, emergency):
     assert emergency.a_number_display in _xml(docx, "docProps/custom.xml")
     assert "DETAINED" in _xml(docx, "word/header2.xml") + _xml(docx, "word/header1.xml")
     assert emergency.full_name in " ".join(docx_paragraphs(docx))
+
+
+GLYPH_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "upright", "matrix")
+
+
+def _glyphs(pages) -> list[list[dict]]:
+    return [[{k: c[k] for k in GLYPH_KEYS} for c in page.chars] for page in pages]
+
+
+def test_the_checkers_reader_gives_the_glyphs_pdfplumber_gives(render, case, emergency, detainees):
+    """filings.check.reader computes upright glyph boxes in one loop instead of through pdfplumber;
+    every box must still be the very float pdfplumber gives, in every format and script."""
+    from filings.check import reader
+
+    def ours(pdf):
+        with reader.opened(pdf) as document:
+            return _glyphs(page for _, page in reader.read_pages(document))
+
+    def pdfplumbers(pdf):
+        with pdfplumber.open(pdf) as opened:
+            return _glyphs(opened.pages)
+
+    arabic = next(d for d in detainees if d.preferred_language == "ar")
+    eoir_case = with_immigration_court(case)
+    pdfs = [
+        render("stay-motion", "pleading", emergency),
+        render("eoir-stay-motion", "eoir", emergency, case_file=eoir_case),
+        render("release-notice", "notice", arabic),
+        render("status-report", "ndil"),
+    ]
+    for pdf in pdfs:
+        assert ours(pdf) == pdfplumbers(pdf), pdf.name
+
+
+def _pdf_with_text_operators(path: Path) -> Path:
+    """A page with what WeasyPrint never writes: character and word spacing, horizontal
+    scaling, a rise, kerning, a scaled and a mirrored text matrix, a media box off the origin."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, RectangleObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    page.mediabox = RectangleObject((10, 20, 622, 812))
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                             NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica"),
+                             NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})  # fmt: skip
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    content = DecodedStreamObject()
+    content.set_data(
+        b"BT /F1 12 Tf 72 700 Td 2 Tc 3 Tw 90 Tz 1.5 Ts"
+        b" [(Pe\\361a y) -250 (Ruiz) 400 (A 1)] TJ ET\n"
+        b"BT /F1 1 Tf 11 0 0 13 80 600 Tm (Scaled text) Tj T* (next line) ' ET\n"
+        b"BT /F1 12 Tf -1 0 0 1 500 500 Tm (mirrored) Tj ET\n"
+        b"q 1 0 0 1 30 -40 cm BT /F1 10 Tf 100 300 Td (moved by the CTM) Tj ET Q\n"
+    )
+    page[NameObject("/Contents")] = writer._add_object(content)
+    with open(path, "wb") as stream:
+        writer.write(stream)
+    return path
+
+
+def test_the_readers_own_arithmetic_matches_pdfplumber_for_every_text_operator(tmp_path):
+    from filings.check import reader
+
+    pdf = _pdf_with_text_operators(tmp_path / "operators.pdf")
+    with reader.opened(pdf) as document:
+        ours = _glyphs(page for _, page in reader.read_pages(document))
+    with pdfplumber.open(pdf) as opened:
+        theirs = _glyphs(opened.pages)
+    assert "".join(c["text"] for c in theirs[0]).startswith("Peña yRuizA 1Scaled")
+    assert ours == theirs

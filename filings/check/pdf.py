@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 
 from filings.check import Expected, Finding, reader
@@ -24,29 +26,30 @@ SLACK = 0.5  # points of measuring tolerance
 EDGE_SLACK = 1.0  # a glyph's box reaches a little past its ink (the font's full ascent)
 
 
-@dataclass
+@dataclass(eq=False)
 class Segment:
-    """Glyphs on one baseline, left to right; coordinates from the page's top-left corner."""
+    """Glyphs on one baseline, left to right; coordinates from the page's top-left corner.
+    Its measures are read once the segment is complete, and kept."""
 
     chars: list = field(default_factory=list)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(c["text"] for c in self.chars)
 
-    @property
+    @cached_property
     def x0(self) -> float:
         return min(c["x0"] for c in self.chars)
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(c["x1"] for c in self.chars)
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(c["top"] for c in self.chars)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(c["bottom"] for c in self.chars)
 
@@ -54,9 +57,14 @@ class Segment:
     def baseline(self) -> float:
         return self.chars[0]["baseline"]
 
-    @property
+    @cached_property
+    def ink(self) -> list:
+        """The glyphs that print something (not spaces)."""
+        return [c for c in self.chars if c["text"].strip()]
+
+    @cached_property
     def size(self) -> float:
-        return min((c["size"] for c in self.chars if c["text"].strip()), default=0)
+        return min((c["size"] for c in self.ink), default=0)
 
 
 @dataclass
@@ -116,23 +124,22 @@ def _segments(chars, height: float) -> list[Segment]:
     for c in chars:
         if not c.get("upright", True):
             continue
-        c["baseline"] = round(_baseline(c, height), 1)
-        lines.setdefault(c["baseline"], []).append(c)
+        # The glyph's baseline from the top of the page (pdfminer gives the text matrix's origin).
+        c["baseline"] = baseline = round(height - c["matrix"][5], 1)
+        line = lines.get(baseline)
+        if line is None:
+            line = lines[baseline] = []
+        line.append(c)
     segments = []
     for baseline in sorted(lines):
         current = Segment()
-        for c in sorted(lines[baseline], key=lambda c: c["x0"]):
+        for c in sorted(lines[baseline], key=itemgetter("x0")):
             if current.chars and c["x0"] - current.chars[-1]["x1"] > GAP:
                 segments.append(current)
                 current = Segment()
             current.chars.append(c)
         segments.append(current)
     return [s for s in segments if s.text.strip()]
-
-
-def _baseline(char, height: float) -> float:
-    """The glyph's baseline, from the top of the page (pdfminer gives the text matrix's origin)."""
-    return height - char["matrix"][5]
 
 
 def _read_page(page, fmt: CourtFormat, fields: dict) -> Page:
@@ -233,14 +240,14 @@ def _margins(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
     """Every glyph of the document's text inside the margins; furniture inside the page."""
     rule = fmt.rules.margins
     minimum = rule.value if rule else fmt.margins
-    chars = [c for s in page.body for c in s.chars if c["text"].strip()]
+    inked = [s.ink for s in page.body if s.ink]
     found = []
-    if chars:
+    if inked:
         distances = {
-            "top": min(c["top"] for c in chars),
-            "right": page.width - max(c["x1"] for c in chars),
-            "bottom": page.height - max(c["bottom"] for c in chars),
-            "left": min(c["x0"] for c in chars),
+            "top": min(c["top"] for ink in inked for c in ink),
+            "right": page.width - max(c["x1"] for ink in inked for c in ink),
+            "bottom": page.height - max(c["bottom"] for ink in inked for c in ink),
+            "left": min(c["x0"] for ink in inked for c in ink),
         }
         for side, least in zip(("top", "right", "bottom", "left"), minimum, strict=True):
             if distances[side] < least - EDGE_SLACK:

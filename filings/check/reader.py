@@ -33,7 +33,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFObjRef, stream_value
 from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, keyword_name, literal_name
-from pdfminer.utils import PDFDocEncoding, apply_matrix_rect, choplist
+from pdfminer.utils import PDFDocEncoding, apply_matrix_rect, choplist, mult_matrix
 
 
 class PdfminerException(Exception):
@@ -170,20 +170,85 @@ class _Device(PDFLayoutAnalyzer):
         self._top = page.mb_top
         self._x0 = page.mb_x0
 
+    def _font(self, font) -> tuple:
+        """What a font says of its glyphs, the same every time one is drawn: whether it is
+        vertical, its descent, and each glyph's text and width as they are first asked for."""
+        known = self._fonts.get(font)
+        if known is None:
+            known = self._fonts[font] = (font.is_vertical(), font.get_descent(), {})
+        return known
+
+    def _glyph(self, font, cid: int, glyphs: dict) -> tuple[str, float]:
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        glyph = glyphs[cid] = (text, font.char_width(cid))
+        return glyph
+
+    def render_string(self, textstate, seq, ncs, graphicstate) -> None:
+        """Upright, unrotated text (everything WeasyPrint writes) glyph by glyph in one loop,
+        with pdfminer's arithmetic written out for a matrix with no rotation or skew, so every
+        box is the float pdfminer's own render_string and render_char give; other text goes
+        through those."""
+        matrix = mult_matrix(textstate.matrix, self.ctm)
+        a, b, c, d, e, f = matrix
+        font = textstate.font
+        vertical, descent, glyphs = self._font(font)
+        if b or c or vertical:
+            return super().render_string(textstate, seq, ncs, graphicstate)
+        fontsize = textstate.fontsize
+        scaling = textstate.scaling * 0.01
+        charspace = textstate.charspace * scaling
+        wordspace = 0 if font.is_multibyte() else textstate.wordspace * scaling
+        dxscale = 0.001 * fontsize * scaling
+        low = descent * fontsize + textstate.rise  # the glyph box, in text space
+        high = low + fontsize
+        upright = a * d * scaling > 0
+        shift, chars = self._x0, self._chars
+        x, y = textstate.linematrix
+        baseline = y * d + f
+        y_low, y_high = sorted((d * low + baseline, d * high + baseline))
+        size = y_high - y_low
+        top = (self._height - y_high) + self._top
+        bottom = (self._height - y_low) + self._top
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+                continue
+            if not isinstance(obj, bytes):
+                continue  # pdfminer logs and skips it
+            for cid in font.decode(obj):
+                if needcharspace:
+                    x += charspace
+                text, width = glyphs.get(cid) or self._glyph(font, cid, glyphs)
+                adv = width * fontsize * scaling
+                left = x * a + e
+                right = a * adv + left
+                x0, x1 = (left, right) if left <= right else (right, left)
+                chars.append({
+                    "text": text,
+                    "x0": x0 + shift,
+                    "x1": x1 + shift,
+                    "top": top,
+                    "bottom": bottom,
+                    "size": size,
+                    "upright": upright,
+                    "matrix": (a, b, c, d, left, baseline),
+                })  # fmt: skip
+                x += adv
+                if cid == 32 and wordspace:
+                    x += wordspace
+                needcharspace = True
+        textstate.linematrix = (x, y)
+        return None
+
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
         """LTChar's box and size (pdfminer.layout), in pdfplumber's coordinates."""
-        known = self._fonts.get(font)
-        if known is None:  # what a font says of a glyph is the same every time it is drawn
-            known = self._fonts[font] = (font.is_vertical(), font.get_descent(), {})
-        vertical, descent, glyphs = known
-        glyph = glyphs.get(cid)
-        if glyph is None:
-            try:
-                text = font.to_unichr(cid)
-            except PDFUnicodeNotDefined:
-                text = self.handle_undefined_char(font, cid)
-            glyph = glyphs[cid] = (text, font.char_width(cid))
-        text, width = glyph
+        vertical, descent, glyphs = self._font(font)
+        text, width = glyphs.get(cid) or self._glyph(font, cid, glyphs)
         adv = width * fontsize * scaling
         if vertical:
             vx, vy = font.char_disp(cid)
