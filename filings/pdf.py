@@ -420,7 +420,9 @@ class PdfRenderer:
                 stylesheets=sheets, font_config=self.font_config
             )
             document.metadata.custom = properties(self.fmt, fields)
-            data = document.write_pdf(pdf_identifier=b"filings", uncompressed_pdf=False,
+            # The file identifier is the MD5 of the PDF's objects: the same document always gets
+            # the same one, and no two documents share one.
+            data = document.write_pdf(pdf_identifier=True, uncompressed_pdf=False,
                                       custom_metadata=True, **options)  # fmt: skip
             pages = len(document.pages)
             del document

@@ -37,6 +37,22 @@ def test_a_pdf_has_the_court_page_embedded_fonts_and_page_numbers():
     assert all("/FontFile2" in d or "/FontFile3" in d for d in _descriptors(pdf))
 
 
+def test_each_pdf_has_its_own_identifier_derived_from_its_content():
+    """Document systems tell PDFs apart by the trailer's /ID: a motion for one person must not
+    share it with another's, and the same inputs must give the same file."""
+
+    def identifier(body):
+        return pypdf.PdfReader(io.BytesIO(renderer("ndil").render(page(body))[0])).trailer["/ID"]
+
+    first, again, other = (
+        identifier("<p>Ana Peña</p>"),
+        identifier("<p>Ana Peña</p>"),
+        identifier("<p>Luis Peña</p>"),
+    )
+    assert first == again
+    assert first[0] != other[0] and first[1] != other[1]
+
+
 def test_nothing_is_fetched_and_a_warning_fails_the_document():
     with pytest.raises(FilingsError) as exc:
         renderer("ndil").render(page('<p>x</p><link rel="stylesheet" href="http://example.com/a.css">'),
