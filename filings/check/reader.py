@@ -7,7 +7,8 @@ interpreter, fonts and arithmetic (so every box is the same float pdfplumber giv
 only those two parts:
 
 - `_Device` records each glyph as the few values the checks read (text, box, size, matrix), in
-  pdfplumber's page coordinates, instead of an LTChar converted to a dict afterwards;
+  pdfplumber's page coordinates, instead of an LTChar converted to a dict afterwards; for
+  upright, unrotated text it does pdfminer's arithmetic for a whole string in one loop;
 - `_Interpreter` tokenizes a content stream with one regular expression into the objects
   pdfminer's parser yields. A stream with anything that expression does not cover (strings with
   escapes or nested parentheses, `#` in names, inline images, PostScript procedures, unbalanced
