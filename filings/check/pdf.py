@@ -125,11 +125,8 @@ def _segments(chars, height: float) -> list[Segment]:
         if not c.get("upright", True):
             continue
         # The glyph's baseline from the top of the page (pdfminer gives the text matrix's origin).
-        c["baseline"] = baseline = round(height - c["matrix"][5], 1)
-        line = lines.get(baseline)
-        if line is None:
-            line = lines[baseline] = []
-        line.append(c)
+        c["baseline"] = round(height - c["matrix"][5], 1)
+        lines.setdefault(c["baseline"], []).append(c)
     segments = []
     for baseline in sorted(lines):
         current = Segment()
@@ -240,14 +237,14 @@ def _margins(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
     """Every glyph of the document's text inside the margins; furniture inside the page."""
     rule = fmt.rules.margins
     minimum = rule.value if rule else fmt.margins
-    inked = [s.ink for s in page.body if s.ink]
+    chars = [c for s in page.body for c in s.ink]
     found = []
-    if inked:
+    if chars:
         distances = {
-            "top": min(c["top"] for ink in inked for c in ink),
-            "right": page.width - max(c["x1"] for ink in inked for c in ink),
-            "bottom": page.height - max(c["bottom"] for ink in inked for c in ink),
-            "left": min(c["x0"] for ink in inked for c in ink),
+            "top": min(c["top"] for c in chars),
+            "right": page.width - max(c["x1"] for c in chars),
+            "bottom": page.height - max(c["bottom"] for c in chars),
+            "left": min(c["x0"] for c in chars),
         }
         for side, least in zip(("top", "right", "bottom", "left"), minimum, strict=True):
             if distances[side] < least - EDGE_SLACK:
