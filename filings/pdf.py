@@ -19,8 +19,8 @@ from pathlib import Path
 
 import lxml.html
 
-from filings import glyphs
-from filings.errors import FilingsError
+from filings import glyphs, vocabulary
+from filings.errors import FilingsError, TemplateError
 from filings.formats import CourtFormat, Style, load_format
 from filings.formats.bands import (
     COUNTERS,
@@ -404,7 +404,11 @@ class PdfRenderer:
         if variant is not None and variant not in VARIANTS:
             raise RenderError(f"{where}: no PDF variant {variant!r}; the variants are: "
                               f"{', '.join(VARIANTS)}")  # fmt: skip
-        fields = document_fields(lxml.html.document_fromstring(html))
+        root = lxml.html.document_fromstring(html)
+        if (el := vocabulary.outside(root)) is not None:
+            raise TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: "
+                                f"<{el.tag}> is not in the vocabulary")  # fmt: skip
+        fields = document_fields(root)
         own = document_stylesheet(self.fmt, fields, where)
         sheets = [self.css]
         if own:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pypdf
 import pytest
@@ -55,9 +56,28 @@ def test_each_pdf_has_its_own_identifier_derived_from_its_content():
 
 def test_nothing_is_fetched_and_a_warning_fails_the_document():
     with pytest.raises(FilingsError) as exc:
-        renderer("ndil").render(page('<p>x</p><link rel="stylesheet" href="http://example.com/a.css">'),
+        renderer("ndil").render(page('<p style="background: url(http://example.com/a.png)">x</p>'),
                                 where="test doc")  # fmt: skip
-    assert exc.value.message.startswith("test doc: WeasyPrint: Failed to load stylesheet")
+    assert exc.value.message.startswith("test doc: WeasyPrint: Failed to load image")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        page("<p>x</p><hr>"),
+        page("<pre>12   34</pre>"),
+        page("<p>10 m<sup>2</sup></p>"),
+        page("<p>x</p>").replace("<title>", '<link rel="stylesheet" href="a.css"><title>'),
+        page("<p>x</p>").replace("<title>", "<style>p { color: red }</style><title>"),
+    ],
+)
+def test_an_element_outside_the_vocabulary_fails_the_pdf_as_it_fails_the_docx(html):
+    """The PDF is laid out under vocabulary.css, which styles the vocabulary only: an element
+    outside it is refused, never printed unstyled (a superscript 2 on the baseline reads as 2)."""
+    with pytest.raises(FilingsError) as exc:
+        renderer("ndil").render(html, where="test doc")
+    assert re.fullmatch(r"test doc: line 1 of the rendered HTML: <\w+> is not in the vocabulary",
+                        exc.value.message)  # fmt: skip
 
 
 def _fonts(pdf):

@@ -28,10 +28,9 @@ from filings.docx.scripts import Scripts, attributes, document_language, right_t
 from filings.errors import TemplateError
 from filings.formats import CourtFormat
 from filings.formats.bands import document_fields, properties
+from filings.vocabulary import CONTAINERS, INLINE
 
 BLOCK_CLASSES = {"center", "right", "noindent", "single", "indent"}
-INLINE_TAGS = {"b", "strong", "i", "em", "u", "span", "br", "ins", "del"}
-CONTAINERS = {"section", "div", "body"}
 META_PREFIX = "filings."
 CELL_PADDING = 4  # points left and right in every table cell, as the CSS gives td and th
 GRID_RULE = 0.5  # the lines of a `table.grid`
@@ -296,7 +295,7 @@ class _Walker:
         classes = self.classes(el, {"parties", "number"} if "caption" in table_classes else set())
         bold = el.tag == "th"
         first = cell.paragraphs[0]
-        has_blocks = any(isinstance(c.tag, str) and c.tag not in INLINE_TAGS for c in el)
+        has_blocks = any(isinstance(c.tag, str) and c.tag not in INLINE for c in el)
         # Side by side, a language's paragraphs keep the body's look (as the CSS gives them).
         role = "body" if "parallel" in table_classes else "table"
         ctx = self.scoped(el, _Context(role, lang=outer.lang, rtl=outer.rtl))
@@ -333,7 +332,7 @@ class _Walker:
     def _collect(self, el, fmt: Segment, out: list[Segment], top: bool = False) -> None:
         if not top:
             tag = el.tag
-            if tag not in INLINE_TAGS:
+            if tag not in INLINE:
                 self.fail(el, f"<{tag}> inside a paragraph; only b, i, u, span and br may be")
             classes = self.classes(el, {"smallcaps"} if tag == "span" else set())
             if tag == "br":
