@@ -398,9 +398,7 @@ class PdfRenderer:
         """
         from weasyprint import CSS, HTML
 
-        if not weasyprint_stylesheet:
-            HTML = _vocabulary_html()  # noqa: N806
-
+        layout = HTML if weasyprint_stylesheet else _vocabulary_html()
         if variant is not None and variant not in VARIANTS:
             raise RenderError(f"{where}: no PDF variant {variant!r}; the variants are: "
                               f"{', '.join(VARIANTS)}")  # fmt: skip
@@ -420,7 +418,7 @@ class PdfRenderer:
             # WeasyPrint 70 leaves the sRGB profile of a PDF/A file open until the document goes.
             warnings.simplefilter("ignore", ResourceWarning)
             source = isolate_inline_directions(html)
-            document = HTML(string=source, url_fetcher=self.fetcher).render(
+            document = layout(string=source, url_fetcher=self.fetcher).render(
                 stylesheets=sheets, font_config=self.font_config
             )
             document.metadata.custom = properties(self.fmt, fields)
