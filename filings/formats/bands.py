@@ -95,18 +95,6 @@ def needs_document(band: Band) -> bool:
     return any(n not in COUNTERS for p in band.slots.values() for n in FIELD.findall(p))
 
 
-def as_regex(pattern: str) -> str:
-    """A regular expression matching any text the pattern can print (for the checker)."""
-    parts = []
-    for i, piece in enumerate(FIELD.split(pattern.replace("\n", " "))):
-        if i % 2 == 0:
-            parts.append(r"\s*".join(re.escape(w) for w in piece.split()) if piece.strip() else "")
-            parts.append(r"\s*" if piece != piece.strip() or not piece else "")
-        else:
-            parts.append(r"\d+" if piece in COUNTERS else r".+?")
-    return "".join(parts)
-
-
 def plain(lines: list[Line], page: int = 1, pages: int = 1) -> str:
     """Filled lines as text, page numbers included (for tests and the DOCX's cached fields)."""
     values = {"page": str(page), "pages": str(pages)}
