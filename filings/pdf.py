@@ -403,9 +403,9 @@ class PdfRenderer:
             raise RenderError(f"{where}: no PDF variant {variant!r}; the variants are: "
                               f"{', '.join(VARIANTS)}")  # fmt: skip
         root = lxml.html.document_fromstring(html)
-        if (el := vocabulary.outside(root)) is not None:
-            raise TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: "
-                                f"<{el.tag}> is not in the vocabulary")  # fmt: skip
+        if (refused := vocabulary.refusal(root)) is not None:
+            el, why = refused
+            raise TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: {why}")
         fields = document_fields(root)
         own = document_stylesheet(self.fmt, fields, where)
         sheets = [self.css]

@@ -1,12 +1,15 @@
-"""The template vocabulary: the HTML elements a template may emit (README, "Template vocabulary").
+"""The template vocabulary: the HTML a template may emit (README, "Template vocabulary").
 
-The DOCX walker (`filings.docx`) gives each of them its Word form and refuses anything else. The PDF
-renderer refuses anything else too: WeasyPrint lays documents out under `vocabulary.css`, which
-styles these elements and no others, so an element outside the vocabulary would print unstyled
-(a `<sup>` on the baseline, a `<pre>` run together) instead of failing.
+Both renderers refuse anything else, with its line in the rendered HTML. The DOCX walker gives
+each element its Word form; the PDF is laid out by WeasyPrint under `vocabulary.css`, which styles
+these elements and no others. Without the refusal an element outside the vocabulary would print
+unstyled in the PDF (a `<sup>` on the baseline, a `<pre>` run together) and a `style`, `colspan`
+or unknown class would change the PDF while the DOCX ignored it: the two outputs would disagree.
 """
 
 from __future__ import annotations
+
+import re
 
 INLINE = frozenset({"b", "strong", "i", "em", "u", "span", "br", "ins", "del"})
 CONTAINERS = frozenset({"section", "div", "body"})
@@ -15,10 +18,51 @@ BLOCKS = frozenset({"h1", "h2", "h3", "p", "ol", "ul", "li", "blockquote",
 DOCUMENT = frozenset({"html", "head", "title", "meta"})
 ELEMENTS = INLINE | CONTAINERS | BLOCKS | DOCUMENT
 
+# The classes an element may carry; an element not named here carries none. (Where a class may
+# go within the document, a cell's `parties` only in a caption table, is the DOCX walker's check.)
+_ALIGN = frozenset({"center", "right"})
+_CELL = frozenset({"parties", "number"})
+CLASSES = {
+    "h1": _ALIGN, "h2": _ALIGN, "h3": _ALIGN,
+    "p": _ALIGN | {"noindent", "single", "indent"},
+    "table": frozenset({"grid", "caption", "parallel"}), "td": _CELL, "th": _CELL,
+    "div": frozenset({"page-break", "signature"}),
+    "span": frozenset({"smallcaps"}),
+}  # fmt: skip
+# Attributes every element may carry, and those of a head's <meta> (a field for the court
+# format's header and footer, and the character set).
+ATTRIBUTES = frozenset({"class", "lang", "dir"})
+META_ATTRIBUTES = frozenset({"name", "content", "charset"})
 
-def outside(root):
-    """The first element under `root` (an lxml tree) that is not in the vocabulary, or None."""
+LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+DIRECTIONS = ("ltr", "rtl")
+
+
+def refusal(root) -> tuple[object, str] | None:
+    """The first element under `root` (an lxml tree) that leaves the vocabulary, and why; or
+    None when every element, attribute, class, language tag and direction is in it."""
     for el in root.iter():
-        if isinstance(el.tag, str) and el.tag not in ELEMENTS:  # not comments
-            return el
+        if not isinstance(el.tag, str):  # comments, processing instructions
+            continue
+        if (why := _refusal(el)) is not None:
+            return el, why
+    return None
+
+
+def _refusal(el) -> str | None:
+    tag = el.tag
+    if tag not in ELEMENTS:
+        return f"<{tag}> is not in the vocabulary"
+    allowed = ATTRIBUTES | META_ATTRIBUTES if tag == "meta" else ATTRIBUTES
+    for name in el.attrib:
+        if name not in allowed:
+            return f"<{tag} {name}>: the {name} attribute is not in the vocabulary"
+    unknown = set((el.get("class") or "").split()) - CLASSES.get(tag, frozenset())
+    if unknown:
+        return f'<{tag} class="{" ".join(sorted(unknown))}"> is not in the vocabulary'
+    lang, direction = el.get("lang"), el.get("dir")
+    if lang is not None and not LANG_TAG.fullmatch(lang):
+        return f'<{tag} lang="{lang}">: not a language tag such as es or zh-Hant'
+    if direction is not None and direction not in DIRECTIONS:
+        return f'<{tag} dir="{direction}">: dir is ltr or rtl'
     return None

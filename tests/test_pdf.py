@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pypdf
 import pytest
 
+from filings.docx import render_docx
 from filings.errors import FilingsError
 from filings.formats import load_format
-from filings.pdf import renderer, stylesheet
+from filings.pdf import _weasyprint_warnings_are_errors, renderer, stylesheet
 
 
 def page(body: str) -> str:
@@ -55,10 +57,42 @@ def test_each_pdf_has_its_own_identifier_derived_from_its_content():
 
 
 def test_nothing_is_fetched_and_a_warning_fails_the_document():
-    with pytest.raises(FilingsError) as exc:
-        renderer("ndil").render(page('<p style="background: url(http://example.com/a.png)">x</p>'),
-                                where="test doc")  # fmt: skip
+    """The vocabulary has no way to name a URL; should WeasyPrint ever meet one, the renderer's
+    fetcher refuses it and the warning fails the document."""
+    from weasyprint import HTML
+
+    r = renderer("ndil")
+    html = page('<p style="background: url(http://example.com/a.png)">x</p>')
+    with pytest.raises(FilingsError) as exc, _weasyprint_warnings_are_errors("test doc"):
+        HTML(string=html, url_fetcher=r.fetcher).render(font_config=r.font_config)
     assert exc.value.message.startswith("test doc: WeasyPrint: Failed to load image")
+
+
+@pytest.mark.parametrize(
+    "body, why",
+    [
+        ('<p style="color: white">x</p>',
+         "<p style>: the style attribute is not in the vocabulary"),
+        ('<table class="grid"><tr><td colspan="2">x</td></tr></table>',
+         "<td colspan>: the colspan attribute is not in the vocabulary"),
+        ('<p id="a">x</p>', "<p id>: the id attribute is not in the vocabulary"),
+        ('<p class="fancy">x</p>', '<p class="fancy"> is not in the vocabulary'),
+        ('<td class="center">x</td>', '<td class="center"> is not in the vocabulary'),
+        ('<p dir="auto">x</p>', '<p dir="auto">: dir is ltr or rtl'),
+        ('<p><span lang="not a tag">x</span></p>',
+         '<span lang="not a tag">: not a language tag such as es or zh-Hant'),
+    ],
+)  # fmt: skip
+def test_what_would_change_the_pdf_but_not_the_docx_is_refused_by_both(body, why):
+    """WeasyPrint applies a style attribute, a colspan or a class the stylesheet happens to
+    match, where the DOCX has no such thing: both renderers refuse them, with the same words."""
+    expected = f"test doc: line 1 of the rendered HTML: {why}"
+    with pytest.raises(FilingsError) as pdf:
+        renderer("ndil").render(page(body), where="test doc")
+    with pytest.raises(FilingsError) as word:
+        render_docx(page(body), load_format("ndil"), title="T", author="A", lang="en-US",
+                    date=dt.date(2025, 11, 14), where="test doc")  # fmt: skip
+    assert pdf.value.message == word.value.message == expected
 
 
 @pytest.mark.parametrize(

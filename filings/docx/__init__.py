@@ -28,9 +28,8 @@ from filings.docx.scripts import Scripts, attributes, document_language, right_t
 from filings.errors import TemplateError
 from filings.formats import CourtFormat
 from filings.formats.bands import document_fields, properties
-from filings.vocabulary import CONTAINERS, INLINE
+from filings.vocabulary import CONTAINERS, INLINE, refusal
 
-BLOCK_CLASSES = {"center", "right", "noindent", "single", "indent"}
 META_PREFIX = "filings."
 CELL_PADDING = 4  # points left and right in every table cell, as the CSS gives td and th
 GRID_RULE = 0.5  # the lines of a `table.grid`
@@ -68,6 +67,9 @@ def render_docx(html: str, fmt: CourtFormat, *, title: str, author: str, lang: s
     """Build the DOCX for one rendered document; the same inputs give the same bytes."""
     doc = Document()
     root = lxml.html.document_fromstring(html)
+    if (refused := refusal(root)) is not None:
+        el, why = refused
+        raise TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: {why}")
     fields = document_fields(root)
     lang = document_language(root, lang)
     page.page_setup(doc, fmt)
@@ -101,7 +103,9 @@ class _Walker:
         raise TemplateError(f"{self.where}: line {el.sourceline} of the rendered HTML: {message}")
 
     def classes(self, el, allowed: set[str]) -> set[str]:
-        classes = set((el.get("class") or "").split())
+        """The element's classes, where only `allowed` may be used (`filings.vocabulary` has
+        checked them against the element; this is where it stands in the document)."""
+        classes = _classes(el)
         if unknown := classes - allowed:
             self.fail(
                 el, f'<{el.tag} class="{" ".join(sorted(unknown))}"> is not in the vocabulary'
@@ -124,7 +128,7 @@ class _Walker:
 
     def scoped(self, el, ctx: _Context) -> _Context:
         """The context inside an element that sets `lang` or `dir`."""
-        lang, direction = attributes(el, self.fail)
+        lang, direction = attributes(el)
         if lang is None and direction is None:
             return ctx
         rtl = ctx.rtl if direction is None else direction == "rtl"
@@ -135,22 +139,20 @@ class _Walker:
         target = container if container is not None else self.doc
         ctx = self.scoped(el, ctx)
         if tag in ("h1", "h2", "h3"):
-            classes = self.classes(el, {"center", "right"})
+            classes = _classes(el)
             role = {"h1": "title", "h2": "heading", "h3": "subheading"}[tag]
             self.paragraph(target, el, role, ctx, classes)
         elif tag == "p":
-            classes = self.classes(el, BLOCK_CLASSES)
+            classes = _classes(el)
             role = ctx.role or ("compact" if "single" in classes else "body")
             self.paragraph(target, el, role, ctx, classes)
         elif tag in ("ol", "ul"):
-            self.classes(el, set())
             self.list(target, el, ctx)
         elif tag == "table":
             if container is not None:
                 self.fail(el, "a table inside a table")
-            self.table(el, self.classes(el, {"grid", "caption", "parallel"}), ctx)
+            self.table(el, _classes(el), ctx)
         elif tag == "blockquote":
-            self.classes(el, set())
             self.blocks(el, dataclasses.replace(ctx, role="quote"), container)
         elif tag == "div" and "page-break" in (el.get("class") or "").split():
             self.classes(el, {"page-break"})
@@ -170,7 +172,6 @@ class _Walker:
         elif tag == "meta" and (el.get("name") or "").startswith(META_PREFIX):
             pass  # a field for the header or footer (filings.formats.bands), not body text
         elif tag in CONTAINERS:
-            self.classes(el, set())
             self.blocks(el, ctx, container)
         else:
             self.fail(el, f"<{tag}> is not in the vocabulary")
@@ -249,7 +250,6 @@ class _Walker:
                 continue
             if item.tag != "li":
                 self.fail(item, f"<{item.tag}> inside a list; a list holds <li> only")
-            self.classes(item, set())
             marker = f"{number}." if el.tag == "ol" else "\u2022"
             inner = self.scoped(item, ctx)
             paragraph = self.paragraph(target, item, "list", inner, set(), prefix=f"{marker}\t")
@@ -334,11 +334,11 @@ class _Walker:
             tag = el.tag
             if tag not in INLINE:
                 self.fail(el, f"<{tag}> inside a paragraph; only b, i, u, span and br may be")
-            classes = self.classes(el, {"smallcaps"} if tag == "span" else set())
+            classes = _classes(el)
             if tag == "br":
                 out.append(Segment("\n"))
                 return
-            lang, direction = attributes(el, self.fail)
+            lang, direction = attributes(el)
             fmt = Segment(
                 "",
                 bold=fmt.bold or tag in ("b", "strong"),
@@ -356,6 +356,10 @@ class _Walker:
                 self._collect(child, fmt, out)
             if child.tail:  # a child's tail has this element's formatting, not the child's
                 out.append(_with(fmt, child.tail))
+
+
+def _classes(el) -> set[str]:
+    return set((el.get("class") or "").split())
 
 
 def _with(fmt: Segment, text: str) -> Segment:

@@ -9,27 +9,16 @@ among the Chinese, Japanese and Korean families.
 
 from __future__ import annotations
 
-import re
-
 from docx.oxml.ns import qn
 
 from filings import glyphs
 from filings.docx.ooxml import PPR_ORDER, RPR_ORDER, put
-from filings.errors import TemplateError
 from filings.formats import CourtFormat
 
-LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-DIRECTIONS = ("ltr", "rtl")
 
-
-def attributes(el, fail) -> tuple[str | None, str | None]:
-    """An element's `lang` and `dir`, checked: a language tag (`es`, `zh-Hant`) and ltr or rtl."""
-    lang, direction = el.get("lang"), el.get("dir")
-    if lang is not None and not LANG_TAG.fullmatch(lang):
-        fail(el, f'<{el.tag} lang="{lang}">: not a language tag such as es or zh-Hant')
-    if direction is not None and direction not in DIRECTIONS:
-        fail(el, f'<{el.tag} dir="{direction}">: dir is ltr or rtl')
-    return lang, direction
+def attributes(el) -> tuple[str | None, str | None]:
+    """An element's `lang` and `dir` (`filings.vocabulary` has checked both)."""
+    return el.get("lang"), el.get("dir")
 
 
 class Scripts:
@@ -70,6 +59,4 @@ def right_to_left(paragraph) -> None:
 def document_language(root, default: str) -> str:
     """Word's language for the document: the HTML's `lang`, else `default`."""
     lang = root.get("lang")
-    if lang and not LANG_TAG.fullmatch(lang):
-        raise TemplateError(f'<html lang="{lang}">: not a language tag such as en or es')
     return glyphs.word_language(lang) if lang else default
