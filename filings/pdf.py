@@ -375,15 +375,23 @@ class PdfRenderer:
     """Renders documents of one court format; set up once, reused for every document."""
 
     def __init__(self, fmt: CourtFormat) -> None:
-        from weasyprint import CSS
         from weasyprint.urls import URLFetcher
 
         self.fmt = fmt
         self.font_config = project_fonts()
         # Documents hold no images or links: nothing is ever fetched, from anywhere.
         self.fetcher = URLFetcher(allowed_protocols=())
-        self.css = CSS(string=stylesheet(fmt), font_config=self.font_config,
-                       url_fetcher=self.fetcher)  # fmt: skip
+        self._css = {}  # parsed stylesheets, by the bands they print (a translation's own)
+
+    def _stylesheet(self, fmt: CourtFormat):
+        """The format's parsed stylesheet, `fmt` being this renderer's in some language."""
+        from weasyprint import CSS
+
+        key = (fmt.header, fmt.footer, fmt.first_page)
+        if key not in self._css:
+            self._css[key] = CSS(string=stylesheet(fmt), font_config=self.font_config,
+                                 url_fetcher=self.fetcher)  # fmt: skip
+        return self._css[key]
 
     def render(self, html: str, where: str = "document", *, variant: str | None = None,
                tags: bool | None = None, weasyprint_stylesheet: bool = False,
@@ -407,8 +415,9 @@ class PdfRenderer:
             el, why = refused
             raise TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: {why}")
         fields = document_fields(root)
-        own = document_stylesheet(self.fmt, fields, where)
-        sheets = [self.css]
+        fmt = self.fmt.in_language(root.get("lang"))
+        own = document_stylesheet(fmt, fields, where)
+        sheets = [self._stylesheet(fmt)]
         if own:
             sheets.append(CSS(string=own, font_config=self.font_config, url_fetcher=self.fetcher))
         options = {"pdf_variant": variant} if variant else {}

@@ -60,6 +60,10 @@ def test_a_templates_folder_may_bring_its_own_formats_found_first(tmp_path):
         (("margin_top: 72, ", ""), ":3: page.margin_top: is missing"),
         (('footer: "Page {{page}} of {{pages}}"', "footer: {{left: x, rule: 1}}"),
          ":6: footer.rule: a rule needs the text in `center` only"),
+        (("footer: ", "translations: {{es: {{fotter: x}}}}\nfooter: "),
+         ":6: translations.es.fotter: unknown setting; the settings here are: header, footer"),
+        (("footer: ", "translations: {{espanol: {{footer: x}}}}\nfooter: "),
+         ":6: translations.espanol: not a language tag such as es or zh-Hant"),
     ],
 )  # fmt: skip
 def test_a_broken_format_file_is_named_with_its_line_and_key(tmp_path, change, message):
@@ -102,3 +106,18 @@ def test_header_fields_come_from_the_document_and_labels_only_when_supplied():
         "doc: the eoir format's header prints {a_number}; the document must supply it as "
         '<meta name="filings.a_number" content="…">'
     )
+
+
+def test_a_translation_gives_the_bands_of_documents_in_its_language(tmp_path):
+    text = NDIL.format(name="two", size=12).replace(
+        "footer: ", 'translations: {es: {footer: "Página {page} de {pages}"}}\nfooter: ', 1
+    )
+    write(tmp_path / "_formats" / "two.yaml", text)
+    fmt = load_format("two", search=[tmp_path])
+    assert fmt.in_language("es").footer.center == "Página {page} de {pages}"
+    assert fmt.in_language("es-MX").footer.center == "Página {page} de {pages}"
+    assert fmt.in_language("ES").footer.center == "Página {page} de {pages}"
+    for other in ("en", "fr", None):
+        assert fmt.in_language(other) is fmt
+    assert [v.footer.center for v in fmt.variants] == ["Page {page} of {pages}",
+                                                        "Página {page} de {pages}"]  # fmt: skip

@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import CASE, ROOT, ROSTER, write
-from textof import docx_paragraphs, pdf_body, pdf_pages, squeeze
+from textof import docx_footer, docx_paragraphs, pdf_body, pdf_pages, squeeze
 
 from filings import build
 
@@ -108,6 +108,23 @@ def test_every_page_is_numbered_page_x_of_y(built, detainees):
         pages = pdf_pages(pdf)
         for number, text in enumerate(pages, start=1):
             assert f"Page {number} of {len(pages)}" in text, (pdf.name, number)
+
+
+@pytest.mark.parametrize("lang, words", [("es", "Página {} de {}"), ("fr", "Page {} sur {}")])
+def test_a_notice_numbers_its_pages_in_the_readers_language_in_both_formats(
+    built, detainees, lang, words
+):
+    """The notice format's footer has Spanish and French translations; a notice for a reader of
+    either language numbers its pages in it, then in English (the notice holds both)."""
+    out, _ = built
+    person = next(p for p in detainees if p.preferred_language == lang)
+    [pdf] = (out / "release-notice").glob(f"{person.a_number}-*.pdf")
+    pages = pdf_pages(pdf)
+    for number, text in enumerate(pages, start=1):
+        footer = f"{words.format(number, len(pages))} / Page {number} of {len(pages)}"
+        assert footer in text, (pdf.name, number)
+    footer = docx_footer(pdf.with_suffix(".docx"))
+    assert footer.startswith(words.format("PAGE", "NUMPAGES")), footer
 
 
 @pytest.mark.parametrize("template", ["stay-motion", "release-notice", "status-report"])

@@ -9,7 +9,8 @@ from pathlib import Path
 import docx
 import pypdf
 
-FOOTER = re.compile(r"^Page \d+ of \d+$", re.MULTILINE)
+# The page footers: English, or a notice's Spanish or French, then English.
+FOOTER = re.compile(r"^(?:Página \d+ de \d+ / |Page \d+ sur \d+ / )?Page \d+ of \d+$", re.MULTILINE)
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -39,3 +40,20 @@ def docx_paragraphs(path: Path) -> list[str]:
 def squeeze(text: str) -> str:
     """The characters in order, without the white space that line breaking moves around."""
     return re.sub(r"\s+", "", text)
+
+
+def docx_footer(path: Path) -> str:
+    """The first footer paragraph as Word keeps it: a field (PAGE, NUMPAGES) by its name, not
+    by the number last shown for it."""
+    from docx.oxml.ns import qn
+
+    paragraph = docx.Document(str(path)).sections[0].footer.paragraphs[0]
+    out, shown = [], True
+    for el in paragraph._p.iter(qn("w:t"), qn("w:instrText"), qn("w:fldChar")):
+        if el.tag == qn("w:fldChar"):
+            shown = el.get(qn("w:fldCharType")) == "end"
+        elif el.tag == qn("w:instrText"):
+            out.append(el.text.split()[0])
+        elif shown:
+            out.append(el.text)
+    return "".join(out)

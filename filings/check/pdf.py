@@ -184,10 +184,13 @@ def _logical(text: str) -> str:
 
 
 def _band_patterns(fmt: CourtFormat, which: str, fields: dict, first: bool) -> list[re.Pattern]:
-    """What the band can print, line by line, with the recorded fields filled in where known."""
-    patterns = list(getattr(fmt, which).slots.values())
-    if first:
-        patterns += list(fmt.first_page.slots.values())
+    """What the band can print, in any of the format's languages, line by line, with the
+    recorded fields filled in where known."""
+    patterns = []
+    for variant in fmt.variants:
+        patterns += getattr(variant, which).slots.values()
+        if first:
+            patterns += variant.first_page.slots.values()
     out = []
     for line in (line for pattern in patterns for line in pattern.split("\n")):
         parts = []

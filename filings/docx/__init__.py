@@ -71,6 +71,7 @@ def render_docx(html: str, fmt: CourtFormat, *, title: str, author: str, lang: s
         el, why = refused
         raise TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: {why}")
     fields = document_fields(root)
+    fmt = fmt.in_language(root.get("lang"))
     lang = document_language(root, lang)
     page.page_setup(doc, fmt)
     page.define_styles(doc, fmt, lang)

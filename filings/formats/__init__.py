@@ -8,6 +8,7 @@ rules; the layout is ours to choose within them. See the built-in files beside t
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from typing import Any
 
 from filings.errors import DataError, FilingsError, FormatError
 from filings.load import load_yaml
+from filings.vocabulary import LANG_TAG
 
 FORMATS_DIR = Path(__file__).parent
 TEAM_FORMATS = "_formats"  # a templates folder's own formats, found before the built-in ones
@@ -28,6 +30,7 @@ NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 ROLES = ("body", "title", "heading", "subheading", "list", "compact", "quote", "table", "footer")
 OPTIONAL_ROLES = ("footnote",)
 SLOTS = ("left", "center", "right")
+BANDS = ("header", "footer", "first_page")
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,21 @@ class CourtFormat:
     line_numbers: LineNumbers | None = None
     table_after: float = 12  # space below a table
     rules: Rules = Rules()
+    # The header, footer and first-page labels in other languages: {language: {band: Band}}.
+    translations: dict[str, dict[str, Band]] = field(default_factory=dict)
     path: Path | None = None
+
+    def in_language(self, lang: str | None) -> CourtFormat:
+        """The format as a document in `lang` (its `<html lang>`) prints it: the translation for
+        that language tag, else for its first part (`es` for `es-MX`), else as written."""
+        tag = (lang or "").lower()
+        bands = self.translations.get(tag) or self.translations.get(tag.split("-")[0])
+        return dataclasses.replace(self, **bands) if bands else self
+
+    @property
+    def variants(self) -> list[CourtFormat]:
+        """The format as written and in each of its translations."""
+        return [self, *(self.in_language(tag) for tag in self.translations)]
 
     @property
     def page_limit(self) -> int | None:
@@ -252,8 +269,8 @@ class _Reader:
                                 f"unknown setting; the settings here are: {known}")  # fmt: skip
 
     def court_format(self, data: Any) -> CourtFormat:
-        top = ("name", "title", "page", "font", "header", "footer", "first_page", "caption",
-               "line_numbers", "table_after", "rules", "styles")  # fmt: skip
+        top = ("name", "title", "page", "font", "header", "footer", "first_page", "translations",
+               "caption", "line_numbers", "table_after", "rules", "styles")  # fmt: skip
         if not isinstance(data, dict):
             raise FormatError(f"{_shown(self.path)}: a court format is a YAML mapping")
         self.known(data, top, "")
@@ -273,6 +290,7 @@ class _Reader:
             header=self.band(data, "header"),
             footer=self.band(data, "footer"),
             first_page=self.band(data, "first_page"),
+            translations=self.translations(data),
             caption=self.caption(data),
             line_numbers=self.line_numbers(data),
             table_after=self.get(data, "table_after", "table_after", float, 12),
@@ -296,20 +314,35 @@ class _Reader:
             tuple(fallbacks),
         )
 
-    def band(self, data: dict, key: str) -> Band:
-        value = data.get(key)
+    def band(self, data: dict, key: str, prefix: str = "") -> Band:
+        value, where = data.get(key), f"{prefix}{key}"
         if value is None:
             return Band()
         if isinstance(value, str):  # the short form: one centred line
             return Band(center=value)
         if not isinstance(value, dict):
-            raise self.fail(data, key, key, f"{value!r} is not text or a mapping")
-        self.known(value, (*SLOTS, "rule"), f"{key}.")
-        slots = {s: self.get(value, s, f"{key}.{s}", str, "") for s in SLOTS}
-        band = Band(**slots, rule=self.get(value, "rule", f"{key}.rule", float, 0))
+            raise self.fail(data, key, where, f"{value!r} is not text or a mapping")
+        self.known(value, (*SLOTS, "rule"), f"{where}.")
+        slots = {s: self.get(value, s, f"{where}.{s}", str, "") for s in SLOTS}
+        band = Band(**slots, rule=self.get(value, "rule", f"{where}.rule", float, 0))
         if band.rule and set(band.slots) != {"center"}:
-            raise self.fail(value, "rule", f"{key}.rule", "a rule needs the text in `center` only")
+            raise self.fail(value, "rule", f"{where}.rule",
+                            "a rule needs the text in `center` only")  # fmt: skip
         return band
+
+    def translations(self, data: dict) -> dict[str, dict[str, Band]]:
+        """`translations: {es: {footer: …}}`: bands for documents in another language."""
+        value = self.get(data, "translations", "translations", dict, {})
+        out = {}
+        for tag, bands in value.items():
+            where = f"translations.{tag}"
+            if not isinstance(tag, str) or not LANG_TAG.fullmatch(tag):
+                raise self.fail(value, tag, where, "not a language tag such as es or zh-Hant")
+            if not isinstance(bands, dict) or not bands:
+                raise self.fail(value, tag, where, "is a mapping of header, footer, first_page")
+            self.known(bands, BANDS, f"{where}.")
+            out[tag.lower()] = {key: self.band(bands, key, f"{where}.") for key in bands}
+        return out
 
     def caption(self, data: dict) -> Caption:
         value = self.get(data, "caption", "caption", dict, {})
