@@ -23,9 +23,10 @@ from filings import glyphs, vocabulary
 from filings.errors import FilingsError, TemplateError
 from filings.formats import CourtFormat, Style, load_format
 from filings.formats.bands import (
-    COUNTERS,
-    FIELD,
+    Counter,
+    Line,
     document_fields,
+    fill,
     needs_document,
     properties,
     resolve,
@@ -164,26 +165,19 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def _content(pattern: str, fields: dict[str, str]) -> str:
-    """A band pattern as a CSS `content` value: text, and counter(page) for page numbers."""
-    lines = []
-    for line in pattern.split("\n"):
-        pieces = []
-        for i, piece in enumerate(FIELD.split(line)):
-            if i % 2 == 0:
-                pieces.append(_css_string(piece))
-            elif piece in COUNTERS:
-                pieces.append(f"counter({piece})")
-            else:
-                pieces.append(_css_string(fields[piece]))
-        lines.append(" ".join(pieces))
-    return ' "\\A " '.join(lines)
+def _content(lines: list[Line]) -> str:
+    """Filled band lines as a CSS `content` value: text, and counter(page) for page numbers."""
+    return ' "\\A " '.join(
+        " ".join(f"counter({p.name})" if isinstance(p, Counter) else _css_string(p) for p in line)
+        or '""'
+        for line in lines
+    )
 
 
 def _margin_box(fmt: CourtFormat, box: str, pattern: str, fields: dict, bold: bool = False) -> str:
     style = fmt.styles["footer"]
     slot = box.split("-")[1]
-    rules = [f"content: {_content(pattern, fields)}", f"font-family: {_families(fmt)}",
+    rules = [f"content: {_content(fill(pattern, fields))}", f"font-family: {_families(fmt)}",
              f"font-size: {style.size}pt", f"line-height: {style.line}pt"]  # fmt: skip
     if "\n" in pattern:
         rules.append("white-space: pre-line")

@@ -21,7 +21,7 @@ def test_the_stylesheet_comes_from_the_court_format():
     css = stylesheet(load_format("ndil"))
     assert "size: 612pt 792pt; margin: 72pt 72pt 72pt 72pt" in css
     assert "p { font-size: 12pt; line-height: 24pt;" in css
-    assert 'content: "Page " counter(page) " of " counter(pages) ""' in css
+    assert 'content: "Page " counter(page) " of " counter(pages);' in css
 
 
 def test_a_pdf_has_the_court_page_embedded_fonts_and_page_numbers():
