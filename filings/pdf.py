@@ -20,7 +20,7 @@ from pathlib import Path
 import lxml.html
 
 from filings import glyphs, vocabulary
-from filings.errors import FilingsError, TemplateError
+from filings.errors import FilingsError
 from filings.formats import CourtFormat, Style, load_format
 from filings.formats.bands import (
     Counter,
@@ -405,9 +405,7 @@ class PdfRenderer:
             raise RenderError(f"{where}: no PDF variant {variant!r}; the variants are: "
                               f"{', '.join(VARIANTS)}")  # fmt: skip
         root = lxml.html.document_fromstring(html)
-        if (refused := vocabulary.refusal(root)) is not None:
-            el, why = refused
-            raise TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: {why}")
+        vocabulary.check(root, where)
         fields = document_fields(root)
         fmt = self.fmt.in_language(root.get("lang"))
         own = document_stylesheet(fmt, fields, where)

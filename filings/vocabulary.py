@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from filings.errors import TemplateError
+
 INLINE = frozenset({"b", "strong", "i", "em", "u", "span", "br", "ins", "del"})
 CONTAINERS = frozenset({"section", "div", "body"})
 BLOCKS = frozenset({"h1", "h2", "h3", "p", "ol", "ul", "li", "blockquote",
@@ -36,6 +38,14 @@ META_ATTRIBUTES = frozenset({"name", "content", "charset"})
 
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 DIRECTIONS = ("ltr", "rtl")
+
+
+def check(root, where: str) -> None:
+    """A TemplateError naming the first element under `root` that leaves the vocabulary, with
+    its line in the rendered HTML (both renderers call this before anything else)."""
+    if (refused := refusal(root)) is not None:
+        el, why = refused
+        raise TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: {why}")
 
 
 def refusal(root) -> tuple[object, str] | None:

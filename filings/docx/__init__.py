@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from lxml import etree
 
+from filings import vocabulary
 from filings.docx import page
 from filings.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, complex_script, put
 from filings.docx.page import ALIGN, STYLE_NAMES
@@ -28,7 +29,7 @@ from filings.docx.scripts import Scripts, attributes, document_language, right_t
 from filings.errors import TemplateError
 from filings.formats import CourtFormat
 from filings.formats.bands import document_fields, properties
-from filings.vocabulary import CONTAINERS, INLINE, refusal
+from filings.vocabulary import CONTAINERS, INLINE
 
 META_PREFIX = "filings."
 CELL_PADDING = 4  # points left and right in every table cell, as the CSS gives td and th
@@ -67,9 +68,7 @@ def render_docx(html: str, fmt: CourtFormat, *, title: str, author: str, lang: s
     """Build the DOCX for one rendered document; the same inputs give the same bytes."""
     doc = Document()
     root = lxml.html.document_fromstring(html)
-    if (refused := refusal(root)) is not None:
-        el, why = refused
-        raise TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: {why}")
+    vocabulary.check(root, where)
     fields = document_fields(root)
     fmt = fmt.in_language(root.get("lang"))
     lang = document_language(root, lang)
