@@ -44,8 +44,12 @@ def check(root, where: str) -> None:
     """A TemplateError naming the first element under `root` that leaves the vocabulary, with
     its line in the rendered HTML (both renderers call this before anything else)."""
     if (refused := refusal(root)) is not None:
-        el, why = refused
-        raise TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: {why}")
+        raise located(*refused, where)
+
+
+def located(el, why: str, where: str) -> TemplateError:
+    """A problem with an element of the rendered HTML, with the element's line."""
+    return TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: {why}")
 
 
 def refusal(root) -> tuple[object, str] | None:

@@ -100,7 +100,7 @@ class _Walker:
         self.text_width = fmt.width - left - right
 
     def fail(self, el, message: str):
-        raise TemplateError(f"{self.where}: line {el.sourceline} of the rendered HTML: {message}")
+        raise vocabulary.located(el, message, self.where)
 
     def classes(self, el, allowed: set[str]) -> set[str]:
         """The element's classes, where only `allowed` may be used (`filings.vocabulary` has
