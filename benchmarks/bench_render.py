@@ -68,11 +68,11 @@ def naive_loop(roster: Path, template_name: str, out: Path) -> float:
     """What a hand-written script does: a fresh WeasyPrint set-up for every document."""
     from weasyprint import CSS, HTML
 
-    from filings.build import format_name, load_inputs
-    from filings.formats import load_format
-    from filings.pdf import stylesheet
-    from filings.render import render_html
-    from filings.templates import discover, make_environment
+    from filings.build.plan import format_name, load_inputs
+    from filings.outputs.formats import load_format
+    from filings.outputs.pdf import stylesheet
+    from filings.templating.render import render_html
+    from filings.templating.templates import discover, make_environment
 
     case, people = load_inputs(CASE, roster)
     template = discover()[template_name]
@@ -88,20 +88,20 @@ def naive_loop(roster: Path, template_name: str, out: Path) -> float:
 
 def warm_pairs(roster: Path, template_name: str, out: Path) -> float:
     """Seconds per PDF + DOCX pair in one process once everything is set up (first one excluded)."""
-    from filings import build
-    from filings.render import RosterSummary
-    from filings.templates import discover, search_path
+    from filings.build import model, plan, workers
+    from filings.templating.render import RosterSummary
+    from filings.templating.templates import discover, search_path
 
-    case, people = build.load_inputs(CASE, roster)
+    case, people = plan.load_inputs(CASE, roster)
     template = discover()[template_name]
-    options = build.Options(("pdf", "docx"))
-    worker = build._Worker(case, RosterSummary(people), out, options, search_path())
-    build._init_worker(worker)
-    jobs = [build.Job(template, p) for p in people]
-    build.render_job(jobs[0], worker)
+    options = model.Options(("pdf", "docx"))
+    worker = workers.Worker(case, RosterSummary(people), out, options, search_path())
+    workers._init_worker(worker)
+    jobs = [model.Job(template, p) for p in people]
+    workers.render_job(jobs[0], worker)
     start = time.perf_counter()
     for job in jobs[1:]:
-        build.render_job(job, worker)
+        workers.render_job(job, worker)
     return (time.perf_counter() - start) / (len(jobs) - 1)
 
 
@@ -115,7 +115,7 @@ def docxtpl_soffice(roster: Path, out: Path) -> float | None:
         return None
     if soffice is None:
         return None
-    from filings.build import load_inputs
+    from filings.build.plan import load_inputs
 
     _, people = load_inputs(CASE, roster)
     source = out / "template.docx"

@@ -13,7 +13,7 @@ from filings import __version__
 
 
 def _fixture(name: str) -> Path:
-    from filings.templates import project_root
+    from filings.templating.templates import project_root
 
     return project_root() / "fixtures" / name
 
@@ -49,9 +49,25 @@ def _templates_option(function):
 
 def _configured_folders(ctx, param, value: tuple[Path, ...]) -> tuple[Path, ...]:
     """No --templates given: the folders filings.toml names, if any."""
-    from filings.config import template_folders
+    from filings.inputs.config import template_folders
 
     return value or template_folders()
+
+
+def _limits_option(function):
+    """--limit NAME=VALUE, over `[limits]` in filings.toml (see filings.inputs.limits)."""
+    return click.option(
+        "--limit", "limits", multiple=True, metavar="NAME=VALUE", callback=_limits,
+        help="Raise or lower one limit for this run, e.g. render_seconds=120; repeat for more. "
+        "Default: [limits] in filings.toml, else the built-in limits (README: Limits and safety).",
+    )(function)  # fmt: skip
+
+
+def _limits(ctx, param, value: tuple[str, ...]):
+    from filings.inputs.config import project_config
+    from filings.inputs.limits import load_limits
+
+    return load_limits(project_config()[0], value)
 
 
 def _out_option(help: str):
@@ -91,11 +107,12 @@ def _out_option(help: str):
 @click.option("--sheet", help="The worksheet of an XLSX roster. Default: the first.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary; errors only.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+@_limits_option
 def render(template_names, case_path, roster_path, out, formats, templates_dirs, templates_ref,
            jobs, force, prune, packet, no_check, pdf_variant, encoding, sheet, quiet,
-           as_json) -> None:  # fmt: skip
+           as_json, limits) -> None:  # fmt: skip
     """Render TEMPLATE(s) (default: all) for the roster into OUT/<template>/."""
-    from filings import build
+    from filings.build import run as build
 
     case_path = case_path or _fixture("case.yaml")
     roster_path = roster_path or _fixture("roster.csv")
@@ -105,7 +122,7 @@ def render(template_names, case_path, roster_path, out, formats, templates_dirs,
                              templates_dirs=templates_dirs, progress=progress.advance,
                              templates_ref=templates_ref, jobs=jobs, force=force, prune=prune,
                              packet=packet, check=not no_check, pdf_variant=pdf_variant,
-                             encoding=encoding, sheet=sheet)  # fmt: skip
+                             encoding=encoding, sheet=sheet, limits=limits)  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.summary(), indent=2))
     _report(report, out, quiet)
@@ -188,13 +205,15 @@ class _Progress:
 )
 @click.option("--encoding", help="The CSV's text encoding. Default: detected.")
 @click.option("--sheet", help="The worksheet of an XLSX roster. Default: the first.")
-def validate(case_path, roster_path, report, encoding, sheet) -> None:
+@_limits_option
+def validate(case_path, roster_path, report, encoding, sheet, limits) -> None:
     """Check the case file and every roster row; render nothing."""
-    from filings.build import check_inputs
-    from filings.problems import write_problems
+    from filings.build.listings import write_problems
+    from filings.build.plan import check_inputs
 
     roster_path = roster_path or _fixture("roster.csv")
-    _, check = check_inputs(case_path or _fixture("case.yaml"), roster_path, encoding, sheet)
+    _, check = check_inputs(case_path or _fixture("case.yaml"), roster_path, encoding, sheet,
+                            limits=limits)  # fmt: skip
     _problems(check, quiet=False)
     if report:
         write_problems(report.resolve(), check.problems)
@@ -218,13 +237,14 @@ def validate(case_path, roster_path, report, encoding, sheet) -> None:
     help="Leave of court was granted to exceed the format's page limit.",
 )
 @_templates_option
-def check(files, format_name, leave_to_exceed, templates_dirs) -> None:
+@_limits_option
+def check(files, format_name, leave_to_exceed, templates_dirs, limits) -> None:
     """Measure PDF and DOCX FILES against their court format's rules."""
     from filings.check import check_files
-    from filings.templates import search_path
+    from filings.templating.templates import search_path
 
     results = check_files(files, format_name, search=search_path(templates_dirs),
-                          leave_to_exceed=leave_to_exceed)  # fmt: skip
+                          leave_to_exceed=leave_to_exceed, limits=limits)  # fmt: skip
     failing = {path: found for path, found in results.items() if found}
     for found in failing.values():
         for finding in found:
@@ -238,7 +258,7 @@ def check(files, format_name, leave_to_exceed, templates_dirs) -> None:
 @_templates_option
 def templates(templates_dirs) -> None:
     """List the templates with their kind and description."""
-    from filings.templates import discover
+    from filings.templating.templates import discover
 
     for template in discover(templates_dirs).values():
         click.echo(f"{template.name:<18} {template.kind:<13} {template.description}")
@@ -256,7 +276,7 @@ def templates(templates_dirs) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON on stdout.")
 def lint(folder, case_path, roster_path, no_render, as_json) -> None:
     """Check the templates in DIR (default: the built-in ones) for a team's CI."""
-    from filings.lint import lint as run_lint
+    from filings.build.lint import lint as run_lint
 
     problems = run_lint(
         [folder] if folder else list(_configured_folders(None, None, ()))[:1],
@@ -297,7 +317,7 @@ def lint(folder, case_path, roster_path, no_render, as_json) -> None:
 )
 def new(name, kind, folder) -> None:
     """Create a working template folder NAME that uses the shared legal blocks."""
-    from filings.scaffold import new_template
+    from filings.templating.scaffold import new_template
 
     created = new_template(folder, name, kind)
     click.echo(
@@ -327,8 +347,8 @@ def new(name, kind, folder) -> None:
 @_out_option("The redline goes to OUT/redlines/.")
 def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, folder, out) -> None:
     """Show what changed in TEMPLATE's document between two versions of the templates."""
-    from filings.redline import compare, terminal
-    from filings.templates import BUILTIN_TEMPLATES
+    from filings.build.redline import compare, terminal
+    from filings.templating.templates import BUILTIN_TEMPLATES
 
     result = compare(
         template_name,

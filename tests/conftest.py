@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from filings.build import load_inputs
+from filings.build.plan import load_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -16,11 +16,11 @@ from textof import docx_paragraphs, pdf_pages, squeeze
 
 from filings.check import Expected, check_docx, check_files, check_pdf
 from filings.check.pdf import _read_page
-from filings.docx import render_docx
-from filings.formats import load_format
-from filings.pdf import renderer
-from filings.render import RosterSummary, render_html
-from filings.templates import discover, make_environment
+from filings.outputs.docx import render_docx
+from filings.outputs.formats import load_format
+from filings.outputs.pdf import renderer
+from filings.templating.render import RosterSummary, render_html
+from filings.templating.templates import discover, make_environment
 
 BROKEN = ROOT / "tests" / "formats" / "broken"  # a templates folder with only _formats/
 IMMIGRATION_COURT = {"city": "Chicago, Illinois"}

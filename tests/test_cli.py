@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import CASE, ROOT, write
 
-from filings import build
+from filings.build import run as build
+from filings.build.model import Report
 from filings.cli import main
-from filings.validate import RosterCheck
+from filings.inputs.validate import RosterCheck
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").iterdir())
 
@@ -61,7 +62,7 @@ def record_build(monkeypatch) -> dict:
 
     def fake_build(*args, **kwargs):
         seen.update(args=args, kwargs={k: v for k, v in kwargs.items() if k != "progress"})
-        return build.Report([], roster=RosterCheck())
+        return Report([], roster=RosterCheck())
 
     monkeypatch.setattr(build, "build", fake_build)
     return seen

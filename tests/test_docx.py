@@ -7,9 +7,9 @@ import docx
 import pytest
 from docx.shared import Pt
 
-from filings.docx import render_docx
 from filings.errors import TemplateError
-from filings.formats import load_format
+from filings.outputs.docx import render_docx
+from filings.outputs.formats import load_format
 
 NDIL = load_format("ndil")
 

@@ -6,8 +6,8 @@ import pytest
 from conftest import write
 
 from filings.errors import FormatError, TemplateError
-from filings.formats import formats, load_format
-from filings.formats.bands import first_page_header, plain, resolve
+from filings.outputs.formats import formats, load_format
+from filings.outputs.formats.bands import first_page_header, plain, resolve
 
 NDIL = """\
 name: {name}

@@ -14,14 +14,15 @@ from conftest import CASE, write
 from lxml import etree
 from textof import docx_paragraphs, pdf_body, squeeze
 
-from filings import build, glyphs
+from filings import glyphs
+from filings.build import run as build
 from filings.cli import main
-from filings.docx import render_docx
 from filings.errors import TemplateError
-from filings.formats import load_format
-from filings.load import read_roster
-from filings.pdf import RenderError, project_fonts, renderer
-from filings.validate import check_roster
+from filings.inputs.load import read_roster
+from filings.inputs.validate import check_roster
+from filings.outputs.docx import render_docx
+from filings.outputs.formats import load_format
+from filings.outputs.pdf import RenderError, project_fonts, renderer
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEADER = (
@@ -281,7 +282,7 @@ def test_the_case_file_is_checked_character_by_character_too(tmp_path):
     text = text.replace("Lakeshore Immigrant Defense Project\n", "Lakeshore\u202e Project\n", 1)
     case = write(tmp_path / "case.yaml", text)
     from filings.errors import DataErrors
-    from filings.validate import load_case
+    from filings.inputs.validate import load_case
 
     with pytest.raises(DataErrors) as exc:
         load_case(case)

@@ -16,11 +16,12 @@ import pytest
 from conftest import CASE, ROOT, write
 from textof import docx_paragraphs, pdf_body, pdf_pages
 
-from filings import build, listings
+from filings.build import listings
+from filings.build import run as build
 from filings.errors import TemplateError
-from filings.filters import FILTERS, locale, name_language
-from filings.render import RosterSummary, document_languages, render_html
-from filings.templates import discover, make_environment
+from filings.templating.filters import FILTERS, locale, name_language
+from filings.templating.render import RosterSummary, document_languages, render_html
+from filings.templating.templates import discover, make_environment
 
 HEADER = (
     "a_number,family_name,given_name,custody_status,preferred_language,country_of_citizenship,"

@@ -12,9 +12,9 @@ from conftest import write
 from workbooks import write_xlsx
 
 from filings.errors import DataError, DataErrors
-from filings.load import read_roster
-from filings.sheets import detect_delimiter
-from filings.validate import check_roster, validate_roster
+from filings.inputs.load import read_roster
+from filings.inputs.sheets import detect_delimiter
+from filings.inputs.validate import check_roster, validate_roster
 
 HEADER = ["a_number", "family_name", "given_name", "custody_status", "arrest_date"]
 PEOPLE = [
@@ -385,7 +385,7 @@ def test_a_csv_cell_past_the_header_is_an_error_and_one_under_a_blank_header_a_w
 def test_a_serial_in_a_1904_workbook_is_read_in_that_date_system():
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
 
-    from filings.sheets import xlsx_value
+    from filings.inputs.sheets import xlsx_value
 
     serial = to_excel(dt.datetime(2025, 9, 9), epoch=CALENDAR_MAC_1904)
     assert xlsx_value("arrest_date", serial, CALENDAR_MAC_1904) == dt.date(2025, 9, 9)

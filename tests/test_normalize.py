@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import to_excel
 
-from filings.columns import ALIASES, canonical_header, header_key
-from filings.normalize import (
+from filings.inputs.columns import ALIASES, canonical_header, header_key
+from filings.inputs.normalize import (
     SYNONYMS,
     clean_text,
     excel_date,
@@ -22,7 +22,7 @@ from filings.normalize import (
     parse_iso_date,
     parse_language,
 )
-from filings.validate import ARREST_TYPES, CUSTODY_STATUSES, RISK_ASSESSMENTS
+from filings.inputs.validate import ARREST_TYPES, CUSTODY_STATUSES, RISK_ASSESSMENTS
 
 # No example database in the work tree; no deadline, as Babel loads its data on first use.
 settings.register_profile("filings", database=None, deadline=None, max_examples=150)
@@ -251,7 +251,7 @@ def test_names_are_trimmed_and_nfc_normalized_but_never_recased(name):
 
 @given(st.sampled_from([(c, a) for c, names in ALIASES.items() for a in names]), st.data())
 def test_a_header_alias_matches_in_any_case_or_spacing(alias, data):
-    from filings.columns import builtin_aliases
+    from filings.inputs.columns import builtin_aliases
 
     column, written = alias
     assert builtin_aliases()[header_key(data.draw(messy(written)))] == column

@@ -13,7 +13,7 @@ import pytest
 from conftest import CASE, ROOT, ROSTER, write
 from textof import docx_footer, docx_paragraphs, pdf_body, pdf_pages, squeeze
 
-from filings import build
+from filings.build import run as build
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("FILINGS_REGENERATE_GOLDEN") == "1"

@@ -7,10 +7,10 @@ import re
 import pypdf
 import pytest
 
-from filings.docx import render_docx
 from filings.errors import FilingsError
-from filings.formats import load_format
-from filings.pdf import _weasyprint_warnings_are_errors, renderer, stylesheet
+from filings.outputs.docx import render_docx
+from filings.outputs.formats import load_format
+from filings.outputs.pdf import _weasyprint_warnings_are_errors, renderer, stylesheet
 
 
 def page(body: str) -> str:
@@ -160,9 +160,9 @@ def test_every_element_of_the_vocabulary_lays_out_as_under_weasyprints_own_style
 
 
 def test_the_fixture_documents_lay_out_as_under_weasyprints_own_stylesheet(case, detainees):
-    from filings.build import format_name
-    from filings.render import RosterSummary, render_html
-    from filings.templates import discover, make_environment
+    from filings.build.plan import format_name
+    from filings.templating.render import RosterSummary, render_html
+    from filings.templating.templates import discover, make_environment
 
     env, summary = make_environment(), RosterSummary(detainees)
     people = {d.preferred_language: d for d in detainees}  # one reader of each language

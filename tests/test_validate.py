@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from workbooks import xlsx_from_yaml
 
+from filings.build.listings import write_problems
 from filings.errors import DataError, DataErrors
-from filings.load import read_roster
-from filings.problems import excel_safe, write_problems
-from filings.validate import (
+from filings.inputs.load import read_roster
+from filings.inputs.problems import excel_safe
+from filings.inputs.validate import (
     check_roster,
     format_a_number,
     load_case,

@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import CASE, ROOT, write
 
-from filings import build, versions
+from filings.build import run as build
+from filings.build import versions
 from filings.cli import main
 
 ROSTER_ROWS = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"

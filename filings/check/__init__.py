@@ -12,56 +12,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from filings.check import docx, pdf
+from filings.check.findings import Expected, Finding
 from filings.errors import FilingsError
-from filings.formats import CourtFormat, load_format
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One rule an output breaks."""
-
-    file: str  # the file's name
-    rule: str  # the rule's key in the format's `rules` (or `fonts`, `glyphs`, `text`, `format`…)
-    where: str  # "page 3", "pages 1-6", "paragraph 12 (Body Text)", or "" for the whole file
-    measured: str  # what was found: "body text 11.0 pt"
-    required: str  # what the rule asks: "ndil needs at least 12 pt (LR 5.2(c))"
-
-    def __str__(self) -> str:
-        where = f"{self.where}: " if self.where else ""
-        return f"{self.file}: {where}{self.measured}; {self.required}"
-
-
-@dataclass(frozen=True)
-class Expected:
-    """What a document must show that its format alone cannot say (eoir)."""
-
-    a_number: str | None = None  # the respondent's A-number, in any common spelling
-    detained: bool | None = None  # whether the respondent is in custody
+from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
+from filings.inputs.limits import Limits
+from filings.outputs.formats import CourtFormat, load_format
 
 
 def check_pdf(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = False,
               expect: Expected | None = None) -> list[Finding]:  # fmt: skip
     """Every rule of the format the PDF breaks, measured on its pages."""
-    from filings.check.pdf import measure
-
-    return measure(Path(path), fmt, leave_to_exceed=leave_to_exceed, expect=expect or Expected())
+    expect = expect or Expected()
+    return pdf.measure(Path(path), fmt, leave_to_exceed=leave_to_exceed, expect=expect)
 
 
 def check_docx(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = False,
                expect: Expected | None = None) -> list[Finding]:  # fmt: skip
     """Every rule of the format the DOCX breaks, read from its XML (a DOCX has no pages yet, so
     the page limit and what depends on layout are left to its PDF)."""
-    from filings.check.docx import measure
-
-    return measure(Path(path), fmt, expect=expect or Expected())
+    return docx.measure(Path(path), fmt, expect=expect or Expected())
 
 
 def check_files(paths: Iterable[Path | str], format_name: str | None = None, *,
                 search: Sequence[Path] = (), leave_to_exceed: bool = False,
-                expect: Expected | None = None) -> dict[Path, list[Finding]]:  # fmt: skip
+                expect: Expected | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> dict[Path, list[Finding]]:  # fmt: skip
     """Check each PDF or DOCX; the format is `format_name`, or else the one the file records.
 
     What an eoir document must show (A-number, custody) comes from `expect`, or else from the
@@ -98,14 +76,7 @@ def _check_one(path, format_name, search, leave_to_exceed, expect) -> list[Findi
 
 def recorded_format(path: Path) -> tuple[str | None, dict | None]:
     """The format name and document fields `filings render` stored in the file, if any."""
-    if path.suffix.lower() == ".pdf":
-        from filings.check.pdf import info
-
-        values = info(path)
-    else:
-        from filings.check.docx import properties
-
-        values = properties(path)
+    values = pdf.info(path) if path.suffix.lower() == ".pdf" else docx.properties(path)
     fields = values.get("FilingsFields")
     try:
         fields = json.loads(fields) if fields else None

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from filings.check import Expected, Finding
+from filings.check.findings import Expected, Finding
 from filings.check.report import digits, need, pt
-from filings.formats import CourtFormat
+from filings.outputs.formats import CourtFormat
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

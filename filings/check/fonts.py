@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from filings.check import Finding
-from filings.formats import CourtFormat
+from filings.check.findings import Finding
+from filings.outputs.formats import CourtFormat
 
 
 def fonts_and_glyphs(

@@ -15,11 +15,12 @@ from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
 
-from filings.check import Expected, Finding, reader
+from filings.check import reader
+from filings.check.findings import Expected, Finding
 from filings.check.fonts import fonts_and_glyphs
 from filings.check.report import digits, merge_pages, need, pt
-from filings.formats import CourtFormat
-from filings.formats.bands import COUNTERS, FIELD
+from filings.outputs.formats import CourtFormat
+from filings.outputs.formats.bands import COUNTERS, FIELD
 
 GAP = 12  # points of empty space that split a baseline into separate segments
 SLACK = 0.5  # points of measuring tolerance

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from filings.check import Finding
-from filings.formats import CourtFormat
+from filings.check.findings import Finding
+from filings.outputs.formats import CourtFormat
 
 
 def need(fmt: CourtFormat, rule: str, text: str) -> str:

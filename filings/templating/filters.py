@@ -21,7 +21,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from filings.errors import TemplateError
-from filings.validate import format_a_number
+from filings.inputs.validate import format_a_number
 
 LABELS = {
     "en": {

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from filings.columns import Header, alias_table, canonical_header, map_header
 from filings.errors import DataError, DataErrors, Location
-from filings.normalize import number_text
+from filings.inputs import sheets
+from filings.inputs.columns import alias_table, canonical_header, map_header
+from filings.inputs.normalize import number_text
+from filings.inputs.rows import RawRow, undecodable
 
 __all__ = ["RawRow", "canonical_header", "load_yaml", "read_roster"]
 
@@ -81,54 +82,6 @@ def load_yaml(path: Path, *, loader: type[yaml.SafeLoader] = _LocatedLoader) -> 
 # --- the roster --------------------------------------------------------------------------------
 
 
-@dataclass
-class RawRow:
-    """One roster row as the file holds it: column -> value, plus where it stands.
-
-    Values are text, except dates an XLSX file holds as dates (kept as `datetime.date`) and, in
-    JSON or YAML, a list or mapping where one value belongs (which validation rejects).
-    """
-
-    source: str
-    line: int | None
-    values: dict[str, Any]
-    header: Header | None = None
-    overflow: int = 0  # filled cells beyond the header's columns (CSV: a sign of shifted data)
-    stray: dict[int, str] = field(default_factory=dict)  # column index -> a value under no header
-    sheet: str | None = None
-    index: int | None = None  # JSON: the item's place in the list, from 0
-    lines: dict[str, int] = field(default_factory=dict)  # YAML: each key's own line
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """Column -> the header as the file writes it."""
-        return self.header.written if self.header else {}
-
-    def at_position(self, index: int) -> Location:
-        """Where the row's cell in column `index` (from 0) is: for a cell under no header."""
-        if self.sheet is None:
-            return Location(self.source, self.line, f"column {index + 1}")
-        from openpyxl.utils import get_column_letter
-
-        return Location(
-            self.source, self.line, sheet=self.sheet, column=get_column_letter(index + 1)
-        )
-
-    def at(self, column: str | None = None) -> Location:
-        """Where this row (or one of its cells) is, as the user would look for it."""
-        if column is None:
-            return Location(self.source, self.line, sheet=self.sheet, index=self.index)
-        letter = self.header.letters.get(column) if self.header else None
-        return Location(
-            self.source,
-            self.lines.get(column, self.line),
-            self.headers.get(column, column),
-            self.sheet,
-            letter,
-            self.index,
-        )
-
-
 # The reader for each extension; any other is read as CSV (.txt is Excel's "Unicode Text").
 ROSTER_READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
                   ".json": "json", ".yaml": "yaml", ".yml": "yaml"}  # fmt: skip
@@ -161,19 +114,11 @@ def read_roster(
     if kind in ("json", "yaml"):
         yield from _record_rows(path, table, kind, encoding)
         return
-    from filings import sheets
 
     if kind == "xlsx":
         yield from sheets.xlsx_rows(path, table, sheet)
     else:
         yield from sheets.csv_rows(path, table, encoding)
-
-
-def undecodable(path: Path, encoding: str, exc: UnicodeDecodeError) -> DataError:
-    return DataError(
-        Location(path.name),
-        f"is not {encoding} text ({exc.reason}); name the file's encoding (--encoding)",
-    )
 
 
 # --- JSON and YAML: a list of records ----------------------------------------------------------

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from filings.errors import TemplateError
-from filings.formats import Band, CourtFormat
+from filings.outputs.formats import Band, CourtFormat
 
 FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 META_PREFIX = "filings."

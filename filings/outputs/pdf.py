@@ -19,10 +19,10 @@ from pathlib import Path
 
 import lxml.html
 
-from filings import glyphs, vocabulary
+from filings import glyphs
 from filings.errors import FilingsError
-from filings.formats import CourtFormat, Style, load_format
-from filings.formats.bands import (
+from filings.outputs.formats import CourtFormat, Style, load_format
+from filings.outputs.formats.bands import (
     Counter,
     Line,
     document_fields,
@@ -31,6 +31,7 @@ from filings.formats.bands import (
     properties,
     resolve,
 )
+from filings.templating import vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -355,7 +356,8 @@ def _vocabulary_html():
     from weasyprint import CSS, HTML
     from weasyprint.html import UA_COUNTER_STYLE
 
-    sheet = CSS(string=(Path(__file__).parent / "vocabulary.css").read_text(encoding="utf-8"),
+    css = Path(vocabulary.__file__).with_name("vocabulary.css")
+    sheet = CSS(string=css.read_text(encoding="utf-8"),
                 counter_style=UA_COUNTER_STYLE)  # fmt: skip
 
     class VocabularyHTML(HTML):

@@ -15,9 +15,17 @@ from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from filings.docx.ooxml import PPR_ORDER, border, complex_script, field, put, set_fonts, twips
-from filings.formats import SLOTS, CourtFormat, Style
-from filings.formats.bands import Counter, resolve
+from filings.outputs.docx.ooxml import (
+    PPR_ORDER,
+    border,
+    complex_script,
+    field,
+    put,
+    set_fonts,
+    twips,
+)
+from filings.outputs.formats import SLOTS, CourtFormat, Style
+from filings.outputs.formats.bands import Counter, resolve
 
 # Role -> the Word style that carries it. Word's own names where Word has one, so the attorney's
 # navigation pane and style gallery work as usual.

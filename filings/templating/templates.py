@@ -13,8 +13,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from filings.errors import TemplateError
-from filings.load import load_yaml
-from filings.validate import format_a_number
+from filings.inputs.load import load_yaml
+from filings.inputs.validate import format_a_number
 
 KINDS = ("per-detainee", "per-roster")
 SHARED = "_shared"
@@ -22,7 +22,7 @@ SHARED = "_shared"
 
 def project_root() -> Path:
     """Where the built-in templates and fixtures live: the checkout, or inside the wheel."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the filings package
     bundled = here / "_builtin"
     return bundled if bundled.is_dir() else here.parent
 
@@ -151,7 +151,7 @@ def make_environment(folders: Path | Sequence[Path] = ()) -> SandboxedEnvironmen
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from filings import filters  # registered in one place
+    from filings.templating import filters  # registered in one place
 
     env.filters.update(filters.FILTERS)
     env.globals.update(filters.GLOBALS)

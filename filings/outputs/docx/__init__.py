@@ -21,15 +21,15 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from lxml import etree
 
-from filings import vocabulary
-from filings.docx import page
-from filings.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, complex_script, put
-from filings.docx.page import ALIGN, STYLE_NAMES
-from filings.docx.scripts import Scripts, attributes, document_language, right_to_left
 from filings.errors import TemplateError
-from filings.formats import CourtFormat
-from filings.formats.bands import document_fields, properties
-from filings.vocabulary import CONTAINERS, INLINE
+from filings.outputs.docx import page
+from filings.outputs.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, complex_script, put
+from filings.outputs.docx.page import ALIGN, STYLE_NAMES
+from filings.outputs.docx.scripts import Scripts, attributes, document_language, right_to_left
+from filings.outputs.formats import CourtFormat
+from filings.outputs.formats.bands import document_fields, properties
+from filings.templating import vocabulary
+from filings.templating.vocabulary import CONTAINERS, INLINE
 
 META_PREFIX = "filings."
 CELL_PADDING = 4  # points left and right in every table cell, as the CSS gives td and th

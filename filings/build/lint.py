@@ -13,8 +13,8 @@ import jinja2
 from jinja2 import nodes
 
 from filings.errors import FilingsError
-from filings.templates import Template, make_environment, search_path
-from filings.validate import Attorney, Case, Detainee
+from filings.templating.templates import Template, make_environment, search_path
+from filings.inputs.validate import Attorney, Case, Detainee
 
 ANY = object()  # a value whose inside the schema does not describe (text, dates, extra columns)
 
@@ -130,7 +130,7 @@ def lint(
     render: bool = True,
 ) -> list[Problem]:
     """Every problem in the templates of the first folder (or all, when none is given)."""
-    from filings.load import load_yaml
+    from filings.inputs.load import load_yaml
 
     roots = search_path(folders)
     targets = roots[:1] if folders else roots
@@ -152,7 +152,7 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
-    from filings.templates import _read_metadata
+    from filings.templating.templates import _read_metadata
 
     problems = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name[0] not in "_."):
@@ -172,7 +172,7 @@ def _render_fixtures(templates: list[Template], folders: Sequence[Path], case_pa
     """Render each template for every fixture row, to PDF and DOCX, then check the PDF."""
     import tempfile
 
-    from filings import build
+    from filings.build import run as build
 
     problems = []
     with tempfile.TemporaryDirectory(prefix="filings-lint-") as out:

@@ -13,8 +13,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from filings.files import sha256_file, write_atomic
-from filings.problems import excel_safe
+from filings.build.files import sha256_file, write_atomic
+from filings.inputs.problems import excel_safe
 
 MANIFEST = "manifest.jsonl"
 MANIFEST_CSV = "manifest.csv"

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from filings.errors import DataError, FilingsError, FormatError
-from filings.load import load_yaml
-from filings.vocabulary import LANG_TAG
+from filings.inputs.load import load_yaml
+from filings.templating.vocabulary import LANG_TAG
 
 FORMATS_DIR = Path(__file__).parent
 TEAM_FORMATS = "_formats"  # a templates folder's own formats, found before the built-in ones

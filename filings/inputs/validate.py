@@ -10,10 +10,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from filings.columns import DATE_COLUMNS, REQUIRED_COLUMNS, ROSTER_COLUMNS
 from filings.errors import DataError, DataErrors, Location
-from filings.load import RawRow, load_yaml
-from filings.normalize import (
+from filings.inputs.columns import DATE_COLUMNS, REQUIRED_COLUMNS, ROSTER_COLUMNS
+from filings.inputs.load import load_yaml
+from filings.inputs.normalize import (
     clean_text,
     format_a_number,
     invisible_characters,
@@ -23,7 +23,8 @@ from filings.normalize import (
     parse_iso_date,
     parse_language,
 )
-from filings.problems import WARNING, Problem
+from filings.inputs.problems import WARNING, Problem
+from filings.inputs.rows import RawRow
 
 __all__ = [
     "REQUIRED_COLUMNS", "ROSTER_COLUMNS", "Case", "Detainee", "Rejected", "RosterCheck",

@@ -12,8 +12,8 @@ from __future__ import annotations
 from docx.oxml.ns import qn
 
 from filings import glyphs
-from filings.docx.ooxml import PPR_ORDER, RPR_ORDER, put
-from filings.formats import CourtFormat
+from filings.outputs.docx.ooxml import PPR_ORDER, RPR_ORDER, put
+from filings.outputs.formats import CourtFormat
 
 
 def attributes(el) -> tuple[str | None, str | None]:

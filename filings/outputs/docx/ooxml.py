@@ -6,7 +6,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from filings.formats import CourtFormat
+from filings.outputs.formats import CourtFormat
 
 # Child order inside Word's property elements, which Word (unlike LibreOffice) enforces.
 RPR_ORDER = (

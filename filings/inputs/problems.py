@@ -6,7 +6,6 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from filings.errors import DataError, Location
 
@@ -67,12 +66,3 @@ def problems_csv(problems: Iterable[Problem | DataError]) -> str:
             problem = Problem.of(problem)
         writer.writerow({k: excel_safe(v) for k, v in problem_row(problem).items()})
     return buffer.getvalue()
-
-
-def write_problems(path: Path, problems: Iterable[Problem | DataError]) -> int:
-    """Write the problems as a CSV for Excel (UTF-8 with BOM, so accents show); return how many."""
-    from filings.files import write_atomic
-
-    problems = list(problems)
-    write_atomic(path, problems_csv(problems).encode("utf-8-sig"), path.parent)
-    return len(problems)

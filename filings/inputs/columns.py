@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from filings.config import CONFIG_FILE
 from filings.errors import DataError, DataErrors, Location
-from filings.normalize import words
-from filings.problems import WARNING, Problem
+from filings.inputs.config import CONFIG_FILE
+from filings.inputs.normalize import words
+from filings.inputs.problems import WARNING, Problem
 
 REQUIRED_COLUMNS = ("a_number", "family_name", "given_name", "custody_status")
 ROSTER_COLUMNS = REQUIRED_COLUMNS + (
@@ -78,7 +78,7 @@ def team_aliases(folder: Path | None = None) -> dict[str, str]:
 
     `"Detainee Last" = "family_name"` maps that header to that column.
     """
-    from filings.config import project_config
+    from filings.inputs.config import project_config
 
     config, _ = project_config(folder)
     roster = config.get("roster")

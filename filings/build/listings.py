@@ -6,13 +6,12 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from filings.files import write_atomic
-from filings.problems import Problem, excel_safe, write_problems
+from filings.build.files import write_atomic
+from filings.errors import DataError
+from filings.inputs.problems import Problem, excel_safe, problems_csv
 
-if TYPE_CHECKING:
-    from filings.build import Report
+from filings.build.model import Report
 
 ERRORS_CSV = "errors.csv"
 
@@ -62,3 +61,10 @@ def language_name(code: str) -> str:
     from babel import Locale
 
     return Locale("en").languages.get(code) or {"mam": "Mam", "kjb": "Qʼanjobʼal"}.get(code, code)
+
+
+def write_problems(path: Path, problems: Iterable[Problem | DataError]) -> int:
+    """Write the problems as a CSV for Excel (UTF-8 with BOM, so accents show); return how many."""
+    problems = list(problems)
+    write_atomic(path, problems_csv(problems).encode("utf-8-sig"), path.parent)
+    return len(problems)

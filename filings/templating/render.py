@@ -15,9 +15,9 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from filings.errors import DataError, TemplateError
-from filings.load import load_yaml
-from filings.templates import EmptyValueError, Template
-from filings.validate import Case, Detainee
+from filings.inputs.load import load_yaml
+from filings.inputs.validate import Case, Detainee
+from filings.templating.templates import EmptyValueError, Template
 
 
 class RosterSummary:

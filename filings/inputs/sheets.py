@@ -14,10 +14,10 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from filings.columns import DATE_COLUMNS, Header, known_count, map_header
 from filings.errors import DataError, Location
-from filings.load import RawRow, undecodable
-from filings.normalize import excel_date, number_text
+from filings.inputs.columns import DATE_COLUMNS, Header, known_count, map_header
+from filings.inputs.normalize import excel_date, number_text
+from filings.inputs.rows import RawRow, undecodable
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH = 20  # rows looked through for the header, below any title rows

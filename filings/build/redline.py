@@ -166,12 +166,12 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
     import tempfile
     from pathlib import Path
 
-    from filings import versions
-    from filings.build import load_inputs
+    from filings.build import versions
+    from filings.build.plan import load_inputs
     from filings.errors import DataError
-    from filings.render import RosterSummary, render_html
-    from filings.templates import discover, make_environment
-    from filings.validate import normalize_a_number
+    from filings.templating.render import RosterSummary, render_html
+    from filings.templating.templates import discover, make_environment
+    from filings.inputs.validate import normalize_a_number
 
     case, people = load_inputs(case_path, roster_path)
     if a_number:
@@ -201,11 +201,11 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
 
 
 def _write_redline(result: Redline, template, case, out) -> list:
-    from filings.build import format_name
-    from filings.docx import render_docx
-    from filings.files import write_atomic
-    from filings.formats import load_format
-    from filings.pdf import renderer
+    from filings.build.plan import format_name
+    from filings.outputs.docx import render_docx
+    from filings.build.files import write_atomic
+    from filings.outputs.formats import load_format
+    from filings.outputs.pdf import renderer
 
     stem = f"{result.template}-{result.who}-{result.old_version}-to-{result.new_version}"
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from filings.build import Report
-    from filings.templates import Template
+from filings.build.files import write_atomic
+from filings.build.model import Report
+from filings.templating.templates import Template
 
 PACKETS = "packets"
 
@@ -18,8 +17,6 @@ PACKETS = "packets"
 def write_packets(out: Path, report: Report, templates: Sequence[Template]) -> list[Path]:
     """Write OUT/packets/<template>.pdf for each per-detainee template; return their paths."""
     from pypdf import PdfReader, PdfWriter
-
-    from filings.files import write_atomic
 
     written = []
     for template in (t for t in templates if t.kind == "per-detainee"):

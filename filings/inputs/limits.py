@@ -1,0 +1,91 @@
+"""Limits that keep one hostile or broken input from hanging a run or eating the machine.
+
+Every limit has a default that no real roster, case file or document comes near. A team raises one
+in `filings.toml` or for one command with `--limit NAME=VALUE`:
+
+    [limits]
+    render_seconds = 120
+
+A limit that is hit is an error naming the file (or document) and the limit, never a hang.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from filings.errors import DataError, Location
+
+CONFIG_SECTION = "limits"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits in force for one command."""
+
+    file_mb: float = 100  # a roster or case file on disk
+    cell_chars: int = 10_000  # one roster cell or case-file value, in characters
+    yaml_aliases: int = 100  # aliases (*name) in one YAML file: no alias bombs
+    nesting: int = 32  # depth of mappings and lists in a JSON or YAML file
+    unzipped_mb: float = 200  # what an XLSX or DOCX holds once uncompressed
+    render_seconds: float = 60  # one document's render, both formats and their check
+    render_memory_mb: int = 2048  # one rendering process's memory
+    pdf_stream_mb: float = 64  # one PDF content stream once decompressed, in `filings check`
+
+    @property
+    def file_bytes(self) -> int:
+        return int(self.file_mb * 1024 * 1024)
+
+    @property
+    def unzipped_bytes(self) -> int:
+        return int(self.unzipped_mb * 1024 * 1024)
+
+    @property
+    def pdf_stream_bytes(self) -> int:
+        return int(self.pdf_stream_mb * 1024 * 1024)
+
+    @property
+    def render_memory_bytes(self) -> int:
+        return self.render_memory_mb * 1024 * 1024
+
+
+DEFAULT = Limits()
+NAMES = tuple(f.name for f in dataclasses.fields(Limits))
+
+
+def _number(name: str, value: object, where: Location) -> float | int:
+    kind = type(getattr(DEFAULT, name))
+    try:
+        number = kind(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None or number <= 0:
+        whole = "whole " if kind is int else ""
+        raise DataError(where, f"{value!r} is not a positive {whole}number")
+    return number
+
+
+def load_limits(config: Mapping | None = None, overrides: Sequence[str] = (),
+                config_file: str = "filings.toml") -> Limits:  # fmt: skip
+    """The defaults, then `[limits]` from filings.toml, then `--limit NAME=VALUE` options."""
+    values: dict[str, float | int] = {}
+    section = (config or {}).get(CONFIG_SECTION, {})
+    if not isinstance(section, Mapping):
+        raise DataError(Location(config_file, field=CONFIG_SECTION), "should be a table")
+    for name, value in section.items():
+        where = Location(config_file, field=f"{CONFIG_SECTION}.{name}")
+        values[_known(name, where)] = _number(name, value, where)
+    for option in overrides:
+        name, sep, value = option.partition("=")
+        where = Location("--limit", field=name.strip() or option)
+        if not sep:
+            raise DataError(where, f"{option!r} should be NAME=VALUE, such as render_seconds=120")
+        values[_known(name.strip(), where)] = _number(name.strip(), value.strip(), where)
+    return Limits(**values)
+
+
+def _known(name: str, where: Location) -> str:
+    if name not in NAMES:
+        raise DataError(where, f"no limit named {name!r}; the limits are: {', '.join(NAMES)}")
+    return name

@@ -1,0 +1,1 @@
+"""Court formats, and HTML into PDF and DOCX behind one convert() seam."""
