@@ -18,7 +18,20 @@ def _fixture(name: str) -> Path:
     return project_root() / "fixtures" / name
 
 
-@click.group()
+class _Group(click.Group):
+    """Every command's FilingsError becomes Click's `Error: …` and exit status 1: the one place the
+    core's errors meet the terminal."""
+
+    def invoke(self, ctx: click.Context):
+        from filings.errors import FilingsError
+
+        try:
+            return super().invoke(ctx)
+        except FilingsError as exc:
+            raise click.ClickException(exc.message) from None
+
+
+@click.group(cls=_Group)
 @click.version_option(__version__, prog_name="filings")
 def main() -> None:
     """Assemble court filings as PDF and DOCX from a case file and a roster."""

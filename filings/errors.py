@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import click
-
 
 @dataclass(frozen=True)
 class Location:
@@ -45,8 +43,16 @@ class Location:
         return f"{self.place}: {self.field}" if self.field else self.place
 
 
-class FilingsError(click.ClickException):
-    """Base of every error the user can act on; Click prints it as `Error: …` and exits 1."""
+class FilingsError(Exception):
+    """Base of every error the user can act on. The core raises it and never prints; the CLI (and
+    only the CLI) shows `.message` as `Error: …` and exits 1."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class DataError(FilingsError):

@@ -12,6 +12,7 @@ from conftest import CASE, ROOT, write
 from filings.build import run as build
 from filings.build.model import Report
 from filings.cli import main
+from filings.inputs.limits import Limits
 from filings.inputs.validate import RosterCheck
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").iterdir())
@@ -71,12 +72,43 @@ def record_build(monkeypatch) -> dict:
 def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
     seen = record_build(monkeypatch)
     result = run("render", "stay-motion", "--format", "pdf", "--out", tmp_path, "--roster", CASE,
-                 "--case", CASE, "--jobs", 3, "--force", "--prune", "--packet")  # fmt: skip
+                 "--case", CASE, "--jobs", 3, "--force", "--prune", "--packet",
+                 "--limit", "render_seconds=5", "--limit", "nesting=7")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert seen["args"] == (CASE, CASE, tmp_path, ("stay-motion",), ("pdf",))
     assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=3, force=True,
                                   prune=True, packet=True, check=True, pdf_variant=None,
-                                  encoding=None, sheet=None)  # fmt: skip
+                                  encoding=None, sheet=None,
+                                  limits=Limits(render_seconds=5, nesting=7))  # fmt: skip
+
+
+def test_limits_come_from_filings_toml_and_the_option_wins(monkeypatch, tmp_path):
+    seen = record_build(monkeypatch)
+    (tmp_path / "filings.toml").write_text("[limits]\nrender_seconds = 90\nfile_mb = 5\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("render", "--limit", "file_mb=7")
+    assert result.exit_code == 0, result.output
+    assert seen["kwargs"]["limits"] == Limits(render_seconds=90, file_mb=7)
+
+
+@pytest.mark.parametrize(
+    ("toml", "option", "message"),
+    [
+        ("", "nope=1", "Error: --limit: nope: no limit named 'nope'; the limits are: "),
+        ("", "render_seconds", "Error: --limit: render_seconds: 'render_seconds' should be "
+         "NAME=VALUE, such as render_seconds=120"),
+        ("", "nesting=0", "Error: --limit: nesting: '0' is not a positive whole number"),
+        ("[limits]\nrender_seconds = 'soon'\n", None,
+         "Error: filings.toml: limits.render_seconds: 'soon' is not a positive number"),
+    ],
+)
+def test_a_bad_limit_is_a_located_error(monkeypatch, tmp_path, toml, option, message):
+    record_build(monkeypatch)
+    (tmp_path / "filings.toml").write_text(toml)
+    monkeypatch.chdir(tmp_path)
+    result = run("render", *(["--limit", option] if option else []))
+    assert result.exit_code == 1, result.output
+    assert message in result.output
 
 
 def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkeypatch):

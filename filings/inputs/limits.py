@@ -12,6 +12,7 @@ A limit that is hit is an error naming the file (or document) and the limit, nev
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,14 +25,14 @@ CONFIG_SECTION = "limits"
 class Limits:
     """The limits in force for one command."""
 
-    file_mb: float = 100  # a roster or case file on disk
+    file_mb: float = 100.0  # a roster or case file on disk
     cell_chars: int = 10_000  # one roster cell or case-file value, in characters
     yaml_aliases: int = 100  # aliases (*name) in one YAML file: no alias bombs
     nesting: int = 32  # depth of mappings and lists in a JSON or YAML file
-    unzipped_mb: float = 200  # what an XLSX or DOCX holds once uncompressed
-    render_seconds: float = 60  # one document's render, both formats and their check
+    unzipped_mb: float = 200.0  # what an XLSX or DOCX holds once uncompressed
+    render_seconds: float = 60.0  # one document's render, both formats and their check
     render_memory_mb: int = 2048  # one rendering process's memory
-    pdf_stream_mb: float = 64  # one PDF content stream once decompressed, in `filings check`
+    pdf_stream_mb: float = 64.0  # one PDF content stream once decompressed, in `filings check`
 
     @property
     def file_bytes(self) -> int:
@@ -60,7 +61,7 @@ def _number(name: str, value: object, where: Location) -> float | int:
         number = kind(value) if not isinstance(value, bool) else None
     except (TypeError, ValueError):
         number = None
-    if number is None or number <= 0:
+    if number is None or not math.isfinite(number) or number <= 0:
         whole = "whole " if kind is int else ""
         raise DataError(where, f"{value!r} is not a positive {whole}number")
     return number
@@ -75,13 +76,14 @@ def load_limits(config: Mapping | None = None, overrides: Sequence[str] = (),
         raise DataError(Location(config_file, field=CONFIG_SECTION), "should be a table")
     for name, value in section.items():
         where = Location(config_file, field=f"{CONFIG_SECTION}.{name}")
-        values[_known(name, where)] = _number(name, value, where)
+        values[name] = _number(_known(name, where), value, where)
     for option in overrides:
         name, sep, value = option.partition("=")
         where = Location("--limit", field=name.strip() or option)
         if not sep:
             raise DataError(where, f"{option!r} should be NAME=VALUE, such as render_seconds=120")
-        values[_known(name.strip(), where)] = _number(name.strip(), value.strip(), where)
+        name = _known(name.strip(), where)
+        values[name] = _number(name, value.strip(), where)
     return Limits(**values)
 
 
