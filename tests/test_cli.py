@@ -118,7 +118,7 @@ def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkey
                             Path("build"), (), ("pdf", "docx"))  # fmt: skip
     assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=None, force=False,
                                   prune=False, packet=False, check=True, pdf_variant=None,
-                                  encoding=None, sheet=None)  # fmt: skip
+                                  encoding=None, sheet=None, limits=Limits())  # fmt: skip
 
 
 def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):
