@@ -56,10 +56,10 @@ def repo(tmp_path) -> Path:
     return templates
 
 
-def render(repo: Path, out: Path, ref: str | None = None):
+def render(repo: Path, out: Path, ref: str | None = None, jobs: int = 1):
     roster = write(out.parent / "roster.csv", ROSTER_ROWS)
     return build.build(CASE, roster, out, ["stay-motion"], templates_dirs=[repo],
-                       templates_ref=ref, jobs=1)  # fmt: skip
+                       templates_ref=ref, jobs=jobs)  # fmt: skip
 
 
 def test_the_manifest_records_the_template_version(repo, tmp_path):
@@ -72,10 +72,12 @@ def test_the_manifest_records_the_template_version(repo, tmp_path):
     assert versions.describe(repo) == "v2-dirty"
 
 
-def test_an_old_version_renders_byte_for_byte_without_touching_the_working_tree(repo, tmp_path):
-    first = render(repo, tmp_path / "a" / "out", ref="v1")
-    render(repo, tmp_path / "b" / "out")  # v2, the working tree
-    render(repo, tmp_path / "c" / "out", ref="v1")
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: the version must reach spawned workers too
+def test_an_old_version_renders_byte_for_byte_without_touching_the_working_tree(repo, tmp_path,
+                                                                                jobs):
+    first = render(repo, tmp_path / "a" / "out", ref="v1", jobs=jobs)
+    render(repo, tmp_path / "b" / "out", jobs=jobs)  # v2, the working tree
+    render(repo, tmp_path / "c" / "out", ref="v1", jobs=1)
     assert git(repo.parent, "status", "--porcelain") == ""
     for relative in first.files:
         old = (tmp_path / "a" / "out" / relative).read_bytes()

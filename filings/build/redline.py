@@ -182,12 +182,11 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
     with tempfile.TemporaryDirectory(prefix="filings-diff-") as scratch:
         htmls, labels = [], []
         for i, ref in enumerate((old_ref, new_ref)):
-            root = (
-                folder
-                if ref is None
-                else versions.templates_at(ref, folder, Path(scratch) / str(i))
-            )
-            labels.append(versions.describe(root))
+            if ref is None:
+                root, label = folder, versions.describe(folder)
+            else:
+                root, label = versions.templates_at(ref, folder, Path(scratch) / str(i))
+            labels.append(label)
             template = discover([root])[template_name]
             person = people[0] if template.kind == "per-detainee" else None
             env = make_environment([root])

@@ -46,12 +46,12 @@ def build(
     as it was at that git tag or commit."""
     case, roster = check_inputs(case_path, roster_path, encoding, sheet, limits=limits)
     with tempfile.TemporaryDirectory(prefix="filings-ref-") as scratch:
-        folders = tuple(templates_dirs)
+        folders, pinned = tuple(templates_dirs), {}
         if templates_ref:
-            folders = _at_ref(folders, templates_ref, Path(scratch))
+            folders, pinned = _at_ref(folders, templates_ref, Path(scratch))
         options = Options(tuple(formats), check, pdf_variant)
         report = _build(case, roster, case_path.read_bytes(), out, template_names, options,
-                        folders, progress, jobs=jobs, force=force, prune=prune,
+                        folders, pinned, progress, jobs=jobs, force=force, prune=prune,
                         packet=packet)  # fmt: skip
     report.roster = roster
     listings.write_errors(out, report)
@@ -59,17 +59,20 @@ def build(
     return report
 
 
-def _at_ref(folders: tuple[Path, ...], ref: str, scratch: Path) -> tuple[Path, ...]:
+def _at_ref(folders: tuple[Path, ...], ref: str,
+            scratch: Path) -> tuple[tuple[Path, ...], dict[Path, str]]:  # fmt: skip
+    """The folders with the first one read at ref, and that copy's version."""
     first = folders[0] if folders else search_path()[-1]
-    return (versions.templates_at(ref, first, scratch), *folders[1:])
+    copy, version = versions.templates_at(ref, first, scratch)
+    return (copy, *folders[1:]), {copy: version}
 
 
-def _build(case, check, case_bytes, out, template_names, options, folders, progress, *,
+def _build(case, check, case_bytes, out, template_names, options, folders, pinned, progress, *,
            jobs, force, prune, packet) -> Report:  # fmt: skip
     detainees, formats = check.detainees, options.formats
     templates = select_templates(discover(folders), tuple(template_names))
     check_formats(templates, case, search_path(folders))
-    planned = plan(templates, case, detainees, case_bytes, options, folders)
+    planned = plan(templates, case, detainees, case_bytes, options, folders, pinned)
     known = {} if force else manifest.load(out)
     todo, outcomes = [], {}
     for job in planned:
@@ -127,9 +130,9 @@ def _incomplete_roster(job: Job, rejected: int, out: Path, formats: Sequence[str
 
 def _entry(outcome: Outcome) -> manifest.Entry:
     template, a_number = outcome.job.key
-    version = versions.describe(outcome.job.template.folder.parent)
-    return manifest.Entry(template, a_number, outcome.job.inputs, version, outcome.status,
-                          outcome.outputs, outcome.error, outcome.needs_translation)  # fmt: skip
+    return manifest.Entry(template, a_number, outcome.job.inputs, outcome.job.version,
+                          outcome.status, outcome.outputs, outcome.error,
+                          outcome.needs_translation)  # fmt: skip
 
 
 def _remove_leftovers(out: Path, templates: Sequence[Template]) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 from filings.errors import FilingsError
 
 UNVERSIONED = "unversioned"
-_AT_REF: dict[Path, str] = {}  # copies made by templates_at -> the version they were read at
 
 
 class VersionError(FilingsError):
@@ -32,9 +31,6 @@ def _git(folder: Path, *args: str, binary: bool = False):
 def describe(folder: Path, ref: str | None = None) -> str:
     """`git describe --tags --always` of the folder's commit (or of ref), with `-dirty` when the
     folder itself has uncommitted changes; "unversioned" outside a git repository."""
-    for copy in (folder, *folder.parents):
-        if copy in _AT_REF:
-            return _AT_REF[copy]
     try:
         version = _git(folder, "describe", "--tags", "--always", ref or "HEAD").strip()
         dirty = "" if ref else _git(folder, "status", "--porcelain", "--", ".").strip()
@@ -43,8 +39,9 @@ def describe(folder: Path, ref: str | None = None) -> str:
     return f"{version}-dirty" if dirty else version
 
 
-def templates_at(ref: str, folder: Path, dest: Path) -> Path:
-    """Write the templates folder as it was at ref into dest; return the copy's templates folder."""
+def templates_at(ref: str, folder: Path, dest: Path) -> tuple[Path, str]:
+    """Write the templates folder as it was at ref into dest; return the copy's templates folder
+    and the version it was read at (the copy itself is not a git checkout)."""
     try:
         top = Path(_git(folder, "rev-parse", "--show-toplevel").strip())
         prefix = _git(folder, "rev-parse", "--show-prefix").strip()
@@ -59,5 +56,4 @@ def templates_at(ref: str, folder: Path, dest: Path) -> Path:
     copied = (dest / prefix).resolve()
     if not copied.is_dir():
         raise VersionError(f"{folder}: the templates folder did not exist at {ref!r}")
-    _AT_REF[copied] = describe(folder, ref)
-    return copied
+    return copied, describe(folder, ref)
