@@ -111,8 +111,10 @@ def test_no_file_of_out_is_written_through_a_hard_link(tmp_path, name):
     os.link(victim, tmp_path / "out" / name)
     result = cli(tmp_path)
     assert victim.read_text() == "keep me\n"
-    assert result.output == (f"Error: {tmp_path}/out/{name}: has another name (a hard link); "
-                             "refusing to write through it (delete it and run again)\n")  # fmt: skip
+    assert result.output == (
+        f"Error: {tmp_path}/out/{name}: has another name (a hard link); refusing to write "
+        "through it (delete it and run again)\n"
+    )
     assert result.exit_code == 1
 
 
