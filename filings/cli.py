@@ -142,6 +142,8 @@ def render(template_names, case_path, roster_path, out, formats, templates_dirs,
 
 
 def _report(report, out: Path, quiet: bool) -> None:
+    for warning in report.warnings:  # even with --quiet: each means documents were redone
+        click.echo(f"Warning: {warning}", err=True)
     _problems(report.roster, quiet)
     for outcome in report.failed:
         click.echo(f"Error: {outcome.error}", err=True)

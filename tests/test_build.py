@@ -15,7 +15,7 @@ import pypdf
 import pytest
 from conftest import CASE, ROOT, ROSTER, write
 
-from filings.build import manifest, workers
+from filings.build import files, manifest, workers
 from filings.build import run as build
 
 HEADER = "a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
@@ -86,7 +86,7 @@ def test_the_manifest_accounts_for_every_document(tmp_path):
         assert line["status"] == "rendered" and line["template_version"]
         assert set(line["outputs"]) == {"pdf", "docx"}
         for output in line["outputs"].values():
-            assert manifest.sha256_file(out / output["path"]) == output["sha256"]
+            assert files.sha256_file(out / output["path"], out) == output["sha256"]
         assert line["outputs"]["pdf"]["pages"] == len(
             pypdf.PdfReader(out / line["outputs"]["pdf"]["path"]).pages
         )
@@ -110,7 +110,9 @@ def test_a_failed_document_is_recorded_with_its_reason(tmp_path):
     # the stale notice from the first run is gone, not left to pass as current
     assert not (tmp_path / "out/release-notice/A012345672-release-notice.pdf").exists()
     lines = [json.loads(x) for x in (tmp_path / "out/manifest.jsonl").read_text().splitlines()]
-    assert [x["reason"] is not None for x in lines] == [False, True, True]
+    notices = [x for x in lines if x["template"] == "release-notice"]  # the others' are kept
+    assert [x["reason"] is not None for x in notices] == [False, True, True]
+    assert len(lines) == len(notices) + 4
 
 
 def test_documents_of_people_no_longer_on_the_roster_are_reported_then_pruned(tmp_path):

@@ -129,7 +129,7 @@ def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):
                                          "documents": 0, "rendered": 0, "unchanged": 0,
                                          "failed": 0, "needs_translation": 0,
                                          "orphans": [], "pruned": False,
-                                         "packets": []}  # fmt: skip
+                                         "packets": [], "warnings": []}  # fmt: skip
     assert result.stderr == ""
 
 

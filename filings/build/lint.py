@@ -13,8 +13,8 @@ import jinja2
 from jinja2 import nodes
 
 from filings.errors import FilingsError
-from filings.templating.templates import Template, make_environment, search_path
 from filings.inputs.validate import Attorney, Case, Detainee
+from filings.templating.templates import Template, make_environment, search_path
 
 ANY = object()  # a value whose inside the schema does not describe (text, dates, extra columns)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
-from filings.build.files import write_atomic
+from filings.build.files import remove, write_atomic
+from filings.build.model import Report
 from filings.errors import DataError
 from filings.inputs.problems import Problem, excel_safe, problems_csv
-
-from filings.build.model import Report
 
 ERRORS_CSV = "errors.csv"
 
@@ -24,7 +24,7 @@ def write_errors(out: Path, report: Report) -> None:
     if problems:
         write_problems(out / ERRORS_CSV, problems)
     else:
-        (out / ERRORS_CSV).unlink(missing_ok=True)
+        remove(out / ERRORS_CSV, out)
 
 
 NEEDS_TRANSLATION_CSV = "needs-translation.csv"
@@ -41,7 +41,7 @@ def write_needs_translation(out: Path, report: Report) -> None:
     ]
     path = out / NEEDS_TRANSLATION_CSV
     if not report.needs_translation:
-        path.unlink(missing_ok=True)
+        remove(path, out)
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer)

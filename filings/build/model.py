@@ -54,6 +54,8 @@ class Report:
     packets: list[Path] = field(default_factory=list)
     # Documents in English only because the reader's language has no translation yet.
     needs_translation: list[Outcome] = field(default_factory=list)
+    # Things the user should know that stopped nothing, e.g. a manifest line that was not believed.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -85,5 +87,5 @@ class Report:
                 "unchanged": self.count("unchanged"), "failed": self.count("failed"),
                 "needs_translation": len(self.needs_translation),
                 "orphans": [str(p) for p in self.orphans], "pruned": self.pruned,
-                "packets": [str(p) for p in self.packets]}  # fmt: skip
+                "packets": [str(p) for p in self.packets], "warnings": self.warnings}  # fmt: skip
 

@@ -7,8 +7,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from filings.build.files import write_atomic
-from filings.build.model import Report
+from filings.build.files import OutputError, read_bytes, write_atomic
+from filings.build.model import Outcome, Report
 from filings.templating.templates import Template
 
 PACKETS = "packets"
@@ -28,7 +28,7 @@ def write_packets(out: Path, report: Report, templates: Sequence[Template]) -> l
         for outcome in outcomes:
             person = outcome.job.detainee
             start = len(writer.pages)
-            writer.append(PdfReader(out / outcome.outputs["pdf"]["path"]), import_outline=False)
+            writer.append(PdfReader(io.BytesIO(_document(out, outcome))), import_outline=False)
             writer.add_outline_item(
                 title=f"{person.full_name} ({person.a_number_display})", page_number=start
             )
@@ -40,3 +40,12 @@ def write_packets(out: Path, report: Report, templates: Sequence[Template]) -> l
         write_atomic(path, buffer.getvalue(), out)
         written.append(path)
     return written
+
+
+def _document(out: Path, outcome: Outcome) -> bytes:
+    """A document's PDF as written this run or checked unchanged: read only inside OUT."""
+    data = read_bytes(out / outcome.outputs["pdf"]["path"], out)
+    if data is None:
+        raise OutputError(f"{out / outcome.outputs['pdf']['path']}: not a file in {out}; "
+                          "run again to render it")  # fmt: skip
+    return data

@@ -169,9 +169,9 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
     from filings.build import versions
     from filings.build.plan import load_inputs
     from filings.errors import DataError
+    from filings.inputs.validate import normalize_a_number
     from filings.templating.render import RosterSummary, render_html
     from filings.templating.templates import discover, make_environment
-    from filings.inputs.validate import normalize_a_number
 
     case, people = load_inputs(case_path, roster_path)
     if a_number:
@@ -200,9 +200,9 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
 
 
 def _write_redline(result: Redline, template, case, out) -> list:
+    from filings.build.files import write_atomic
     from filings.build.plan import format_name
     from filings.outputs.docx import render_docx
-    from filings.build.files import write_atomic
     from filings.outputs.formats import load_format
     from filings.outputs.pdf import renderer
 

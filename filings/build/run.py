@@ -2,13 +2,14 @@
 atomically into OUT, and keep the manifest of what was made from what."""
 
 from __future__ import annotations
+
 import logging
 import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from filings.build import listings, manifest, versions
+from filings.build import files, listings, manifest, versions
 from filings.build.model import OUTPUT_FORMATS, Job, Options, Outcome, Report
 from filings.build.plan import check_formats, check_inputs, output_paths, plan
 from filings.build.workers import Worker, run_jobs
@@ -45,7 +46,7 @@ def build(
     With templates_ref, the first templates folder (the built-in one when none is given) is read
     as it was at that git tag or commit."""
     case, roster = check_inputs(case_path, roster_path, encoding, sheet, limits=limits)
-    with tempfile.TemporaryDirectory(prefix="filings-ref-") as scratch:
+    with files.locked(out), tempfile.TemporaryDirectory(prefix="filings-ref-") as scratch:
         folders, pinned = tuple(templates_dirs), {}
         if templates_ref:
             folders, pinned = _at_ref(folders, templates_ref, Path(scratch))
@@ -53,9 +54,9 @@ def build(
         report = _build(case, roster, case_path.read_bytes(), out, template_names, options,
                         folders, pinned, progress, jobs=jobs, force=force, prune=prune,
                         packet=packet)  # fmt: skip
-    report.roster = roster
-    listings.write_errors(out, report)
-    listings.write_needs_translation(out, report)
+        report.roster = roster
+        listings.write_errors(out, report)
+        listings.write_needs_translation(out, report)
     return report
 
 
@@ -73,13 +74,14 @@ def _build(case, check, case_bytes, out, template_names, options, folders, pinne
     templates = select_templates(discover(folders), tuple(template_names))
     check_formats(templates, case, search_path(folders))
     planned = plan(templates, case, detainees, case_bytes, options, folders, pinned)
-    known = {} if force else manifest.load(out)
+    previous = manifest.load(out)
+    known = {} if force else previous.entries
     todo, outcomes = [], {}
     for job in planned:
         entry = known.get(job.key)
         if job.detainee is None and check.rejected:
             outcomes[job.key] = _incomplete_roster(job, check.rejected, out, formats)
-        elif manifest.is_current(entry, job.inputs, out, formats):
+        elif manifest.is_current(entry, job.inputs, output_paths(job, formats), out):
             outcomes[job.key] = Outcome(job, "unchanged", entry.outputs,
                                         needs_translation=entry.needs_translation)  # fmt: skip
         else:
@@ -98,12 +100,13 @@ def _build(case, check, case_bytes, out, template_names, options, folders, pinne
                 progress(outcome, len(planned))
     finally:
         journal.close()
-    report = Report([outcomes[job.key] for job in planned])
-    manifest.write(out, [_entry(o) for o in report.outcomes])
+    report = Report([outcomes[job.key] for job in planned], warnings=previous.warnings)
+    entries = [_entry(o) for o in report.outcomes]
+    manifest.write(out, manifest.merge(previous, entries, {t.name for t in templates}))
     report.orphans = _orphans(out, templates, report)
     if prune:
         for path in report.orphans:
-            path.unlink()
+            files.remove(path, out)
         report.pruned = True
     if packet:
         from filings.build.packet import write_packets
@@ -116,7 +119,7 @@ def _incomplete_roster(job: Job, rejected: int, out: Path, formats: Sequence[str
     """A document about the whole roster is refused while any row is rejected: its counts would
     silently leave people out."""
     for relative in output_paths(job, formats).values():
-        (out / relative).unlink(missing_ok=True)
+        files.remove(out / relative, out)
     return Outcome(
         job,
         "failed",
@@ -137,18 +140,21 @@ def _entry(outcome: Outcome) -> manifest.Entry:
 
 def _remove_leftovers(out: Path, templates: Sequence[Template]) -> None:
     """Temporary files a killed run left behind (never a finished document)."""
-    for template in templates:
-        for tmp in (out / template.name).glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+    from filings.build.packet import PACKETS
+
+    for folder in (out, out / PACKETS, *(out / t.name for t in templates)):
+        for path in files.listdir(folder, out):
+            if path.name.startswith(".") and path.name.endswith(".tmp"):
+                files.remove(path, out)
 
 
 def _orphans(out: Path, templates: Sequence[Template], report: Report) -> list[Path]:
-    """Documents in the templates' folders that no current roster row accounts for."""
+    """Documents in the templates' folders that no current roster row accounts for (none in a
+    folder that is a link leading out of OUT: those files are not ours to list or delete)."""
     current = {out / p for p in report.files}
     found = []
     for template in templates:
-        folder = out / template.name
-        if folder.is_dir():
-            found += [p for p in sorted(folder.iterdir()) if p.suffix in (".pdf", ".docx")
-                      and p not in current and not p.name.startswith(".")]  # fmt: skip
+        found += [p for p in files.listdir(out / template.name, out)
+                  if p.suffix in (".pdf", ".docx") and p not in current
+                  and not p.name.startswith(".")]  # fmt: skip
     return found

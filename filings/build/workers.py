@@ -10,7 +10,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from filings.build.files import write_atomic
+from filings.build import files
+from filings.build.files import OutputError, write_atomic
 from filings.build.model import Job, Options, Outcome
 from filings.build.plan import format_name, output_paths
 from filings.errors import FilingsError
@@ -63,10 +64,12 @@ def render_job(job: Job, w: Worker) -> Outcome:
                                      "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
         languages = document_languages(job.template, job.detainee)
         outcome.needs_translation = bool(languages and languages.needs_translation)
+    except OutputError:
+        raise  # a full disk or a read-only OUT: every other document would fail the same way
     except FilingsError as exc:
         outcome.status, outcome.error = "failed", exc.message
         for relative in paths.values():  # a stale file from older inputs must not pass as current
-            (w.out / relative).unlink(missing_ok=True)
+            files.remove(w.out / relative, w.out)
         outcome.outputs = {}
     return outcome
 
