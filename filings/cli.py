@@ -220,15 +220,16 @@ class _Progress:
 )
 @click.option("--encoding", help="The CSV's text encoding. Default: detected.")
 @click.option("--sheet", help="The worksheet of an XLSX roster. Default: the first.")
+@_templates_option
 @_limits_option
-def validate(case_path, roster_path, report, encoding, sheet, limits) -> None:
+def validate(case_path, roster_path, report, encoding, sheet, templates_dirs, limits) -> None:
     """Check the case file and every roster row; render nothing."""
     from filings.build.listings import write_problems
     from filings.build.plan import check_inputs
 
     roster_path = roster_path or _fixture("roster.csv")
     _, check = check_inputs(case_path or _fixture("case.yaml"), roster_path, encoding, sheet,
-                            limits=limits)  # fmt: skip
+                            limits=limits, templates_dirs=templates_dirs)  # fmt: skip
     _problems(check, quiet=False)
     if report:
         write_problems(report.resolve(), check.problems)

@@ -55,14 +55,21 @@ class FilingsError(Exception):
         return self.message
 
 
+def printable(text: str) -> str:
+    """`text` with each character a terminal would not simply print written out as Python
+    writes it (`\\x00`, `\\u202e`): a header or value from a hostile file must not ring the
+    bell, move the cursor, reorder the line or hide part of the message."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class DataError(FilingsError):
     """A case file or roster value is missing or wrong."""
 
     def __init__(self, location: Location | str, message: str, value: str | None = None) -> None:
         self.location = location
-        self.problem = message
+        self.problem = printable(message)
         self.value = value  # the one value at fault, as written, for the errors CSV
-        super().__init__(f"{location}: {message}")
+        super().__init__(printable(f"{location}: {message}"))
 
 
 class DataErrors(FilingsError):

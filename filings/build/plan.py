@@ -14,12 +14,12 @@ import filings
 from filings import __version__
 from filings.build import versions
 from filings.build.model import Job, Options
-from filings.errors import DataErrors
+from filings.errors import DataError, DataErrors, FormatError, Location
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.inputs.load import read_roster
 from filings.inputs.validate import Case, Detainee, RosterCheck, check_roster, load_case
-from filings.outputs.formats import load_format
+from filings.outputs.formats import format_path, load_format
 from filings.templating.templates import Template, output_name, search_path
 
 # --- inputs and plan ---------------------------------------------------------------------------
@@ -34,11 +34,29 @@ def load_inputs(case_path: Path, roster_path: Path, **read) -> tuple[Case, list[
 
 
 def check_inputs(case_path: Path, roster_path: Path, encoding: str | None = None,
-                 sheet: str | None = None, *,
-                 limits: Limits = DEFAULT_LIMITS) -> tuple[Case, RosterCheck]:  # fmt: skip
-    """Read the case file (any problem stops) and check the roster row by row."""
-    case = load_case(case_path)
-    return case, check_roster(read_roster(roster_path, encoding=encoding, sheet=sheet))
+                 sheet: str | None = None, *, limits: Limits = DEFAULT_LIMITS,
+                 templates_dirs: Sequence[Path] = (),
+                 ) -> tuple[Case, RosterCheck]:  # fmt: skip
+    """Read the case file (any problem stops) and check the roster row by row: every check of
+    the inputs that rendering makes, so `validate` passing means `render` will not refuse them.
+
+    The case file's court format is looked up in `templates_dirs`' _formats/ folders, then the
+    built-in formats."""
+    case = load_case(case_path, limits=limits)
+    _check_court_format(case, templates_dirs)
+    rows = read_roster(roster_path, encoding=encoding, sheet=sheet, limits=limits)
+    return case, check_roster(rows)
+
+
+def _check_court_format(case: Case, folders: Sequence[Path]) -> None:
+    """The format the case file names exists (an error at its line) and loads."""
+    name, search = case.court.get("format"), search_path(folders)
+    try:
+        format_path(name, search)
+    except FormatError as exc:
+        line = getattr(case.court, "lines", {}).get("format")
+        raise DataError(Location(case.source, line, "court.format"), exc.message) from None
+    load_format(name, search)
 
 
 def format_name(template: Template, case: Case) -> str:

@@ -173,7 +173,7 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
     from filings.templating.render import RosterSummary, render_html
     from filings.templating.templates import discover, make_environment
 
-    case, people = load_inputs(case_path, roster_path)
+    case, people = load_inputs(case_path, roster_path, templates_dirs=[folder])
     if a_number:
         wanted = normalize_a_number(a_number)
         people = [p for p in people if p.a_number == wanted]

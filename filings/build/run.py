@@ -45,7 +45,8 @@ def build(
 
     With templates_ref, the first templates folder (the built-in one when none is given) is read
     as it was at that git tag or commit."""
-    case, roster = check_inputs(case_path, roster_path, encoding, sheet, limits=limits)
+    case, roster = check_inputs(case_path, roster_path, encoding, sheet, limits=limits,
+                                templates_dirs=templates_dirs)  # fmt: skip
     with files.locked(out), tempfile.TemporaryDirectory(prefix="filings-ref-") as scratch:
         folders, pinned = tuple(templates_dirs), {}
         if templates_ref:

@@ -15,6 +15,7 @@ import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from filings.errors import DataError, Location
 
@@ -91,3 +92,19 @@ def _known(name: str, where: Location) -> str:
     if name not in NAMES:
         raise DataError(where, f"no limit named {name!r}; the limits are: {', '.join(NAMES)}")
     return name
+
+
+def exceeded(where: Location | str, name: str, what: str) -> DataError:
+    """The error for a limit that was hit: where, what was too much, and how to raise it."""
+    return DataError(where, f"{what} (limit {name}; raise it with --limit {name}=N)")
+
+
+def check_file_size(path: Path, limits: Limits) -> None:
+    """Refuse a file larger than `file_mb` before a byte of it is read."""
+    if path.stat().st_size > limits.file_bytes:
+        raise exceeded(Location(path.name), "file_mb", f"larger than {limits.file_mb:g} MB")
+
+
+def too_long(limits: Limits) -> str:
+    """What a value over `cell_chars` is called in its error."""
+    return f"a value longer than {limits.cell_chars:,} characters"

@@ -7,76 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from filings.errors import DataError, DataErrors, Location
 from filings.inputs import sheets
 from filings.inputs.columns import alias_table, canonical_header, map_header
+from filings.inputs.limits import DEFAULT, Limits, check_file_size, exceeded, too_long
+from filings.inputs.located import LocatedDict, LocatedList, _RosterLoader, load_yaml
 from filings.inputs.normalize import number_text
-from filings.inputs.rows import RawRow, undecodable
+from filings.inputs.rows import RawRow, read_text
 
-__all__ = ["RawRow", "canonical_header", "load_yaml", "read_roster"]
-
-
-class LocatedDict(dict):
-    """A YAML mapping that remembers the line of each key."""
-
-    lines: dict[str, int]
-    start_line: int | None = None
-
-
-class _LocatedLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LocatedDict:
-        mapping = LocatedDict(super().construct_mapping(node, deep=True))
-        mapping.lines = {key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value}
-        mapping.start_line = node.start_mark.line + 1
-        return mapping
-
-
-_LocatedLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LocatedLoader.construct_mapping
-)
-# Dates stay strings here, so validation parses them once and reports them with their position.
-_LocatedLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class LocatedList(list):
-    """A YAML sequence that remembers the line of each item."""
-
-    lines: list[int]
-
-
-class _RosterLoader(_LocatedLoader):
-    """Roster YAML: every scalar is text, as in a spreadsheet (`012345678` stays as written)."""
-
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LocatedList:
-        items = LocatedList(super().construct_sequence(node, deep=True))
-        items.lines = [item.start_mark.line + 1 for item in node.value]
-        return items
-
-
-_RosterLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _RosterLoader.construct_sequence
-)
-# Only `null` and empty values are resolved; numbers, booleans and dates stay text.
-_RosterLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_yaml(path: Path, *, loader: type[yaml.SafeLoader] = _LocatedLoader) -> Any:
-    """Load a YAML file whose mappings remember their lines; syntax errors keep line and column."""
-    with open(path, encoding="utf-8-sig") as stream:
-        try:
-            return yaml.load(stream, Loader=loader)  # noqa: S506 - a SafeLoader subclass
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark
-            line = mark.line + 1 if mark else None
-            raise DataError(Location(path.name, line), f"not valid YAML: {exc.problem}") from None
+__all__ = ["LocatedDict", "LocatedList", "RawRow", "canonical_header", "load_yaml", "read_roster"]
+TWICE = "appears twice{where}; delete one: only the last would be read"
 
 
 # --- the roster --------------------------------------------------------------------------------
@@ -93,6 +33,7 @@ def read_roster(
     encoding: str | None = None,
     sheet: str | None = None,
     aliases: dict[str, str] | None = None,
+    limits: Limits = DEFAULT,
 ) -> Iterator[RawRow]:
     """Yield the roster's rows one at a time, each knowing its line, cell or item.
 
@@ -101,7 +42,8 @@ def read_roster(
     `encoding` overrides detection (CSV, JSON); `sheet` names the worksheet (default: the first);
     `aliases` maps a team's headers to columns, and None reads them from ./filings.toml.
     A problem with the file itself (unreadable, no header, a required column missing) raises
-    DataError, or DataErrors when there are several, on the first step of the iteration.
+    DataError, or DataErrors when there are several, on the first step of the iteration; so does
+    a limit (`limits`) the file goes past, where it goes past it.
     """
     path = Path(path)
     kind = ROSTER_READERS.get(path.suffix.lower(), "csv")
@@ -111,14 +53,15 @@ def read_roster(
             "old Excel files (.xls) are not read; save it as an Excel Workbook (.xlsx) or CSV",
         )
     table = alias_table(aliases)
+    check_file_size(path, limits)
     if kind in ("json", "yaml"):
-        yield from _record_rows(path, table, kind, encoding)
+        yield from _record_rows(path, table, kind, encoding, limits)
         return
 
     if kind == "xlsx":
-        yield from sheets.xlsx_rows(path, table, sheet)
+        yield from sheets.xlsx_rows(path, table, sheet, limits)
     else:
-        yield from sheets.csv_rows(path, table, encoding)
+        yield from sheets.csv_rows(path, table, encoding, limits)
 
 
 # --- JSON and YAML: a list of records ----------------------------------------------------------
@@ -127,9 +70,13 @@ def read_roster(
 _RECORD = {"json": ("an object", "objects"), "yaml": ("a mapping", "mappings")}
 
 
-def _load_records(path: Path, kind: str, encoding: str | None) -> tuple[list, list[Location]]:
+def _load_records(path: Path, kind: str, encoding: str | None,
+                  limits: Limits) -> tuple[list, list[Location]]:  # fmt: skip
     """The list of records and each one's location: its line (YAML) or index (JSON)."""
-    data = load_yaml(path, loader=_RosterLoader) if kind == "yaml" else _load_json(path, encoding)
+    if kind == "yaml":
+        data = load_yaml(path, loader=_RosterLoader, limits=limits)
+    else:
+        data = _load_json(path, encoding, limits)
     one, many = _RECORD[kind]
     if not isinstance(data, list):
         raise DataError(Location(path.name), f"should be a list of {many}, one for each detainee")
@@ -143,22 +90,62 @@ def _load_records(path: Path, kind: str, encoding: str | None) -> tuple[list, li
     return data, where
 
 
-def _load_json(path: Path, encoding: str | None) -> Any:
+class JsonObject(dict):
+    """A JSON object that remembers each key written twice in it (the last value is kept)."""
+
+    duplicates: list[str] = []
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, Any]]) -> JsonObject:
+        obj = cls(pairs)
+        seen: set[str] = set()
+        obj.duplicates = [k for k, _ in pairs if k in seen or seen.add(k)]
+        return obj
+
+
+def _load_json(path: Path, encoding: str | None, limits: Limits) -> Any:
+    text = read_text(path, encoding, hint="UTF-8 (or name its encoding with --encoding)")
     try:
-        with open(path, encoding=encoding or "utf-8-sig") as stream:
-            return json.load(stream)
+        data = json.loads(text, object_pairs_hook=JsonObject.of)
     except json.JSONDecodeError as exc:
         where = Location(path.name, exc.lineno)
         raise DataError(where, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-    except UnicodeDecodeError as exc:
-        raise undecodable(path, encoding or "utf-8", exc) from None
+    except RecursionError:  # nested deeper than the parser's own stack
+        raise _too_deep(path, limits) from None
+    _within_limits(data, path, limits)
+    return data
+
+
+def _too_deep(path: Path, limits: Limits) -> DataError:
+    return exceeded(Location(path.name), "nesting", f"nested more than {limits.nesting} deep")
+
+
+def _within_limits(data: Any, path: Path, limits: Limits) -> None:
+    """Refuse JSON nested deeper than `nesting` or holding a text longer than `cell_chars`,
+    walking without recursion (the depth is what is in question)."""
+    stack: list[tuple[Any, int, int | None, str | None]] = [(data, 1, None, None)]
+    while stack:
+        value, depth, index, key = stack.pop()
+        if isinstance(value, str) and len(value) > limits.cell_chars:
+            where = Location(path.name, field=key, index=index)
+            raise exceeded(where, "cell_chars", too_long(limits))
+        if not isinstance(value, (list, dict)):
+            continue
+        if depth > limits.nesting:
+            raise _too_deep(path, limits)
+        for k, v in value.items() if isinstance(value, dict) else enumerate(value):
+            item = k if depth == 1 and isinstance(value, list) else index
+            field = k if depth == 2 and isinstance(value, dict) else key
+            stack.append((v, depth + 1, item, field))
+            if isinstance(k, str):
+                stack.append((k, depth, item, field))
 
 
 def _record_rows(
-    path: Path, table: dict[str, str], kind: str, encoding: str | None
+    path: Path, table: dict[str, str], kind: str, encoding: str | None, limits: Limits
 ) -> Iterator[RawRow]:
     """Each record as a row; the keys of all records together are the header."""
-    data, where = _load_records(path, kind, encoding)
+    data, where = _load_records(path, kind, encoding, limits)
     first: dict[str, Location] = {}
     for item, at in zip(data, where, strict=True):
         for key in item:
@@ -177,7 +164,19 @@ def _record_rows(
             for k, n in getattr(item, "lines", {}).items()
             if column_of.get(str(k))
         }
-        yield RawRow(path.name, at.line, values, header, index=at.index, lines=lines)
+        yield RawRow(
+            path.name, at.line, values, header, index=at.index, lines=lines, faults=_twice(item, at)
+        )
+
+
+def _twice(item: dict, at: Location) -> list[DataError]:
+    """A key written twice in one record: the reader kept only the last value."""
+    if isinstance(item, JsonObject):
+        where = " in this object"
+        return [DataError(Location(at.file, field=k, index=at.index), TWICE.format(where=where))
+                for k in item.duplicates]  # fmt: skip
+    return [DataError(Location(at.file, line, key), TWICE.format(where=f" (first on line {first})"))
+            for key, line, first in getattr(item, "duplicates", [])]  # fmt: skip
 
 
 def _key_location(item: dict, key: Any, at: Location) -> Location:

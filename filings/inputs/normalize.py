@@ -7,9 +7,11 @@ that shows that value and what was expected (never anything else from the row).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import unicodedata
+from decimal import Decimal
 from functools import cache
 
 # --- text --------------------------------------------------------------------------------------
@@ -53,6 +55,26 @@ def invisible_characters(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def line_separators(text: str) -> list[str]:
+    """U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR, each once. HTML does not break a
+    line at them, and the PDF renderer keeps them in the font of the text around them (it never
+    looks for a fallback font for a separator), which has no glyph for them: a box, or a failed
+    document. Refused in the data, as a clerk can replace them with an ordinary line break."""
+    return list(dict.fromkeys(c for c in text if c in "\u2028\u2029"))
+
+
+# What Excel shows in a cell whose formula failed (and what a CSV export then holds).
+EXCEL_ERRORS = frozenset(
+    "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC! #FIELD! "
+    "#BLOCKED! #CONNECT! #BUSY! #UNKNOWN! #EXTERNAL! #PYTHON!".split()
+)
+
+
+def excel_error(text: str) -> bool:
+    """The text is one of Excel's error values (`#N/A`, `#REF!`), in any case."""
+    return text.strip().upper() in EXCEL_ERRORS
+
+
 def words(text: str) -> list[str]:
     """`Fecha de Nacimiento` -> ['fecha', 'de', 'nacimiento']: case, accents, punctuation dropped.
 
@@ -69,6 +91,30 @@ def number_text(value: float) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return format(value, ".15g") if isinstance(value, float) else str(value)
+
+
+# --- money -------------------------------------------------------------------------------------
+
+# A bond or fee the documents print. Immigration bonds run from $1,500 (the statutory minimum) to
+# tens of thousands; a million is beyond any, and anything past it is a typing slip.
+MONEY_RANGE = (Decimal(0), Decimal(1_000_000))
+MONEY_EXAMPLE = "write dollars from 0 to 1,000,000, such as 1500 or 1500.50"
+
+
+def parse_money(value: int | float | Decimal) -> Decimal:
+    """An amount of dollars in cents (`1500.5` -> Decimal('1500.50')): finite, not negative, at
+    most MONEY_RANGE's top, and no fraction of a cent."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value} is not an amount of money: {MONEY_EXAMPLE}")
+    amount = Decimal(str(value))
+    low, high = MONEY_RANGE
+    if not low <= amount <= high:
+        raise ValueError(f"{amount} is not an amount of money: {MONEY_EXAMPLE}")
+    cents = amount.quantize(Decimal("0.01"))
+    if cents != amount:
+        raise ValueError(f"{amount} has a fraction of a cent; write dollars and cents, such as "
+                         "1500.50")  # fmt: skip
+    return cents.copy_abs()  # -0.0 is 0
 
 
 # --- A-numbers ---------------------------------------------------------------------------------

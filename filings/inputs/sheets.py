@@ -16,8 +16,9 @@ from openpyxl.utils import get_column_letter
 
 from filings.errors import DataError, Location
 from filings.inputs.columns import DATE_COLUMNS, Header, known_count, map_header
+from filings.inputs.limits import Limits, exceeded, too_long
 from filings.inputs.normalize import excel_date, number_text
-from filings.inputs.rows import RawRow, undecodable
+from filings.inputs.rows import RawRow, not_text, sniff_encoding, undecodable
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH = 20  # rows looked through for the header, below any title rows
@@ -27,19 +28,26 @@ Convert = Callable[[str, Any], Any]  # (column, worksheet value) -> the value th
 # --- CSV ---------------------------------------------------------------------------------------
 
 
+CSV_HINT = "CSV UTF-8 (or name its encoding with --encoding)"
+
+
 def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without a byte-order mark) if every byte is, else Windows-1252.
 
-    UTF-16 with a byte-order mark is Excel's "Unicode Text". Reads in chunks: no file is held.
+    UTF-16 with a byte-order mark is Excel's "Unicode Text"; UTF-16 and UTF-32 without one are
+    known by their NUL bytes, and any other file with NUL bytes is refused as not text. Reads in
+    chunks: no file is held.
     """
+    if wide := sniff_encoding(path, CSV_HINT):
+        return wide
     with open(path, "rb") as stream:
         start = stream.read(4)
-        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
         stream.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8-sig")()
         try:
             while chunk := stream.read(1 << 16):
+                if b"\0" in chunk:
+                    raise not_text(path, CSV_HINT)
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -66,8 +74,11 @@ def detect_delimiter(sample: str) -> str:
     return max(DELIMITERS, key=width)  # ties go to the comma, the first
 
 
-def csv_rows(path: Path, table: dict[str, str], encoding: str | None) -> Iterator[RawRow]:
+def csv_rows(path: Path, table: dict[str, str], encoding: str | None,
+             limits: Limits) -> Iterator[RawRow]:  # fmt: skip
     encoding = encoding or detect_encoding(path)
+    # The csv module's own bound on one value; it is per process, and every reader sets it.
+    csv.field_size_limit(limits.cell_chars)
     try:
         stream = open(path, encoding=encoding, newline="")
     except LookupError:
@@ -79,10 +90,14 @@ def csv_rows(path: Path, table: dict[str, str], encoding: str | None) -> Iterato
         except UnicodeDecodeError as exc:
             raise undecodable(path, encoding, exc) from None
         reader = csv.reader(stream, delimiter=delimiter)
-        yield from _table_rows(_csv_lines(reader, path, encoding), path.name, table)
+        lines = _csv_lines(reader, path, encoding, limits)
+        for row in _table_rows(lines, path.name, table, limits=limits):
+            row.faults += _open_quotes(row, delimiter)
+            yield row
 
 
-def _csv_lines(reader: Any, path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_lines(reader: Any, path: Path, encoding: str,
+               limits: Limits) -> Iterator[tuple[int, list[str]]]:  # fmt: skip
     """Each row with the line it starts on (a quoted value may span lines)."""
     line = 1
     try:
@@ -92,7 +107,32 @@ def _csv_lines(reader: Any, path: Path, encoding: str) -> Iterator[tuple[int, li
     except UnicodeDecodeError as exc:
         raise undecodable(path, encoding, exc) from None
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise exceeded(Location(path.name, line), "cell_chars", too_long(limits)) from None
         raise DataError(Location(path.name, line), f"cannot read this line: {exc}") from None
+
+
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def _open_quotes(row: RawRow, delimiter: str) -> list[DataError]:
+    """A value that runs on over a line holding as many delimiters as the header: a quote left
+    open has read the rows below into this value. A note on several lines has far fewer."""
+    width = len(row.header.keys) if row.header else 0
+    faults = []
+    for column, value in row.values.items():
+        if width < 3 or not isinstance(value, str) or "\n" not in value:
+            continue
+        lines = value.rstrip("\r\n").split("\n")
+        rowlike = [i for i, text in enumerate(lines) if i and text.count(delimiter) >= width - 1]
+        if rowlike:
+            i = rowlike[0]
+            count, name = lines[i].count(delimiter), DELIMITER_NAMES[delimiter]
+            faults.append(DataError(row.at(column), (
+                f"runs on over {len(lines)} lines, and line {row.line + i} has {count} {name} "
+                'like a row of its own: a quote (") is probably not closed, so the rows below '
+                "are read into this value; close the quote")))  # fmt: skip
+    return faults
 
 
 # --- CSV and XLSX: a header row, then one row per person ----------------------------------------
@@ -118,14 +158,29 @@ def _find_header(rows: Iterator[tuple[int, list]], table: dict[str, str]):
     return seen[0], seen[1:]
 
 
+def _bounded(rows: Iterator[tuple[int, list]], source: str, sheet: str | None,
+             limits: Limits) -> Iterator[tuple[int, list]]:  # fmt: skip
+    """The rows, refusing a cell longer than `cell_chars` at that cell."""
+    for line, cells in rows:
+        for i, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > limits.cell_chars:
+                column = get_column_letter(i + 1) if sheet is not None else None
+                where = Location(source, line, sheet=sheet, column=column)
+                raise exceeded(where, "cell_chars", too_long(limits))
+        yield line, cells
+
+
 def _table_rows(
     rows: Iterator[tuple[int, list]],
     source: str,
     table: dict[str, str],
     sheet: str | None = None,
     convert: Convert | None = None,
+    *,
+    limits: Limits,
 ) -> Iterator[RawRow]:
     """Find the header, then yield each non-empty row under it."""
+    rows = _bounded(rows, source, sheet, limits)
     found, again = _find_header(rows, table)
     if found is None:
         raise DataError(Location(source, 1, sheet=sheet), "the roster is empty")
@@ -174,9 +229,26 @@ def _table_row(
 # --- XLSX --------------------------------------------------------------------------------------
 
 
-def xlsx_rows(path: Path, table: dict[str, str], sheet: str | None) -> Iterator[RawRow]:
+def unzipped_size(path: Path) -> int | None:
+    """What a zip file's members add up to once uncompressed, as its directory says; None when
+    it is not a zip file. The sizes can be trusted: zipfile stops reading a member at its
+    stated size and fails its checksum if it holds more."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+
+
+def xlsx_rows(path: Path, table: dict[str, str], sheet: str | None,
+              limits: Limits) -> Iterator[RawRow]:  # fmt: skip
     from openpyxl import load_workbook
 
+    if (size := unzipped_size(path)) is not None and size > limits.unzipped_bytes:
+        what = f"holds more than {limits.unzipped_mb:g} MB once unzipped"
+        raise exceeded(Location(path.name), "unzipped_mb", what)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on styles it does not read
@@ -195,7 +267,7 @@ def xlsx_rows(path: Path, table: dict[str, str], sheet: str | None) -> Iterator[
         cells = ws.iter_rows(values_only=True)
         rows = enumerate((list(r) for r in cells), start=1)
         convert = partial(xlsx_value, epoch=book.epoch)
-        yield from _table_rows(rows, path.name, table, ws.title, convert)
+        yield from _table_rows(rows, path.name, table, ws.title, convert, limits=limits)
     finally:
         # Close the sheet's reader first: it holds the workbook's file open until it is closed.
         if cells is not None:

@@ -6,22 +6,28 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from filings.errors import DataError, DataErrors, Location
 from filings.inputs.columns import DATE_COLUMNS, REQUIRED_COLUMNS, ROSTER_COLUMNS
-from filings.inputs.load import load_yaml
+from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
+from filings.inputs.limits import Limits
+from filings.inputs.load import TWICE, LocatedDict, load_yaml
 from filings.inputs.normalize import (
     clean_text,
+    excel_error,
     format_a_number,
     invisible_characters,
+    line_separators,
     normalize_a_number,
     parse_choice,
     parse_date,
     parse_iso_date,
     parse_language,
+    parse_money,
 )
 from filings.inputs.problems import WARNING, Problem
 from filings.inputs.rows import RawRow
@@ -106,7 +112,11 @@ def cell_text(value: Any) -> str:
     if isinstance(value, (list, dict)):
         kind = "a list" if isinstance(value, list) else "a mapping"
         raise ValueError(f"holds {kind}; a roster cell holds one value")
-    return clean_text(value.isoformat() if isinstance(value, dt.date) else str(value))
+    text = clean_text(value.isoformat() if isinstance(value, dt.date) else str(value))
+    if excel_error(text):
+        raise ValueError(f"{text!r} is an Excel error, not a value; correct the formula, or type "
+                         "the value")  # fmt: skip
+    return text
 
 
 def _parse(column: str, value: Any) -> Any:
@@ -117,7 +127,7 @@ def _parse(column: str, value: Any) -> Any:
 
 def detainee_from_row(row: RawRow) -> Detainee:
     """Build one record, or raise DataErrors naming every cell at fault in the row."""
-    errors: list[DataError] = []
+    errors: list[DataError] = list(row.faults)
     if row.overflow:
         errors.append(DataError(row.at(), f"{row.overflow} cell(s) beyond the header's columns"))
     fields: dict[str, Any] = {}
@@ -149,8 +159,11 @@ def text_problems(text: str) -> list[str]:
     from filings.glyphs import describe, unprintable
 
     hidden = invisible_characters(text)
+    breaks = line_separators(text)
     problems = [f"{describe(c)} is an invisible control character; delete it" for c in hidden]
-    return problems + unprintable("".join(c for c in text if c not in hidden))
+    problems += [f"{describe(c)} is a line break no document prints; use an ordinary line break"
+                 for c in breaks]  # fmt: skip
+    return problems + unprintable("".join(c for c in text if c not in hidden + breaks))
 
 
 def _unprintable(row: RawRow, values: dict[str, Any]) -> list[DataError]:
@@ -348,8 +361,12 @@ class _Reader:
                 return None
         if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
-        if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
+        if kind is Decimal and isinstance(value, (int, float)) and not isinstance(value, bool):
+            try:
+                return parse_money(value)
+            except ValueError as exc:
+                self.fail(mapping, key, path, str(exc))
+                return None
         if not isinstance(value, kind):
             self.fail(mapping, key, path, f"should be a {_KIND_NAMES[kind]}")
             return None
@@ -360,7 +377,8 @@ class _Reader:
         inner = self.get(mapping, key, path, dict)
         if inner is None:
             return {}
-        out = dict(inner)
+        out = LocatedDict(inner)  # keeps each key's line, for checks made after this one
+        out.lines = getattr(inner, "lines", {})
         for name, kind in fields.items():
             out[name] = self.get(inner, name, f"{path}.{name}", kind)
         return out
@@ -384,7 +402,7 @@ class _Reader:
 
 
 _KIND_NAMES = {str: "text", dict: "mapping", list: "list", bool: "yes/no value (true or false)",
-               float: "number"}  # fmt: skip
+               Decimal: "number"}  # fmt: skip
 # What the built-in templates state about the order; a template may use more keys.
 ORDER_FIELDS = {"date": dt.date, "docket": str, "title": str, "stays_removal": bool,
                 "release_terms": str, "release_on_hold": bool}  # fmt: skip
@@ -395,6 +413,10 @@ def _check_case_text(r: _Reader, data: Any, path: str = "", owner: Any = None,
     """Every text of the case file, however deep, checked as roster values are; a list item is
     reported at the line of the key holding the list."""
     if isinstance(data, dict):
+        for key_, line, first in getattr(data, "duplicates", []):
+            name = f"{path}.{key_}" if path else str(key_)
+            problem = TWICE.format(where=f" (first on line {first})")
+            r.errors.append(DataError(Location(r.source, line, name), problem))
         for k, value in data.items():
             _check_case_text(r, value, f"{path}.{k}" if path else str(k), data, k)
     elif isinstance(data, list):
@@ -405,9 +427,9 @@ def _check_case_text(r: _Reader, data: Any, path: str = "", owner: Any = None,
             r.fail(owner, key, path, problem)
 
 
-def load_case(path: Path) -> Case:
+def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
     """Read and check the case file; raise DataErrors listing every problem."""
-    data = load_yaml(path)
+    data = load_yaml(path, limits=limits)
     r = _Reader(path.name)
     if not isinstance(data, dict):
         raise DataError(Location(path.name, 1), "the case file should be a YAML mapping")
@@ -438,7 +460,7 @@ def load_case(path: Path) -> Case:
             order, "release_on_hold_by", "order.release_on_hold_by"
         )
     if "bond_amount" in order:
-        case["order"]["bond_amount"] = r.get(order, "bond_amount", "order.bond_amount", float)
+        case["order"]["bond_amount"] = r.get(order, "bond_amount", "order.bond_amount", Decimal)
     if "collect_calls" in (case["contact"] or {}):
         r.get(data["contact"], "collect_calls", "contact.collect_calls", bool)
     if not case["counsel"] and "counsel" in data:
