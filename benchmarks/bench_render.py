@@ -70,7 +70,7 @@ def naive_loop(roster: Path, template_name: str, out: Path) -> float:
 
     from filings.build.plan import format_name, load_inputs
     from filings.outputs.formats import load_format
-    from filings.outputs.pdf import stylesheet
+    from filings.outputs.pdf.css import stylesheet
     from filings.templating.render import render_html
     from filings.templating.templates import discover, make_environment
 

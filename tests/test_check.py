@@ -16,9 +16,8 @@ from textof import docx_paragraphs, pdf_pages, squeeze
 
 from filings.check import Expected, check_docx, check_files, check_pdf
 from filings.check.pdf import _read_page
-from filings.outputs.docx import render_docx
+from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
-from filings.outputs.pdf import renderer
 from filings.templating.render import RosterSummary, render_html
 from filings.templating.templates import discover, make_environment
 
@@ -39,10 +38,10 @@ def render(tmp_path_factory, case, detainees):
     def render(template: str, fmt: str, person=None, search=(), case_file=case) -> Path:
         html = render_html(env, templates[template], case_file, person, RosterSummary(detainees))
         stem = out / f"{template}-{fmt}-{person.a_number if person else 'roster'}"
-        data, _ = renderer(fmt, tuple(search)).render(html, stem.name)
+        meta = Meta(where=stem.name, title="T", author="A", date=case.filing_date)
+        data, _ = convert("pdf", html, load_format(fmt, search), meta)
         stem.with_suffix(".pdf").write_bytes(data)
-        docx = render_docx(html, load_format(fmt, search), title="T", author="A", lang="en-US",
-                           date=case.filing_date, where=stem.name)  # fmt: skip
+        docx, _ = convert("docx", html, load_format(fmt, search), meta)
         stem.with_suffix(".docx").write_bytes(docx)
         return stem.with_suffix(".pdf")
 
@@ -179,7 +178,7 @@ def test_libreoffice_lays_the_pleading_docx_out_on_its_ruler(render, emergency, 
 def test_a_pdf_a_2b_document_still_passes_and_keeps_its_text(case, emergency, tmp_path, detainees):
     html = render_html(make_environment(), discover()["stay-motion"], case, emergency,
                        RosterSummary(detainees))  # fmt: skip
-    data, _ = renderer("ndil").render(html, "pdf/a", variant="pdf/a-2b")
+    data, _ = convert("pdf", html, load_format("ndil"), Meta(where="pdf/a", pdf_variant="pdf/a-2b"))
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(data)
     assert check_files([pdf]) == {pdf: []}

@@ -8,7 +8,7 @@ import pytest
 from docx.shared import Pt
 
 from filings.errors import TemplateError
-from filings.outputs.docx import render_docx
+from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
 
 NDIL = load_format("ndil")
@@ -19,8 +19,8 @@ def page(body: str) -> str:
 
 
 def build(body: str, fmt=NDIL) -> docx.document.Document:
-    data = render_docx(page(body), fmt, title="Title", author="Author", lang="en-US",
-                       date=dt.date(2025, 11, 14), where="doc")  # fmt: skip
+    meta = Meta(where="doc", title="Title", author="Author", date=dt.date(2025, 11, 14))
+    data, _ = convert("docx", page(body), fmt, meta)
     return docx.Document(io.BytesIO(data))
 
 
@@ -121,8 +121,8 @@ def test_tables_keep_their_cells_in_order():
 
 def test_the_same_html_gives_the_same_bytes():
     body = page("<h1>T</h1><p>x</p>")
-    args = dict(title="T", author="A", lang="en-US", date=dt.date(2025, 11, 14))
-    assert render_docx(body, NDIL, **args) == render_docx(body, NDIL, **args)
+    meta = Meta(title="T", author="A", date=dt.date(2025, 11, 14))
+    assert convert("docx", body, NDIL, meta) == convert("docx", body, NDIL, meta)
 
 
 def test_core_properties_come_from_the_data_not_the_clock():

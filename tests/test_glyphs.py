@@ -20,9 +20,10 @@ from filings.cli import main
 from filings.errors import TemplateError
 from filings.inputs.load import read_roster
 from filings.inputs.validate import check_roster
-from filings.outputs.docx import render_docx
+from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
-from filings.outputs.pdf import RenderError, project_fonts, renderer
+from filings.outputs.pdf import RenderError
+from filings.outputs.pdf.fonts import project_fonts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEADER = (
@@ -103,7 +104,7 @@ def test_every_court_format_names_only_the_projects_fonts():
 
 def test_a_character_no_font_has_fails_the_pdf_with_weasyprints_notdef_warning(caplog):
     with pytest.raises(RenderError) as exc:
-        renderer("ndil").render(page("<p>A grinning 😀 face</p>"), where="doc")
+        convert("pdf", page("<p>A grinning 😀 face</p>"), load_format("ndil"), Meta(where="doc"))
     assert exc.value.message.startswith("doc: WeasyPrint: .notdef glyph rendered")
     assert "(U+1F600)" in exc.value.message
     caplog.clear()  # the warning was the point; it failed the document
@@ -167,7 +168,7 @@ SHARED_GLYPHS = ("WeasyPrint 70 maps each glyph to the text it was first drawn w
 @pytest.mark.xfail(strict=True, reason=SHARED_GLYPHS)
 def test_indic_names_with_split_vowels_extract_verbatim_from_the_pdf():
     names = ["विकास शर्मा", "किशोर", "মোহাম্মদ রহমান"]
-    data, _ = renderer("notice").render(page("".join(f"<p>{n}</p>" for n in names)))
+    data, _ = convert("pdf", page("".join(f"<p>{n}</p>" for n in names)), load_format("notice"))
     with pdfplumber.open(io.BytesIO(data)) as document:
         text = document.pages[0].extract_text()
     assert all(name in text for name in names)
@@ -202,8 +203,8 @@ def test_every_run_of_the_docx_carries_its_language(tmp_path):
 def test_the_docx_walker_takes_dir_and_lang_on_blocks_and_spans():
     html = page('<p dir="rtl" lang="ar">مرحبا <span lang="en" dir="ltr">A-1</span></p>'
                 '<p lang="es">Hola <span lang="zh-Hant">陳</span></p>')  # fmt: skip
-    data = render_docx(html, load_format("notice"), title="T", author="A", lang="en-US",
-                       date=__import__("datetime").date(2025, 11, 14))  # fmt: skip
+    meta = Meta(title="T", author="A", date=__import__("datetime").date(2025, 11, 14))
+    data, _ = convert("docx", html, load_format("notice"), meta)
     body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
     first, second = body.iter(f"{W}p")
     assert first.find(f"{W}pPr/{W}bidi") is not None
@@ -220,13 +221,14 @@ def test_the_docx_walker_takes_dir_and_lang_on_blocks_and_spans():
 )  # fmt: skip
 def test_a_bad_dir_or_lang_is_refused(body, message):
     with pytest.raises(TemplateError) as exc:
-        render_docx(page(body), load_format("notice"), title="T", author="A", lang="en-US",
-                    date=__import__("datetime").date(2025, 11, 14), where="doc")  # fmt: skip
+        date = __import__("datetime").date(2025, 11, 14)
+        convert("docx", page(body), load_format("notice"), Meta(where="doc", date=date))
     assert exc.value.message == f"doc: line 1 of the rendered HTML: {message}"
 
 
 def test_a_right_to_left_block_starts_at_the_right_margin_of_the_pdf():
-    data, _ = renderer("notice").render(page('<p dir="rtl" lang="ar">مرحبا بكم</p><p>Left</p>'))
+    html = page('<p dir="rtl" lang="ar">مرحبا بكم</p><p>Left</p>')
+    data, _ = convert("pdf", html, load_format("notice"))
     with pdfplumber.open(io.BytesIO(data)) as document:
         chars = document.pages[0].chars
     arabic = [c for c in chars if unicodedata.bidirectional(c["text"]) == "AL"]

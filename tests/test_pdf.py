@@ -8,9 +8,10 @@ import pypdf
 import pytest
 
 from filings.errors import FilingsError
-from filings.outputs.docx import render_docx
+from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
-from filings.outputs.pdf import _weasyprint_warnings_are_errors, renderer, stylesheet
+from filings.outputs.pdf import _renderer, _weasyprint_warnings_are_errors
+from filings.outputs.pdf.css import stylesheet
 
 
 def page(body: str) -> str:
@@ -25,9 +26,8 @@ def test_the_stylesheet_comes_from_the_court_format():
 
 
 def test_a_pdf_has_the_court_page_embedded_fonts_and_page_numbers():
-    data, pages = renderer("ndil").render(
-        page("<p>Nguyễn Thị Hương, José Peña, يوسف حداد, 李明华</p>")
-    )
+    data, pages = convert("pdf", page("<p>Nguyễn Thị Hương, José Peña, يوسف حداد, 李明华</p>"),
+                          load_format("ndil"))
     pdf = pypdf.PdfReader(io.BytesIO(data))
     assert pages == len(pdf.pages) == 1
     box = pdf.pages[0].mediabox
@@ -47,7 +47,8 @@ def test_each_pdf_has_its_own_identifier_derived_from_its_content():
     share it with another's, and the same inputs must give the same file."""
 
     def identifier(body):
-        return pypdf.PdfReader(io.BytesIO(renderer("ndil").render(page(body))[0])).trailer["/ID"]
+        data, _ = convert("pdf", page(body), load_format("ndil"))
+        return pypdf.PdfReader(io.BytesIO(data)).trailer["/ID"]
 
     first, again, other = (
         identifier("<p>Ana Peña</p>"),
@@ -63,7 +64,7 @@ def test_nothing_is_fetched_and_a_warning_fails_the_document():
     fetcher refuses it and the warning fails the document."""
     from weasyprint import HTML
 
-    r = renderer("ndil")
+    r = _renderer(load_format("ndil"))
     html = page('<p style="background: url(http://example.com/a.png)">x</p>')
     with pytest.raises(FilingsError) as exc, _weasyprint_warnings_are_errors("test doc"):
         HTML(string=html, url_fetcher=r.fetcher).render(font_config=r.font_config)
@@ -90,10 +91,10 @@ def test_what_would_change_the_pdf_but_not_the_docx_is_refused_by_both(body, why
     match, where the DOCX has no such thing: both renderers refuse them, with the same words."""
     expected = f"test doc: line 1 of the rendered HTML: {why}"
     with pytest.raises(FilingsError) as pdf:
-        renderer("ndil").render(page(body), where="test doc")
+        convert("pdf", page(body), load_format("ndil"), Meta(where="test doc"))
     with pytest.raises(FilingsError) as word:
-        render_docx(page(body), load_format("ndil"), title="T", author="A", lang="en-US",
-                    date=dt.date(2025, 11, 14), where="test doc")  # fmt: skip
+        convert("docx", page(body), load_format("ndil"),
+                Meta(where="test doc", title="T", author="A", date=dt.date(2025, 11, 14)))
     assert pdf.value.message == word.value.message == expected
 
 
@@ -111,7 +112,7 @@ def test_an_element_outside_the_vocabulary_fails_the_pdf_as_it_fails_the_docx(ht
     """The PDF is laid out under vocabulary.css, which styles the vocabulary only: an element
     outside it is refused, never printed unstyled (a superscript 2 on the baseline reads as 2)."""
     with pytest.raises(FilingsError) as exc:
-        renderer("ndil").render(html, where="test doc")
+        convert("pdf", html, load_format("ndil"), Meta(where="test doc"))
     assert re.fullmatch(r"test doc: line 1 of the rendered HTML: <\w+> is not in the vocabulary",
                         exc.value.message)  # fmt: skip
 
@@ -155,8 +156,8 @@ def test_every_element_of_the_vocabulary_lays_out_as_under_weasyprints_own_style
     """vocabulary.css keeps only WeasyPrint's rules that can touch the vocabulary (it renders a
     fifth faster): the PDF must be the same, byte for byte."""
     html = page(EVERY_ELEMENT).replace("<title>T</title>", f"<title>T</title>{EOIR_FIELDS}")
-    ours, pages = renderer(name).render(html)
-    theirs, _ = renderer(name).render(html, weasyprint_stylesheet=True)
+    ours, pages = convert("pdf", html, load_format(name))
+    theirs, _ = convert("pdf", html, load_format(name), Meta(weasyprint_stylesheet=True))
     assert pages == 2
     assert ours == theirs
 
@@ -170,8 +171,9 @@ def test_the_fixture_documents_lay_out_as_under_weasyprints_own_stylesheet(case,
     people = {d.preferred_language: d for d in detainees}  # one reader of each language
     for template in discover().values():
         rows = people.values() if template.kind == "per-detainee" else [None]
-        pdf = renderer(format_name(template, case))
+        fmt = load_format(format_name(template, case))
         for person in rows:
             html = render_html(env, template, case, person, summary)
-            assert pdf.render(html)[0] == pdf.render(html, weasyprint_stylesheet=True)[0], (
+            theirs = Meta(weasyprint_stylesheet=True)
+            assert convert("pdf", html, fmt)[0] == convert("pdf", html, fmt, theirs)[0], (
                 template.name, person and person.a_number)  # fmt: skip

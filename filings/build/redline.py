@@ -202,17 +202,16 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
 def _write_redline(result: Redline, template, case, out) -> list:
     from filings.build.files import write_atomic
     from filings.build.plan import format_name
-    from filings.outputs.docx import render_docx
+    from filings.outputs.convert import Meta, convert
     from filings.outputs.formats import load_format
-    from filings.outputs.pdf import renderer
 
     stem = f"{result.template}-{result.who}-{result.old_version}-to-{result.new_version}"
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
-    fmt = format_name(template, case)
-    pdf, _ = renderer(fmt).render(result.html, f"redline of {result.template}")
-    docx = render_docx(result.html, load_format(fmt), title=f"Redline: {template.title}",
-                       author=f"filings (templates {result.new_version})", lang="en-US",
-                       date=case.filing_date, where=f"redline of {result.template}")  # fmt: skip
+    fmt = load_format(format_name(template, case))
+    meta = Meta(where=f"redline of {result.template}", title=f"Redline: {template.title}",
+                author=f"filings (templates {result.new_version})", date=case.filing_date)
+    pdf, _ = convert("pdf", result.html, fmt, meta)
+    docx, _ = convert("docx", result.html, fmt, meta)
     paths = [out / "redlines" / f"{stem}.pdf", out / "redlines" / f"{stem}.docx"]
     write_atomic(paths[0], pdf, out)
     write_atomic(paths[1], docx, out)

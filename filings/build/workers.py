@@ -75,21 +75,15 @@ def render_job(job: Job, w: Worker) -> Outcome:
 
 
 def _convert(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int | None]:
-    fmt_name, case = format_name(job.template, w.case), w.case
-    where = f"{job.template.name} for {job.detainee.source if job.detainee else 'the roster'}"
-    if kind == "pdf":
-        from filings.outputs.pdf import renderer
-
-        pdf = renderer(fmt_name, w.templates_dirs)
-        return pdf.render(html, where, variant=w.options.pdf_variant)
-    from filings.outputs.docx import render_docx
+    from filings.outputs.convert import Meta, convert
     from filings.outputs.formats import load_format
 
+    case = w.case
+    where = f"{job.template.name} for {job.detainee.source if job.detainee else 'the roster'}"
     title = job.template.title + (f": {job.detainee.full_name}" if job.detainee else "")
-    data = render_docx(html, load_format(fmt_name, w.templates_dirs), title=title,
-                       author=case.signer.name, lang="en-US", date=case.filing_date,
-                       where=where)  # fmt: skip
-    return data, None
+    meta = Meta(where=where, title=title, author=case.signer.name, date=case.filing_date,
+                pdf_variant=w.options.pdf_variant)  # fmt: skip
+    return convert(kind, html, load_format(format_name(job.template, case), w.templates_dirs), meta)
 
 
 def _check(kind: str, path: Path, job: Job, w: Worker) -> None:

@@ -1,443 +1,49 @@
-"""HTML + court format -> DOCX, by walking the same HTML the PDF is made from.
+"""HTML + court format -> DOCX, by walking the same HTML the PDF is made from (reached through
+`filings.outputs.convert`).
 
 Only the documented vocabulary is accepted (see README, "Template vocabulary"); anything else is a
 TemplateError, so the DOCX can never silently drop what the PDF shows. Each element takes the same
-role, and so the same style of the court format, as the CSS in `filings.pdf` gives it.
+role, and so the same style of the court format, as the PDF's stylesheet gives it (the table in
+`filings.outputs.formats.roles`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import re
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import lxml.html
 from docx import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt
-from lxml import etree
 
 from filings.errors import TemplateError
 from filings.outputs.docx import page
-from filings.outputs.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, complex_script, put
-from filings.outputs.docx.page import ALIGN, STYLE_NAMES
-from filings.outputs.docx.scripts import Scripts, attributes, document_language, right_to_left
+from filings.outputs.docx.scripts import Scripts, document_language
+from filings.outputs.docx.walk import Context, Walker
 from filings.outputs.formats import CourtFormat
 from filings.outputs.formats.bands import document_fields, properties
 from filings.templating import vocabulary
-from filings.templating.vocabulary import CONTAINERS, INLINE
 
-META_PREFIX = "filings."
-CELL_PADDING = 4  # points left and right in every table cell, as the CSS gives td and th
-GRID_RULE = 0.5  # the lines of a `table.grid`
-SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space; never the no-break space
+if TYPE_CHECKING:
+    from filings.outputs.convert import Meta
 
 
-@dataclass
-class Segment:
-    """A piece of a paragraph's text with its inline formatting; text '\n' is a line break."""
-
-    text: str
-    bold: bool = False
-    italic: bool = False
-    underline: bool = False
-    small_caps: bool = False
-    change: str | None = None  # "ins" or "del": a redline's tracked change
-    lang: str | None = None  # the nearest `lang`, when an inline element sets one
-    rtl: bool = False  # inside an inline element with dir="rtl"
-
-
-@dataclass
-class _Context:
-    """What the enclosing elements say about the paragraphs inside them."""
-
-    role: str | None = None
-    extra_left: float = 0
-    keep_together: bool = False
-    classes: set[str] = field(default_factory=set)
-    lang: str | None = None  # the nearest enclosing `lang`
-    rtl: bool = False  # the nearest enclosing `dir` says rtl
-
-
-def render_docx(html: str, fmt: CourtFormat, *, title: str, author: str, lang: str,
-                date: dt.date, where: str = "document") -> bytes:  # fmt: skip
-    """Build the DOCX for one rendered document; the same inputs give the same bytes."""
+def render(html: str, fmt: CourtFormat, meta: Meta) -> tuple[bytes, None]:
+    """The DOCX's bytes (its pages are Word's to lay out); the same inputs give the same bytes."""
+    if meta.date is None:
+        raise ValueError("a DOCX needs meta.date: its properties and zip entries carry it")
+    where, date = meta.where, meta.date
     doc = Document()
     root = lxml.html.document_fromstring(html)
     vocabulary.check(root, where)
     fields = document_fields(root)
     fmt = fmt.in_language(root.get("lang"))
-    lang = document_language(root, lang)
+    lang = document_language(root, meta.lang)
     page.page_setup(doc, fmt)
     page.define_styles(doc, fmt, lang)
     page.bands(doc, fmt, fields, where)
-    walker = _Walker(doc, fmt, where, author, date, Scripts(fmt, lang))
-    walker.blocks(root.find("body"), _Context(lang=root.get("lang")))
+    walker = Walker(doc, fmt, where, meta.author, date, Scripts(fmt, lang))
+    walker.blocks(root.find("body"), Context(lang=root.get("lang")))
     if walker.pending_break:
         raise TemplateError(f"{where}: a page break ends the document")
-    page.core_properties(doc, title, author, date, fmt)
+    page.core_properties(doc, meta.title, meta.author, date, fmt)
     page.custom_properties(doc, properties(fmt, fields))
-    return page.reproducible_zip(doc, date)
-
-
-# --- the walk ----------------------------------------------------------------------------------
-
-
-class _Walker:
-    def __init__(self, doc, fmt: CourtFormat, where: str, author: str, date: dt.date,
-                 scripts: Scripts) -> None:  # fmt: skip
-        self.doc = doc
-        self.fmt = fmt
-        self.scripts = scripts
-        self.where = where
-        self.author, self.date, self.revision = author, date, 0
-        self.pending_break = False
-        top, right, bottom, left = fmt.margins
-        self.text_width = fmt.width - left - right
-
-    def fail(self, el, message: str):
-        raise vocabulary.located(el, message, self.where)
-
-    def classes(self, el, allowed: set[str]) -> set[str]:
-        """The element's classes, where only `allowed` may be used (`filings.vocabulary` has
-        checked them against the element; this is where it stands in the document)."""
-        classes = _classes(el)
-        if unknown := classes - allowed:
-            self.fail(
-                el, f'<{el.tag} class="{" ".join(sorted(unknown))}"> is not in the vocabulary'
-            )
-        return classes
-
-    # Blocks
-
-    def blocks(self, parent, ctx: _Context, container=None) -> None:
-        """Walk the block children of a container element."""
-        if (parent.text or "").strip():
-            self.fail(parent, f"text {parent.text.strip()[:30]!r} outside a paragraph")
-        for el in parent:
-            if not isinstance(el.tag, str):  # comments, processing instructions
-                pass
-            else:
-                self.block(el, ctx, container)
-            if (el.tail or "").strip():
-                self.fail(el, f"text {el.tail.strip()[:30]!r} outside a paragraph")
-
-    def scoped(self, el, ctx: _Context) -> _Context:
-        """The context inside an element that sets `lang` or `dir`."""
-        lang, direction = attributes(el)
-        if lang is None and direction is None:
-            return ctx
-        rtl = ctx.rtl if direction is None else direction == "rtl"
-        return dataclasses.replace(ctx, lang=lang or ctx.lang, rtl=rtl)
-
-    def block(self, el, ctx: _Context, container) -> None:
-        tag = el.tag
-        target = container if container is not None else self.doc
-        ctx = self.scoped(el, ctx)
-        if tag in ("h1", "h2", "h3"):
-            classes = _classes(el)
-            role = {"h1": "title", "h2": "heading", "h3": "subheading"}[tag]
-            self.paragraph(target, el, role, ctx, classes)
-        elif tag == "p":
-            classes = _classes(el)
-            role = ctx.role or ("compact" if "single" in classes else "body")
-            self.paragraph(target, el, role, ctx, classes)
-        elif tag in ("ol", "ul"):
-            self.list(target, el, ctx)
-        elif tag == "table":
-            if container is not None:
-                self.fail(el, "a table inside a table")
-            self.table(el, _classes(el), ctx)
-        elif tag == "blockquote":
-            self.blocks(el, dataclasses.replace(ctx, role="quote"), container)
-        elif tag == "div" and "page-break" in (el.get("class") or "").split():
-            self.classes(el, {"page-break"})
-            if len(el) or (el.text or "").strip():
-                self.fail(el, "a page break holds nothing")
-            self.pending_break = True
-        elif tag == "div" and "signature" in (el.get("class") or "").split():
-            self.classes(el, {"signature"})
-            inner = dataclasses.replace(
-                ctx,
-                role="compact",
-                keep_together=True,
-                extra_left=ctx.extra_left + self.text_width / 2,
-            )
-            self.blocks(el, inner, container)
-            self.end_keep_together(target)
-        elif tag == "meta" and (el.get("name") or "").startswith(META_PREFIX):
-            pass  # a field for the header or footer (filings.formats.bands), not body text
-        elif tag in CONTAINERS:
-            self.blocks(el, ctx, container)
-        else:
-            self.fail(el, f"<{tag}> is not in the vocabulary")
-
-    def paragraph(self, target, el, role: str, ctx: _Context, classes: set[str], prefix: str = ""):
-        segments = self.inline(el, ctx)
-        if not any(s.text.strip() or s.text == "\xa0" for s in segments):
-            self.fail(el, f"an empty <{el.tag}>; write <p>&nbsp;</p> for a deliberate blank line")
-        paragraph = target.add_paragraph(style=self.doc.styles[STYLE_NAMES[role]])
-        self.format_paragraph(paragraph, role, ctx, classes)
-        if prefix:
-            self.scripts.mark(paragraph.add_run(prefix), prefix, self.fmt.font.family, ctx.lang,
-                              False)  # fmt: skip
-        for seg in segments:
-            if seg.text == "\n":
-                paragraph.add_run().add_break()
-                continue
-            for text, family in self.scripts.pieces(seg.text, seg.lang):
-                self.run(paragraph, seg, text, family)
-        return paragraph
-
-    def run(self, paragraph, seg: Segment, text: str, family: str) -> None:
-        """One run: the segment's formatting, and the font, language and direction of its text."""
-        run = paragraph.add_run()
-        run.text = text
-        run.bold = seg.bold or None
-        run.italic = seg.italic or None
-        complex_script(run._r.get_or_add_rPr(), seg.bold, seg.italic)
-        run.underline = seg.underline or None
-        run.font.small_caps = seg.small_caps or None
-        self.scripts.mark(run, text, family, seg.lang, seg.rtl)
-        if seg.change:
-            self.track(run, seg.change)
-
-    def track(self, run, change: str) -> None:
-        """Wrap the run in Word's tracked insertion or deletion, attributed to the author."""
-        self.revision += 1
-        mark = OxmlElement(f"w:{change}")
-        mark.set(qn("w:id"), str(self.revision))
-        mark.set(qn("w:author"), self.author)
-        mark.set(qn("w:date"), f"{self.date.isoformat()}T00:00:00Z")
-        run._r.addprevious(mark)
-        mark.append(run._r)
-        if change == "del":
-            for text in run._r.findall(qn("w:t")):
-                text.tag = qn("w:delText")
-
-    def format_paragraph(self, paragraph, role: str, ctx: _Context, classes: set[str]) -> None:
-        pf = paragraph.paragraph_format
-        style = self.fmt.styles[role]
-        extra = ctx.extra_left + (36 if "indent" in classes else 0)
-        if extra:
-            pf.left_indent = Pt(style.left_indent + style.hanging + extra)
-        if classes & {"center", "right", "noindent"}:
-            pf.first_line_indent = Pt(0)
-        for name in ("center", "right"):
-            if name in classes:
-                pf.alignment = ALIGN[name]
-        if ctx.keep_together:
-            pf.keep_with_next = True
-        if ctx.rtl:
-            right_to_left(paragraph)
-        if self.pending_break:
-            pf.page_break_before = True
-            self.pending_break = False
-
-    def end_keep_together(self, target) -> None:
-        """A kept-together block's last paragraph does not keep with what follows."""
-        paragraphs = target.paragraphs if hasattr(target, "paragraphs") else []
-        if paragraphs:
-            paragraphs[-1].paragraph_format.keep_with_next = None
-
-    def list(self, target, el, ctx: _Context) -> None:
-        for number, item in enumerate(el, start=1):
-            if not isinstance(item.tag, str):
-                continue
-            if item.tag != "li":
-                self.fail(item, f"<{item.tag}> inside a list; a list holds <li> only")
-            marker = f"{number}." if el.tag == "ol" else "\u2022"
-            inner = self.scoped(item, ctx)
-            paragraph = self.paragraph(target, item, "list", inner, set(), prefix=f"{marker}\t")
-            style = self.fmt.styles["list"]
-            paragraph.paragraph_format.tab_stops.add_tab_stop(
-                Pt(style.left_indent + style.hanging + ctx.extra_left), WD_TAB_ALIGNMENT.LEFT
-            )
-
-    def table(self, el, classes: set[str], ctx: _Context) -> None:
-        rows = [r for r in el.iter("tr")]
-        for part in el:
-            if isinstance(part.tag, str) and part.tag not in ("thead", "tbody", "tr"):
-                self.fail(part, f"<{part.tag}> inside a table")
-        if not rows:
-            self.fail(el, "a table with no rows")
-        cells = [[c for c in row if isinstance(c.tag, str)] for row in rows]
-        width = max(len(r) for r in cells)
-        table = self.doc.add_table(rows=len(rows), cols=width)
-        if "grid" in classes:
-            table.style = self.doc.styles["Table Grid"]
-        parties = self.fmt.caption.parties_width / 100 if "caption" in classes else None
-        _table_layout(table, self.text_width, parties)
-        header_rows = {id(r) for r in el.iter("tr") if r.getparent().tag == "thead"}
-        for r, (row_el, row_cells) in enumerate(zip(rows, cells, strict=True)):
-            if id(row_el) in header_rows:
-                _repeat_header(table.rows[r])
-            for c, cell_el in enumerate(row_cells):
-                self.cell(table.cell(r, c), cell_el, classes, ctx)
-                if "grid" in classes and r < len(rows) - 1:
-                    # Word keeps a table together by keeping each row with the next.
-                    for paragraph in table.cell(r, c).paragraphs:
-                        paragraph.paragraph_format.keep_with_next = True
-        if self.pending_break:
-            self.fail(el, "a page break right before a table; put a heading or paragraph first")
-        # CSS gives every table space below it; Word has no table spacing, so a spacer line does it.
-        if self.fmt.table_after:
-            spacer = self.doc.add_paragraph(style=self.doc.styles["Normal"])
-            spacer.paragraph_format.line_spacing = Pt(self.fmt.table_after)
-
-    def cell(self, cell, el, table_classes: set[str], outer: _Context) -> None:
-        if el.tag not in ("td", "th"):
-            self.fail(el, f"<{el.tag}> inside a table row")
-        classes = self.classes(el, {"parties", "number"} if "caption" in table_classes else set())
-        bold = el.tag == "th"
-        first = cell.paragraphs[0]
-        has_blocks = any(isinstance(c.tag, str) and c.tag not in INLINE for c in el)
-        # Side by side, a language's paragraphs keep the body's look (as the CSS gives them).
-        role = "body" if "parallel" in table_classes else "table"
-        ctx = self.scoped(el, _Context(role, lang=outer.lang, rtl=outer.rtl))
-        if has_blocks:
-            self.blocks(el, ctx, container=cell)
-        else:
-            self.paragraph(cell, el, "table", ctx, set())
-        first._p.getparent().remove(first._p)  # the empty paragraph python-docx starts a cell with
-        if self.fmt.line_numbers and "grid" in table_classes:
-            # On ruled paper a row is whole lines: the grid's rule width comes off the text.
-            line = Pt(self.fmt.styles["table"].line - GRID_RULE)
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.line_spacing = line
-        if bold:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.bold = True
-        if "parties" in classes and self.fmt.caption.rule:
-            _cell_border(cell, "right", round(self.fmt.caption.rule * 8))
-            _cell_margins(cell, left=0, right=12)
-        if "number" in classes and self.fmt.line_numbers is None:  # on ruled paper: on a line
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        if "number" in classes:
-            _cell_margins(cell, left=18, right=0)
-
-    # Inline
-
-    def inline(self, el, ctx: _Context) -> list[Segment]:
-        """The element's text as formatted segments, white space collapsed as HTML does."""
-        segments: list[Segment] = []
-        self._collect(el, Segment("", lang=ctx.lang), segments, top=True)
-        return _collapse(segments)
-
-    def _collect(self, el, fmt: Segment, out: list[Segment], top: bool = False) -> None:
-        if not top:
-            tag = el.tag
-            if tag not in INLINE:
-                self.fail(el, f"<{tag}> inside a paragraph; only b, i, u, span and br may be")
-            classes = _classes(el)
-            if tag == "br":
-                out.append(Segment("\n"))
-                return
-            lang, direction = attributes(el)
-            fmt = Segment(
-                "",
-                bold=fmt.bold or tag in ("b", "strong"),
-                italic=fmt.italic or tag in ("i", "em"),
-                underline=fmt.underline or tag == "u",
-                small_caps=fmt.small_caps or "smallcaps" in classes,
-                change=tag if tag in ("ins", "del") else fmt.change,
-                lang=lang or fmt.lang,
-                rtl=fmt.rtl if direction is None else direction == "rtl",
-            )
-        if el.text:
-            out.append(_with(fmt, el.text))
-        for child in el:
-            if isinstance(child.tag, str):
-                self._collect(child, fmt, out)
-            if child.tail:  # a child's tail has this element's formatting, not the child's
-                out.append(_with(fmt, child.tail))
-
-
-def _classes(el) -> set[str]:
-    return set((el.get("class") or "").split())
-
-
-def _with(fmt: Segment, text: str) -> Segment:
-    return dataclasses.replace(fmt, text=text)
-
-
-def _collapse(segments: list[Segment]) -> list[Segment]:
-    """HTML white space rules: runs of spaces become one, none at a line's start or end."""
-    out: list[Segment] = []
-    at_line_start = True
-    for seg in segments:
-        if seg.text == "\n":
-            if out and out[-1].text.endswith(" "):
-                out[-1].text = out[-1].text[:-1]
-            out.append(seg)
-            at_line_start = True
-            continue
-        text = SPACE.sub(" ", seg.text)
-        if at_line_start or (out and out[-1].text.endswith(" ")):
-            text = text.lstrip(" ")
-        if text:
-            out.append(dataclasses.replace(seg, text=text))
-            at_line_start = False
-    if out and out[-1].text != "\n":
-        out[-1].text = out[-1].text.rstrip(" ")
-    return [s for s in out if s.text]
-
-
-# --- tables ------------------------------------------------------------------------------------
-
-
-def _table_layout(table, text_width: float, caption: float | None) -> None:
-    tbl_pr = table._tbl.tblPr
-    width = put(tbl_pr, "tblW", TBLPR_ORDER)
-    width.set(qn("w:w"), "5000")
-    width.set(qn("w:type"), "pct")
-    # Word (in this file's compatibility mode) and LibreOffice hang a table's left border into the
-    # margin by the cells' left padding; indenting by that padding puts it on the margin, as in CSS.
-    indent = put(tbl_pr, "tblInd", TBLPR_ORDER)
-    indent.set(qn("w:w"), str(CELL_PADDING * 20))
-    indent.set(qn("w:type"), "dxa")
-    margins = put(tbl_pr, "tblCellMar", TBLPR_ORDER)
-    for side in ("left", "right"):
-        m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), str(CELL_PADDING * 20))
-        m.set(qn("w:type"), "dxa")
-        margins.append(m)
-    if caption:
-        fractions = [caption, 1 - caption]
-    else:
-        fractions = [1 / len(table.columns)] * len(table.columns)
-    for column, fraction in zip(table.columns, fractions, strict=True):
-        for cell in column.cells:
-            cell.width = Pt(text_width * fraction)
-
-
-def _repeat_header(row) -> None:
-    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-
-
-def _cell_border(cell, side: str, eighths: int) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = put(tc_pr, "tcBorders", TCPR_ORDER)
-    border = OxmlElement(f"w:{side}")
-    border.set(qn("w:val"), "single")
-    border.set(qn("w:sz"), str(eighths))
-    border.set(qn("w:color"), "000000")
-    borders.append(border)
-
-
-def _cell_margins(cell, left: float, right: float) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    margins = put(tc_pr, "tcMar", TCPR_ORDER)
-    for side, value in (("left", left), ("right", right)):
-        m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), str(round(value * 20)))
-        m.set(qn("w:type"), "dxa")
-        margins.append(m)
-
-
-__all__ = ["render_docx", "etree"]
+    return page.reproducible_zip(doc, date), None

@@ -26,21 +26,8 @@ from filings.outputs.docx.ooxml import (
 )
 from filings.outputs.formats import SLOTS, CourtFormat, Style
 from filings.outputs.formats.bands import Counter, resolve
+from filings.outputs.formats.roles import WORD_STYLES
 
-# Role -> the Word style that carries it. Word's own names where Word has one, so the attorney's
-# navigation pane and style gallery work as usual.
-STYLE_NAMES = {
-    "body": "Body Text",
-    "compact": "Normal",
-    "quote": "Quote",
-    "table": "Table Text",
-    "list": "List Paragraph",
-    "title": "Title",
-    "heading": "Heading 1",
-    "subheading": "Heading 2",
-    "footer": "Footer",
-    "footnote": "Footnote Text",
-}
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}  # fmt: skip
 
@@ -89,7 +76,7 @@ def define_styles(doc, fmt: CourtFormat, lang: str) -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_fonts(rpr, fmt, fmt.styles["compact"].size, lang)
-    names = {**STYLE_NAMES, "header": "Header"}
+    names = {**WORD_STYLES, "header": "Header"}
     for role, name in names.items():
         try:
             style = styles[name]

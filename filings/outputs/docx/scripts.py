@@ -17,7 +17,7 @@ from filings.outputs.formats import CourtFormat
 
 
 def attributes(el) -> tuple[str | None, str | None]:
-    """An element's `lang` and `dir` (`filings.vocabulary` has checked both)."""
+    """An element's `lang` and `dir` (`filings.templating.vocabulary` has checked both)."""
     return el.get("lang"), el.get("dir")
 
 

@@ -1,0 +1,51 @@
+"""A paragraph's text as formatted segments, its white space collapsed as HTML collapses it."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space; never the no-break space
+
+
+@dataclass
+class Segment:
+    """A piece of a paragraph's text with its inline formatting; text '\n' is a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    small_caps: bool = False
+    change: str | None = None  # "ins" or "del": a redline's tracked change
+    lang: str | None = None  # the nearest `lang`, when an inline element sets one
+    rtl: bool = False  # inside an inline element with dir="rtl"
+
+
+
+def with_text(fmt: Segment, text: str) -> Segment:
+    return dataclasses.replace(fmt, text=text)
+
+
+def collapse(segments: list[Segment]) -> list[Segment]:
+    """HTML white space rules: runs of spaces become one, none at a line's start or end."""
+    out: list[Segment] = []
+    at_line_start = True
+    for seg in segments:
+        if seg.text == "\n":
+            if out and out[-1].text.endswith(" "):
+                out[-1].text = out[-1].text[:-1]
+            out.append(seg)
+            at_line_start = True
+            continue
+        text = SPACE.sub(" ", seg.text)
+        if at_line_start or (out and out[-1].text.endswith(" ")):
+            text = text.lstrip(" ")
+        if text:
+            out.append(dataclasses.replace(seg, text=text))
+            at_line_start = False
+    if out and out[-1].text != "\n":
+        out[-1].text = out[-1].text.rstrip(" ")
+    return [s for s in out if s.text]
+

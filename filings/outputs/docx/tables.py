@@ -1,0 +1,60 @@
+"""A Word table laid out as the PDF's CSS lays it out: full width, padded cells, their borders."""
+
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from filings.outputs.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, put
+from filings.outputs.formats.roles import CELL_PADDING
+
+
+def table_layout(table, text_width: float, caption: float | None) -> None:
+    tbl_pr = table._tbl.tblPr
+    width = put(tbl_pr, "tblW", TBLPR_ORDER)
+    width.set(qn("w:w"), "5000")
+    width.set(qn("w:type"), "pct")
+    # Word (in this file's compatibility mode) and LibreOffice hang a table's left border into the
+    # margin by the cells' left padding; indenting by that padding puts it on the margin, as in CSS.
+    indent = put(tbl_pr, "tblInd", TBLPR_ORDER)
+    indent.set(qn("w:w"), str(CELL_PADDING * 20))
+    indent.set(qn("w:type"), "dxa")
+    margins = put(tbl_pr, "tblCellMar", TBLPR_ORDER)
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(CELL_PADDING * 20))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    if caption:
+        fractions = [caption, 1 - caption]
+    else:
+        fractions = [1 / len(table.columns)] * len(table.columns)
+    for column, fraction in zip(table.columns, fractions, strict=True):
+        for cell in column.cells:
+            cell.width = Pt(text_width * fraction)
+
+
+def repeat_header(row) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def cell_border(cell, side: str, eighths: int) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = put(tc_pr, "tcBorders", TCPR_ORDER)
+    border = OxmlElement(f"w:{side}")
+    border.set(qn("w:val"), "single")
+    border.set(qn("w:sz"), str(eighths))
+    border.set(qn("w:color"), "000000")
+    borders.append(border)
+
+
+def cell_margins(cell, left: float, right: float) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    margins = put(tc_pr, "tcMar", TCPR_ORDER)
+    for side, value in (("left", left), ("right", right)):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(round(value * 20)))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+
