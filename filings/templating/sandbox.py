@@ -51,6 +51,7 @@ OPEN: tuple[tuple[type, frozenset[str]], ...] = (
     (str, TEXT),  # Markup too
     (dict, frozenset({"get", "keys", "values", "items"})),
     (dt.date, frozenset({"year", "month", "day", "isoformat", "weekday", "isoweekday"})),
+    (dt.timedelta, frozenset({"days"})),  # one date minus another
     (LoopContext, frozenset({"index", "index0", "revindex", "revindex0", "first", "last",
                              "length", "depth", "depth0", "previtem", "nextitem", "cycle",
                              "changed"})),  # fmt: skip
