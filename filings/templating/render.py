@@ -37,7 +37,7 @@ def render_html(
     context = {"case": case, "detainee": detainee, "roster": roster, "lang": languages[0],
                "languages": list(languages), "layout": found.layout if found else LAYOUTS[0],
                "needs_translation": bool(found and found.needs_translation),
-               "translations": found.files if found else {}, "template": TemplateInfo.of(template),
+               "translations": found.files if found else {}, "template": _info(template),
                "template_version": template_version}  # fmt: skip
     row = f" ({detainee.source})" if detainee else ""
     try:
@@ -60,6 +60,12 @@ def render_html(
             f"{where}: {expression} is empty for this row{row}; print it only inside "
             "{% if … %} so the text reads naturally without it"
         ) from None
+
+
+def _info(template: Template) -> TemplateInfo:
+    """What a template knows of itself: its metadata, never its folder (a Path opens files)."""
+    return TemplateInfo(template.name, template.title, template.description, template.kind,
+                        template.format)  # fmt: skip
 
 
 def _template_frame(exc: BaseException) -> traceback.FrameSummary | None:

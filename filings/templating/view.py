@@ -6,13 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from filings.inputs.columns import ROSTER_COLUMNS
 from filings.inputs.validate import Detainee
-
-if TYPE_CHECKING:
-    from filings.templating.templates import Template
 
 
 class TemplateUseError(Exception):
@@ -29,11 +25,6 @@ class TemplateInfo:
     description: str
     kind: str
     format: str
-
-    @classmethod
-    def of(cls, template: Template) -> TemplateInfo:
-        return cls(template.name, template.title, template.description, template.kind,
-                   template.format)  # fmt: skip
 
 
 class RosterSummary:
