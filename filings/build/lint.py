@@ -15,6 +15,7 @@ from jinja2 import nodes
 from filings.errors import FilingsError
 from filings.inputs.validate import Attorney, Case, Detainee
 from filings.templating.templates import Template, make_environment, search_path
+from filings.templating.view import TemplateInfo
 
 ANY = object()  # a value whose inside the schema does not describe (text, dates, extra columns)
 
@@ -51,7 +52,7 @@ def schema(case_data: dict) -> dict:
     people = {"counsel": ListOf(attorney), "opposing_counsel": ListOf(attorney), "signer": attorney}
     case = _record_schema(Case, {**nested, **people})
     roster = {"total": ANY, "detainees": ListOf(detainee), "count_by": ANY}
-    template = _record_schema(Template)
+    template = _record_schema(TemplateInfo)  # what render_html hands templates, not the folder
     return {"case": case, "detainee": detainee, "roster": roster, "template": template,
             "lang": ANY}  # fmt: skip
 
@@ -152,7 +153,7 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
-    from filings.templating.templates import _read_metadata
+    from filings.templating.templates import MetadataError, _read_metadata
 
     problems = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name[0] not in "_."):
@@ -162,6 +163,8 @@ def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
             continue
         try:
             templates.append(_read_metadata(folder, meta))
+        except MetadataError as exc:  # the line apart, so the place is given once
+            problems.append(Problem(_shown(meta, root), exc.line, "metadata", exc.problem))
         except FilingsError as exc:
             problems.append(Problem(_shown(meta, root), None, "metadata", exc.message))
     return problems

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,24 +16,7 @@ from filings.errors import DataError, TemplateError
 from filings.inputs.load import load_yaml
 from filings.inputs.validate import Case, Detainee
 from filings.templating.templates import EmptyValueError, Template
-
-
-class RosterSummary:
-    """The roster as a per-roster template sees it: the records and counts by field."""
-
-    def __init__(self, detainees: Sequence[Detainee]) -> None:
-        self.detainees = list(detainees)
-        self.total = len(self.detainees)
-
-    def count_by(self, field: str, order: Sequence[str] = ()) -> list[tuple[str, int]]:
-        """(value, count) pairs: first the values in `order`, then the rest most common first.
-
-        A record with no value counts under `None`, so a table still adds up to the total.
-        """
-        counts = Counter(getattr(d, field) for d in self.detainees)
-        listed = [(value, counts.pop(value, 0)) for value in order]
-        rest = sorted(counts.items(), key=lambda kv: (kv[0] is None, -kv[1], str(kv[0])))
-        return listed + rest
+from filings.templating.view import RosterSummary, TemplateInfo, TemplateUseError
 
 
 def render_html(
@@ -56,7 +37,7 @@ def render_html(
     context = {"case": case, "detainee": detainee, "roster": roster, "lang": languages[0],
                "languages": list(languages), "layout": found.layout if found else LAYOUTS[0],
                "needs_translation": bool(found and found.needs_translation),
-               "translations": found.files if found else {}, "template": template,
+               "translations": found.files if found else {}, "template": _info(template),
                "template_version": template_version}  # fmt: skip
     row = f" ({detainee.source})" if detainee else ""
     try:
@@ -66,10 +47,11 @@ def render_html(
         raise TemplateError(f"{where}: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"{template.source}: no template file named {exc.name!r}") from None
-    except SecurityError as exc:
-        raise TemplateError(
-            f"{_where(exc)}: refused: {exc} Templates may use the case and roster data only."
-        ) from None
+    except (SecurityError, TemplateUseError) as exc:  # worded by the sandbox or the record
+        raise TemplateError(f"{_where(exc)}: {exc}") from None
+    except RecursionError as exc:
+        raise TemplateError(f"{_where(exc)}: refused: a macro, include or block that calls "
+                            "itself without end") from None  # fmt: skip
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{_where(exc)}: {exc.message}{row}") from None
     except EmptyValueError as exc:
@@ -78,6 +60,12 @@ def render_html(
             f"{where}: {expression} is empty for this row{row}; print it only inside "
             "{% if … %} so the text reads naturally without it"
         ) from None
+
+
+def _info(template: Template) -> TemplateInfo:
+    """What a template knows of itself: its metadata, never its folder (a Path opens files)."""
+    return TemplateInfo(template.name, template.title, template.description, template.kind,
+                        template.format)  # fmt: skip
 
 
 def _template_frame(exc: BaseException) -> traceback.FrameSummary | None:

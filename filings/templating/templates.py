@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from filings.errors import TemplateError
 from filings.inputs.load import load_yaml
 from filings.inputs.validate import format_a_number
+from filings.templating.sandbox import Sandbox
 
 KINDS = ("per-detainee", "per-roster")
 SHARED = "_shared"
@@ -69,6 +69,14 @@ def discover(folders: Path | Sequence[Path] = ()) -> dict[str, Template]:
     return dict(sorted(found.items()))
 
 
+class MetadataError(TemplateError):
+    """A template.yaml value is wrong; `lint` reports the line and the problem apart."""
+
+    def __init__(self, where: str, line: int | None, problem: str) -> None:
+        self.line, self.problem = line, problem
+        super().__init__(f"{where}{'' if line is None else f':{line}'}: {problem}")
+
+
 def _read_metadata(folder: Path, meta_path: Path) -> Template:
     meta = load_yaml(meta_path)
     where = f"{folder.name}/template.yaml"
@@ -80,10 +88,10 @@ def _read_metadata(folder: Path, meta_path: Path) -> Template:
         raise TemplateError(f"{where}: kind {meta['kind']!r} is not one of: {', '.join(KINDS)}")
     if not (folder / meta["main"]).is_file():
         raise TemplateError(f"{where}: main file {meta['main']!r} is not in the folder")
-    if meta["kind"] == "per-detainee" and "{a_number}" not in meta["output"]:
-        raise TemplateError(
-            f"{where}: output must contain {{a_number}} for a per-detainee template"
-        )
+    try:
+        output_pattern(str(meta["output"]), meta["kind"])
+    except ValueError as exc:
+        raise MetadataError(where, meta.lines.get("output"), f"output: {exc}") from None
     return Template(name=folder.name, folder=folder, **{f: str(meta[f]) for f in fields})
 
 
@@ -98,6 +106,41 @@ def select(templates: dict[str, Template], names: tuple[str, ...]) -> list[Templ
     return [templates[n] for n in names] if names else list(templates.values())
 
 
+# --- output: file names ------------------------------------------------------------------------
+
+# The fields an `output:` pattern may name, and the kinds of template each makes sense for. The
+# pattern is our own small language (text and `{field}`), never `str.format`, which would let a
+# pattern reach into a value's attributes (`{a_number.__class__}`).
+OUTPUT_FIELDS = {"template": KINDS, "a_number": ("per-detainee",),
+                 "family_name": ("per-detainee",)}  # fmt: skip
+_OUTPUT_PART = re.compile(r"\{([^{}]*)\}|[^{}]+")
+
+
+def output_pattern(pattern: str, kind: str) -> list[tuple[bool, str]]:
+    """`{a_number}-stay-motion` -> [(True, "a_number"), (False, "-stay-motion")] (is it a field,
+    and which or what text); ValueError saying what is wrong, for template.yaml."""
+    parts, at = [], 0
+    while at < len(pattern):
+        match = _OUTPUT_PART.match(pattern, at)
+        if match is None:
+            brace = pattern[at]
+            raise ValueError(f"the {{ at character {at + 1} is not closed by a }}" if brace == "{"
+                             else f"the }} at character {at + 1} closes no {{")  # fmt: skip
+        field = match[1]
+        if field is not None and field not in OUTPUT_FIELDS:
+            *others, last = (f"{{{f}}}" for f in OUTPUT_FIELDS)
+            raise ValueError(f"{{{field}}} is not a field; the fields are {', '.join(others)} "
+                             f"and {last}")  # fmt: skip
+        if field is not None and kind not in OUTPUT_FIELDS[field]:
+            raise ValueError(f"{{{field}}} is one person's; a per-roster template's output may "
+                             "use {template} only")  # fmt: skip
+        parts.append((field is not None, field if field is not None else match[0]))
+        at = match.end()
+    if kind == "per-detainee" and (True, "a_number") not in parts:
+        raise ValueError("must contain {a_number} for a per-detainee template")
+    return parts
+
+
 def output_name(template: Template, a_number: str | None = None, family_name: str = "") -> str:
     """A file name safe on every file system, made from the template's pattern (no extension)."""
     values = {
@@ -105,7 +148,8 @@ def output_name(template: Template, a_number: str | None = None, family_name: st
         "a_number": a_number or "",
         "family_name": slug(family_name),
     }
-    name = template.output.format(**values)
+    parts = output_pattern(template.output, template.kind)
+    name = "".join(values[text] if is_field else text for is_field, text in parts)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", name)
     name = re.sub(r"-{2,}", "-", name).strip("-.") or template.name
     return name[:120]
@@ -141,9 +185,10 @@ def _refuse_empty(value):
     return value
 
 
-def make_environment(folders: Path | Sequence[Path] = ()) -> SandboxedEnvironment:
-    """The one Jinja environment: sandboxed, strict about undefined values, autoescaped."""
-    env = SandboxedEnvironment(
+def make_environment(folders: Path | Sequence[Path] = ()) -> Sandbox:
+    """The one Jinja environment: sandboxed (an allow-list, see `sandbox`), strict about undefined
+    values, autoescaped."""
+    env = Sandbox(
         loader=_FolderLoader([str(f) for f in search_path(folders)]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
