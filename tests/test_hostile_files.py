@@ -221,7 +221,8 @@ def test_diff_of_an_unknown_template_lists_the_templates(repo, tmp_path):
 
 
 def test_diff_with_an_empty_roster_says_the_roster_has_no_rows(repo, tmp_path):
-    result = diff(repo, tmp_path, "stay-motion", roster="a_number,family_name,given_name\n")
+    header_only = ROSTER_ROWS.splitlines()[0] + "\n"
+    result = diff(repo, tmp_path, "stay-motion", roster=header_only)
     assert result.exit_code == 1
     assert result.output == (
         "Error: roster.csv: the roster has no rows; stay-motion is one document per person, "
