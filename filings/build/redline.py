@@ -162,16 +162,16 @@ class Redline:
 def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
             new_ref: str | None, a_number: str | None, out) -> Redline:  # fmt: skip
     """Render one document with the templates at old_ref and at new_ref (the working tree when
-    None), and write the redline PDF and DOCX into OUT/redlines/."""
+    None), and write the redline PDF and DOCX into OUT/redlines/, in the court format as the
+    templates at new_ref keep it (their `_formats/` first)."""
     import tempfile
     from pathlib import Path
 
-    from filings.build import versions
     from filings.build.plan import load_inputs
     from filings.errors import DataError
     from filings.inputs.validate import normalize_a_number
     from filings.templating.render import RosterSummary, render_html
-    from filings.templating.templates import discover, make_environment
+    from filings.templating.templates import make_environment, search_path
 
     case, people = load_inputs(case_path, roster_path, templates_dirs=[folder])
     if a_number:
@@ -180,26 +180,43 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
         if not people:
             raise DataError(roster_path.name, f"no one with A-number {wanted} on the roster")
     with tempfile.TemporaryDirectory(prefix="filings-diff-") as scratch:
-        htmls, labels = [], []
-        for i, ref in enumerate((old_ref, new_ref)):
-            if ref is None:
-                root, label = folder, versions.describe(folder)
-            else:
-                root, label = versions.templates_at(ref, folder, Path(scratch) / str(i))
-            labels.append(label)
-            template = discover([root])[template_name]
+        found = [_version(template_name, folder, ref, Path(scratch) / str(i))
+                 for i, ref in enumerate((old_ref, new_ref))]  # fmt: skip
+        htmls = []
+        for root, label, template in found:
+            if template.kind == "per-detainee" and not people:
+                raise DataError(roster_path.name, f"the roster has no rows; {template.name} is "
+                                "one document per person, so diff needs at least one")  # fmt: skip
             person = people[0] if template.kind == "per-detainee" else None
-            env = make_environment([root])
-            htmls.append(render_html(env, template, case, person, RosterSummary(people),
-                                     template_version=labels[-1]))  # fmt: skip
+            htmls.append(render_html(make_environment([root]), template, case, person,
+                                     RosterSummary(people), template_version=label))  # fmt: skip
         html, changes = redline(*htmls)
-    who = people[0].a_number if template.kind == "per-detainee" else "roster"
-    result = Redline(template_name, who, labels[0], labels[1], changes, html, [])
-    result.files = _write_redline(result, template, case, Path(out))
+        (_, old_label, _), (new_root, new_label, template) = found
+        who = people[0].a_number if template.kind == "per-detainee" else "roster"
+        result = Redline(template_name, who, old_label, new_label, changes, html, [])
+        result.files = _write_redline(result, template, case, Path(out), search_path([new_root]))
     return result
 
 
-def _write_redline(result: Redline, template, case, out) -> list:
+def _version(name: str, folder, ref: str | None, scratch):
+    """The templates folder at ref (the working tree when None), its version, and the template."""
+    from filings.build import versions
+    from filings.errors import TemplateError
+    from filings.templating.templates import discover, select
+
+    if ref is None:
+        root, label = folder, versions.describe(folder)
+    else:
+        root, label = versions.templates_at(ref, folder, scratch)
+    try:
+        (template,) = select(discover([root]), (name,))
+    except TemplateError as exc:
+        where = f"templates at {ref}" if ref else f"templates in {folder}"
+        raise TemplateError(f"{where}: {exc.message}") from None
+    return root, label, template
+
+
+def _write_redline(result: Redline, template, case, out, search) -> list:
     from filings.build.files import write_atomic
     from filings.build.plan import format_name
     from filings.outputs.convert import Meta, convert
@@ -207,7 +224,7 @@ def _write_redline(result: Redline, template, case, out) -> list:
 
     stem = f"{result.template}-{result.who}-{result.old_version}-to-{result.new_version}"
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
-    fmt = load_format(format_name(template, case))
+    fmt = load_format(format_name(template, case), search)
     meta = Meta(where=f"redline of {result.template}", title=f"Redline: {template.title}",
                 author=f"filings (templates {result.new_version})", date=case.filing_date)
     pdf, _ = convert("pdf", result.html, fmt, meta)

@@ -4,6 +4,8 @@ tag or commit straight from git's objects, without touching the working tree."""
 from __future__ import annotations
 
 import io
+import posixpath
+import re
 import subprocess
 import tarfile
 from functools import cache
@@ -52,8 +54,36 @@ def templates_at(ref: str, folder: Path, dest: Path) -> tuple[Path, str]:
         raise VersionError(f"{folder}: no tag or commit named {ref!r}") from None
     archive = _git(top, "archive", "--format=tar", commit, "--", prefix or ".", binary=True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(dest, filter="data")
+        for member in tar.getmembers():
+            if _points_outside(member, prefix):
+                raise _refused(ref, member.name, prefix, "is a link pointing outside the "
+                               "templates folder")  # fmt: skip
+        try:
+            tar.extractall(dest, filter="data")
+        except tarfile.FilterError as exc:  # what the check above lets by, the filter stops
+            raise _refused(ref, exc.tarinfo.name, prefix, "cannot be copied safely "
+                           f"({type(exc).__name__})") from None  # fmt: skip
     copied = (dest / prefix).resolve()
     if not copied.is_dir():
         raise VersionError(f"{folder}: the templates folder did not exist at {ref!r}")
     return copied, describe(folder, ref)
+
+
+def _points_outside(member: tarfile.TarInfo, prefix: str) -> bool:
+    """Whether a link in the archive leads out of the templates folder (`prefix`): a template
+    read through it would be a file the templates do not hold, or any file on the machine."""
+    if not (member.issym() or member.islnk()):
+        return False
+    base = posixpath.dirname(member.name) if member.issym() else ""
+    if posixpath.isabs(member.linkname):
+        return True
+    target = posixpath.normpath(posixpath.join(base, member.linkname))
+    folder = prefix.rstrip("/")
+    if not folder:
+        return target == ".." or target.startswith("../")
+    return target != folder and not target.startswith(folder + "/")
+
+
+def _refused(ref: str, name: str, prefix: str, why: str) -> VersionError:
+    shown = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", name.removeprefix(prefix))
+    return VersionError(f"templates at {ref}: {shown} {why}; refusing it")

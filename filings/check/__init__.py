@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from filings.check import docx, pdf
-from filings.check.findings import Expected, Finding
+from filings.check.findings import Expected, Finding, Unreadable, short, unreadable
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -23,17 +23,22 @@ from filings.outputs.formats import CourtFormat, load_format
 
 
 def check_pdf(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = False,
-              expect: Expected | None = None) -> list[Finding]:  # fmt: skip
-    """Every rule of the format the PDF breaks, measured on its pages."""
+              expect: Expected | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> list[Finding]:  # fmt: skip
+    """Every rule of the format the PDF breaks, measured on its pages. A PDF that cannot be
+    read (broken, encrypted, a stream over `limits.pdf_stream_mb`) raises Unreadable."""
     expect = expect or Expected()
-    return pdf.measure(Path(path), fmt, leave_to_exceed=leave_to_exceed, expect=expect)
+    return pdf.measure(Path(path), fmt, leave_to_exceed=leave_to_exceed, expect=expect,
+                       limits=limits)  # fmt: skip
 
 
 def check_docx(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = False,
-               expect: Expected | None = None) -> list[Finding]:  # fmt: skip
+               expect: Expected | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> list[Finding]:  # fmt: skip
     """Every rule of the format the DOCX breaks, read from its XML (a DOCX has no pages yet, so
-    the page limit and what depends on layout are left to its PDF)."""
-    return docx.measure(Path(path), fmt, expect=expect or Expected())
+    the page limit and what depends on layout are left to its PDF). A DOCX that cannot be read
+    (not a zip, broken XML, over `limits.unzipped_mb`) raises Unreadable."""
+    return docx.measure(Path(path), fmt, expect=expect or Expected(), limits=limits)
 
 
 def check_files(paths: Iterable[Path | str], format_name: str | None = None, *,
@@ -48,35 +53,39 @@ def check_files(paths: Iterable[Path | str], format_name: str | None = None, *,
     results: dict[Path, list[Finding]] = {}
     for path in map(Path, paths):
         try:
-            results[path] = _check_one(path, format_name, search, leave_to_exceed, expect)
+            results[path] = _check_one(path, format_name, search, leave_to_exceed, expect, limits)
+        except Unreadable as exc:
+            results[path] = [exc.finding]
         except FilingsError as exc:
             results[path] = [
                 Finding(path.name, "format", "", exc.message, "name one with --format")
             ]
         except Exception as exc:  # a file no reader can open: a finding, not a crash
-            problem = f"cannot be read ({type(exc).__name__}: {exc})"
-            results[path] = [Finding(path.name, "readable", "", problem, "a PDF or DOCX is needed")]
+            kind = path.suffix.lstrip(".").upper()
+            results[path] = [unreadable(path.name, kind, short(exc)).finding]
     return results
 
 
-def _check_one(path, format_name, search, leave_to_exceed, expect) -> list[Finding]:
+def _check_one(path, format_name, search, leave_to_exceed, expect, limits) -> list[Finding]:
     kind = path.suffix.lower()
     if kind not in (".pdf", ".docx"):
         return [Finding(path.name, "readable", "", f"a {kind or 'nameless'} file",
                         "filings check reads .pdf and .docx files")]  # fmt: skip
-    recorded, fields = recorded_format(path)
+    recorded, fields = recorded_format(path, limits)
     name = format_name or recorded
     if not name:
         raise FilingsError("no court format recorded in the file")
     fmt = load_format(name, search)
     expect = expect or expected_from(fields)
     check = check_pdf if kind == ".pdf" else check_docx
-    return check(path, fmt, leave_to_exceed=leave_to_exceed, expect=expect)
+    return check(path, fmt, leave_to_exceed=leave_to_exceed, expect=expect, limits=limits)
 
 
-def recorded_format(path: Path) -> tuple[str | None, dict | None]:
+def recorded_format(path: Path, limits: Limits = DEFAULT_LIMITS,
+                    ) -> tuple[str | None, dict | None]:  # fmt: skip
     """The format name and document fields `filings render` stored in the file, if any."""
-    values = pdf.info(path) if path.suffix.lower() == ".pdf" else docx.properties(path)
+    reader = pdf.info if path.suffix.lower() == ".pdf" else docx.properties
+    values = reader(path, limits)
     fields = values.get("FilingsFields")
     try:
         fields = json.loads(fields) if fields else None
@@ -91,4 +100,5 @@ def expected_from(fields: dict | None) -> Expected:
     return Expected(a_number=fields.get("a_number"), detained=fields.get("custody") == "DETAINED")
 
 
-__all__ = ["Finding", "Expected", "check_pdf", "check_docx", "check_files", "recorded_format"]
+__all__ = ["Finding", "Expected", "Unreadable", "check_pdf", "check_docx", "check_files",
+           "recorded_format"]

@@ -10,13 +10,15 @@ page count and glyph coverage are measured on the PDF.
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from lxml import etree
 
-from filings.check.findings import Expected, Finding
+from filings.check.findings import Expected, Finding, unreadable
+from filings.check.package import Package
 from filings.check.report import digits, need, pt
+from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
+from filings.inputs.limits import Limits
 from filings.outputs.formats import CourtFormat
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -29,37 +31,40 @@ def _w(name: str) -> str:
     return f"{{{W}}}{name}"
 
 
-def properties(path: Path) -> dict[str, str]:
+def properties(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, str]:
     """The custom properties `filings render` records, with the core `category` as the format."""
-    with zipfile.ZipFile(path) as z:
-        names = set(z.namelist())
-        out = {}
-        if "docProps/core.xml" in names:
-            core = etree.fromstring(z.read("docProps/core.xml"))
-            category = core.find("{*}category")
-            if category is not None and category.text:
-                out["FilingsFormat"] = category.text
-        if "docProps/custom.xml" in names:
-            for prop in etree.fromstring(z.read("docProps/custom.xml")):
-                value = prop.find("*")
-                out[prop.get("name")] = value.text if value is not None else ""
+    out = {}
+    with Package(path, limits) as package:
+        core = package.xml("docProps/core.xml")
+        category = core.find("{*}category") if core is not None else None
+        if category is not None and category.text:
+            out["FilingsFormat"] = category.text
+        custom = package.xml("docProps/custom.xml")
+        for prop in custom if custom is not None else []:
+            value = prop.find("*")
+            out[prop.get("name")] = value.text if value is not None else ""
     return out
 
 
 class _Docx:
     """The parts of a DOCX the checks read, and style lookups through `basedOn`."""
 
-    def __init__(self, path: Path) -> None:
-        with zipfile.ZipFile(path) as z:
-            self.document = etree.fromstring(z.read("word/document.xml"))
-            self.styles = etree.fromstring(z.read("word/styles.xml"))
-            rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
-            targets = {r.get("Id"): r.get("Target") for r in rels}
+    def __init__(self, path: Path, limits: Limits) -> None:
+        with Package(path, limits) as package:
+            self.document = package.xml("word/document.xml", required=True)
+            self.styles = package.xml("word/styles.xml")
+            if self.styles is None:  # Word's own defaults then apply
+                self.styles = etree.Element(_w("styles"))
+            rels = package.xml("word/_rels/document.xml.rels")
+            targets = {r.get("Id"): r.get("Target") for r in (rels if rels is not None else [])}
             self.sect = self.document.find(".//w:body/w:sectPr", NS)
+            if self.sect is None:
+                raise unreadable(path.name, "DOCX", "word/document.xml sets no page (no w:sectPr)")
             self.headers = {}
-            for ref in self.sect.findall("w:headerReference", NS) if self.sect is not None else []:
-                target = targets[ref.get(f"{{{R}}}id")].lstrip("/").removeprefix("word/")
-                self.headers[ref.get(_w("type"))] = etree.fromstring(z.read(f"word/{target}"))
+            for ref in self.sect.findall("w:headerReference", NS):
+                target = (targets.get(ref.get(f"{{{R}}}id")) or "").lstrip("/")
+                part = "word/" + target.removeprefix("word/")
+                self.headers[ref.get(_w("type"))] = package.xml(part, required=True)
         self.by_id = {s.get(_w("styleId")): s for s in self.styles.findall("w:style", NS)}
         self.defaults = self.styles.find("w:docDefaults", NS)
 
@@ -123,8 +128,9 @@ def _text(element) -> str:
     return "".join(out)
 
 
-def measure(path: Path, fmt: CourtFormat, *, expect: Expected) -> list[Finding]:
-    doc = _Docx(path)
+def measure(path: Path, fmt: CourtFormat, *, expect: Expected,
+            limits: Limits = DEFAULT_LIMITS) -> list[Finding]:  # fmt: skip
+    doc = _Docx(path, limits)
     name = path.name
     paragraphs = list(doc.document.iter(_w("p")))
     found = _page(name, doc, fmt) + _sizes(name, doc, paragraphs, fmt)

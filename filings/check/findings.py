@@ -1,8 +1,12 @@
-"""What a check reports (Finding) and what it is told to expect of a document (Expected)."""
+"""What a check reports (Finding), what it is told to expect of a document (Expected), and the
+error that stops it reading a file at all (Unreadable)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from filings.errors import FilingsError
 
 
 @dataclass(frozen=True)
@@ -17,7 +21,8 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.where}: " if self.where else ""
-        return f"{self.file}: {where}{self.measured}; {self.required}"
+        required = f"; {self.required}" if self.required else ""
+        return f"{self.file}: {where}{self.measured}{required}"
 
 
 @dataclass(frozen=True)
@@ -26,3 +31,31 @@ class Expected:
 
     a_number: str | None = None  # the respondent's A-number, in any common spelling
     detained: bool | None = None  # whether the respondent is in custody
+
+
+class Unreadable(FilingsError):
+    """A file the check cannot read at all (broken, encrypted, over a limit): `finding` says why,
+    and is the file's one finding."""
+
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+        super().__init__(str(finding))
+
+
+def unreadable(file: str, kind: str, reason: str) -> Unreadable:
+    """`motion.pdf: is not a readable PDF (<reason>)`."""
+    return Unreadable(Finding(file, "readable", "", f"is not a readable {kind} ({reason})", ""))
+
+
+def over_limit(file: str, where: str, measured: str, limit: str, mb: float) -> Unreadable:
+    """A file refused for a limit, named with the value in force and how to raise it."""
+    required = f"filings check reads at most {limit} = {mb:g} MB (raise it with --limit {limit}=N)"
+    return Unreadable(Finding(file, "limits", where, measured, required))
+
+
+def short(exc: BaseException) -> str:
+    """An exception's message on one line, without control characters, kept short."""
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", str(exc))
+    text = " ".join(text.split())
+    text = text if len(text) <= 100 else text[:99] + "…"
+    return text or type(exc).__name__

@@ -19,6 +19,8 @@ from filings.check import reader
 from filings.check.findings import Expected, Finding
 from filings.check.fonts import fonts_and_glyphs
 from filings.check.report import digits, merge_pages, need, pt
+from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
+from filings.inputs.limits import Limits
 from filings.outputs.formats import CourtFormat
 from filings.outputs.formats.bands import COUNTERS, FIELD
 
@@ -81,9 +83,9 @@ class Page:
     vertical_rules: list[tuple[float, float, float]]  # x, top, bottom of vertical lines
 
 
-def info(path: Path) -> dict[str, str]:
+def info(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, str]:
     """The PDF's document information (where `filings render` records the format)."""
-    with reader.opened(path) as document:
+    with reader.opened(path, limits) as document:
         return _info(document)
 
 
@@ -92,11 +94,12 @@ def _info(document) -> dict[str, str]:
             for k, v in reader.metadata(document).items()}  # fmt: skip
 
 
-def measure(path: Path, fmt: CourtFormat, *, leave_to_exceed: bool, expect: Expected):
+def measure(path: Path, fmt: CourtFormat, *, leave_to_exceed: bool, expect: Expected,
+            limits: Limits = DEFAULT_LIMITS):  # fmt: skip
     """Every page read once; the fonts from the same open document."""
-    with reader.opened(path) as document:
+    with reader.opened(path, limits) as document:
         fields = _recorded_fields(_info(document))
-        read = reader.read_pages(document)
+        read = reader.read_pages(document, limits)
         pages = [_read_page(data, fmt, fields) for _, data in read]
         fonts = fonts_and_glyphs(path.name, fmt, [obj for obj, _ in read], [p.text for p in pages])
     name = path.name

@@ -27,19 +27,23 @@ from pathlib import Path
 from pdfminer import settings
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTContainer, LTCurve, LTImage, LTLine, LTRect
-from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFObjRef, stream_value
+from pdfminer.psexceptions import PSException
 from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, keyword_name, literal_name
 from pdfminer.utils import PDFDocEncoding, apply_matrix_rect, choplist, mult_matrix
 
+from filings.check.findings import Finding, Unreadable, over_limit, short, unreadable
+from filings.check.streams import BoundedParser, StreamTooLarge
+from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
+from filings.inputs.limits import Limits
+
 
 class PdfminerException(Exception):
-    """pdfminer.six could not read the file (named as pdfplumber names it, so a finding that
-    says why a file cannot be checked reads as it did when pdfplumber read the pages)."""
+    """pdfminer.six could not read the file; `opened` words it as the file's one finding."""
 
 
 @dataclass
@@ -62,14 +66,27 @@ class PageData:
 
 
 @contextmanager
-def opened(path: Path) -> Iterator[PDFDocument]:
-    """The parsed document, open while the block runs (its objects are read lazily)."""
+def opened(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[PDFDocument]:
+    """The parsed document, open while the block runs (its objects are read lazily); no stream
+    unpacked past `limits.pdf_stream_mb`. A file that cannot be read raises Unreadable."""
     with open(path, "rb") as stream:
         try:
-            document = PDFDocument(PDFParser(stream), password="")
-        except Exception as exc:
-            raise PdfminerException(exc) from exc
-        yield document
+            parser = BoundedParser(stream, limits.pdf_stream_bytes)
+            document = PDFDocument(parser, password="")
+            yield document
+        except PDFPasswordIncorrect:
+            raise Unreadable(Finding(path.name, "readable", "", "is encrypted (password-"
+                                     "protected)", "filings check reads only unencrypted PDFs"),
+                             ) from None  # fmt: skip
+        except StreamTooLarge as exc:
+            where = f"page {exc.page}" if exc.page else ""
+            what = "its content unpacks" if exc.whole_page else "a stream unpacks"
+            raise over_limit(path.name, where, f"{what} to more than {limits.pdf_stream_mb:g} MB",
+                             "pdf_stream_mb", limits.pdf_stream_mb) from None  # fmt: skip
+        except PdfminerException as exc:
+            raise unreadable(path.name, "PDF", short(exc.__cause__ or exc)) from None
+        except (PSException, EOFError) as exc:  # reading the document's objects
+            raise unreadable(path.name, "PDF", short(exc)) from None
 
 
 def metadata(document: PDFDocument) -> dict:
@@ -85,14 +102,18 @@ def metadata(document: PDFDocument) -> dict:
     return values
 
 
-def read_pages(document: PDFDocument) -> list[tuple[PDFPage, PageData]]:
-    """Every page: pdfminer's page object and what it draws."""
+def read_pages(document: PDFDocument, limits: Limits = DEFAULT_LIMITS,
+               ) -> list[tuple[PDFPage, PageData]]:  # fmt: skip
+    """Every page: pdfminer's page object and what it draws (at most `limits.pdf_stream_mb` of
+    content a page, its streams and the forms it draws together)."""
     try:
         objects = list(PDFPage.create_pages(document))
+    except StreamTooLarge:
+        raise
     except Exception as exc:
         raise PdfminerException(exc) from exc
     resources = PDFResourceManager()
-    device = _Device(resources)
+    device = _Device(resources, limits.pdf_stream_bytes)
     interpreter = _Interpreter(resources, device)
     pages = []
     for number, obj in enumerate(objects, start=1):
@@ -100,6 +121,9 @@ def read_pages(document: PDFDocument) -> list[tuple[PDFPage, PageData]]:
         device.start(page)
         try:
             interpreter.process_page(obj)
+        except StreamTooLarge as exc:
+            exc.page = number
+            raise
         except Exception as exc:
             raise PdfminerException(exc) from exc
         _collect(device.cur_item, device, page)
@@ -161,11 +185,21 @@ def _decode_text(s: bytes | str) -> str:
 class _Device(PDFLayoutAnalyzer):
     """pdfminer's layout device with no layout analysis, recording glyphs as dicts."""
 
-    def __init__(self, resources: PDFResourceManager) -> None:
+    def __init__(self, resources: PDFResourceManager, budget: int) -> None:
         super().__init__(resources, laparams=None)
         self._fonts: dict = {}  # font -> (vertical, descent, {cid: (text, width)})
+        self.budget = budget  # bytes of content one page may run, forms included
+        self.spent = 0
+
+    def spend(self, streams) -> None:
+        """Count the content about to run against the page's budget: one small stream named
+        a thousand times in a page's /Contents (or drawn as a form) is a bomb too."""
+        self.spent += sum(len(stream_value(s).get_data()) for s in streams)
+        if self.spent > self.budget:
+            raise StreamTooLarge(whole_page=True)
 
     def start(self, page: PageData) -> None:
+        self.spent = 0
         self._chars = page.chars
         self._height = page.height
         self._top = page.mb_top
@@ -310,6 +344,7 @@ _TOKEN = re.compile(
     | (?P<keyword>[A-Za-z][^\s#/%\[\]()<>{}]*|['"])
     | (?P<comment>%[^\r\n]*)
     | (?P<other>[^\s\x00])
+    | (?P<end>\Z)  # trailing space: without it every space of a long run is rescanned to the end
     )""",
     re.VERBOSE,
 )
@@ -382,6 +417,7 @@ class _Interpreter(PDFPageInterpreter):
         self._operators: dict[PSKeyword, tuple] = {}
 
     def execute(self, streams) -> None:
+        self.device.spend(streams)
         valid = []
         for obj in streams:
             stream = stream_value(obj)
