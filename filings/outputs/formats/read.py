@@ -47,12 +47,15 @@ RULE_KEYS = {
 def load_format(name: str, search: Sequence[Path | str] = ()) -> CourtFormat:
     """Read the named court format: from a `_formats/` folder of the templates folders in
     `search`, in order, or else from the built-in `filings/outputs/formats/NAME.yaml`."""
-    return _load(name, tuple(Path(p) for p in search))
+    path = format_path(name, tuple(Path(p) for p in search))
+    stat = path.stat()
+    return _load(path, stat.st_mtime_ns, stat.st_size)
 
 
 @cache
-def _load(name: str, search: tuple[Path, ...]) -> CourtFormat:
-    path = format_path(name, search)
+def _load(path: Path, mtime_ns: int, size: int) -> CourtFormat:
+    """One object per format file as it stands (a file edited while a process runs, as under
+    `filings serve` or in tests, is read again)."""
     try:
         data = load_yaml(path)
     except DataError as exc:  # YAML syntax: keep its line, report it as the format's problem
