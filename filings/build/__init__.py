@@ -1,0 +1,1 @@
+"""Plan the documents, render them in workers, write them atomically, keep the manifest."""

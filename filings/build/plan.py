@@ -1,0 +1,115 @@
+"""Read the inputs and plan the documents: one Job per template and person, with the hash of
+everything its output depends on."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import filings
+from filings import __version__
+from filings.build import versions
+from filings.build.model import Job, Options
+from filings.errors import DataErrors
+from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
+from filings.inputs.limits import Limits
+from filings.inputs.load import read_roster
+from filings.inputs.validate import Case, Detainee, RosterCheck, check_roster, load_case
+from filings.outputs.formats import load_format
+from filings.templating.templates import Template, output_name, search_path
+
+# --- inputs and plan ---------------------------------------------------------------------------
+
+
+def load_inputs(case_path: Path, roster_path: Path, **read) -> tuple[Case, list[Detainee]]:
+    """Read both inputs and insist every row is good; every problem is reported before stopping."""
+    case, check = check_inputs(case_path, roster_path, **read)
+    if check.errors:
+        raise DataErrors(check.errors, roster_path.name)
+    return case, check.detainees
+
+
+def check_inputs(case_path: Path, roster_path: Path, encoding: str | None = None,
+                 sheet: str | None = None, *,
+                 limits: Limits = DEFAULT_LIMITS) -> tuple[Case, RosterCheck]:  # fmt: skip
+    """Read the case file (any problem stops) and check the roster row by row."""
+    case = load_case(case_path)
+    return case, check_roster(read_roster(roster_path, encoding=encoding, sheet=sheet))
+
+
+def format_name(template: Template, case: Case) -> str:
+    """`court` in a template's metadata means the court format the case file names."""
+    return case.court["format"] if template.format == "court" else template.format
+
+
+def _hash(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str)
+        digest.update(hashlib.sha256(data if isinstance(data, bytes) else data.encode()).digest())
+    return digest.hexdigest()
+
+
+def _tree_hash(*folders: Path) -> str:
+    """The content of every file under the folders, by relative path."""
+    files = sorted(
+        (p.relative_to(folder).as_posix(), p)
+        for folder in folders
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+    return _hash(*[(name, hashlib.sha256(p.read_bytes()).hexdigest()) for name, p in files])
+
+
+@cache
+def code_fingerprint() -> str:
+    """The filings version and its own source and formats: a change to either re-renders."""
+    return _hash(__version__, _tree_hash(Path(filings.__file__).parent))
+
+
+def _record(detainee: Detainee) -> dict:
+    """What of a record reaches a document (not where the row stood in the file)."""
+    return {k: v for k, v in dataclasses.asdict(detainee).items() if k != "source"}
+
+
+def plan(
+    templates: Sequence[Template],
+    case: Case,
+    detainees: Sequence[Detainee],
+    case_bytes: bytes,
+    options: Options,
+    folders: Sequence[Path] = (),
+) -> list[Job]:
+    """Per-detainee templates once per detainee, in roster order; per-roster ones once. Each job
+    carries the hash of everything its output depends on (the template version too, since the
+    documents record it)."""
+    roster_hash = _hash(*[_record(d) for d in detainees])
+    jobs = []
+    shared = _tree_hash(*[f / "_shared" for f in search_path(folders) if (f / "_shared").is_dir()])
+    for template in templates:
+        base = _hash(code_fingerprint(), _tree_hash(template.folder), shared, case_bytes,
+                     format_name(template, case), options.check, options.pdf_variant,
+                     versions.describe(template.folder.parent))  # fmt: skip
+        if template.kind == "per-detainee":
+            jobs.extend(Job(template, d, _hash(base, _record(d))) for d in detainees)
+        else:
+            jobs.append(Job(template, None, _hash(base, roster_hash)))
+    return jobs
+
+
+def check_formats(templates: Sequence[Template], case: Case, search: Sequence[Path]) -> None:
+    """A broken court format is one error before anything renders, not one per document."""
+    for template in templates:
+        load_format(format_name(template, case), search)
+
+
+def output_paths(job: Job, formats: Sequence[str]) -> dict[str, Path]:
+    """Each format's file, relative to OUT."""
+    d = job.detainee
+    stem = output_name(job.template, d.a_number if d else None, d.family_name if d else "")
+    return {kind: Path(job.template.name) / f"{stem}.{kind}" for kind in formats}
+
