@@ -12,6 +12,7 @@ from conftest import CASE, ROOT, write
 from filings.build import run as build
 from filings.build.model import Report
 from filings.cli import main
+from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.validate import RosterCheck
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").iterdir())
@@ -76,7 +77,8 @@ def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
     assert seen["args"] == (CASE, CASE, tmp_path, ("stay-motion",), ("pdf",))
     assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=3, force=True,
                                   prune=True, packet=True, check=True, pdf_variant=None,
-                                  encoding=None, sheet=None)  # fmt: skip
+                                  encoding=None, sheet=None, limits=DEFAULT_LIMITS,
+                                  debug=False)  # fmt: skip
 
 
 def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkeypatch):
@@ -86,7 +88,8 @@ def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkey
                             Path("build"), (), ("pdf", "docx"))  # fmt: skip
     assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=None, force=False,
                                   prune=False, packet=False, check=True, pdf_variant=None,
-                                  encoding=None, sheet=None)  # fmt: skip
+                                  encoding=None, sheet=None, limits=DEFAULT_LIMITS,
+                                  debug=False)  # fmt: skip
 
 
 def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):
