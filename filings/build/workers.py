@@ -49,10 +49,17 @@ class Worker:
 
 
 def _init_worker(worker: Worker) -> None:
-    """Set up a worker process: the environment once, then the memory bound for its renders."""
     worker.env = make_environment(worker.templates_dirs)
-    memory = worker.limits.render_memory_bytes
-    resource.setrlimit(resource.RLIMIT_AS, (memory, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def _bound_memory(limits: Limits) -> None:
+    """Past render_memory_mb an allocation fails with MemoryError, which fails the document in
+    hand, instead of the machine swapping or the kernel killing whatever it picks."""
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    soft = limits.render_memory_bytes
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def serve(conn, worker: Worker, init=_init_worker) -> None:
@@ -62,6 +69,7 @@ def serve(conn, worker: Worker, init=_init_worker) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         init(worker)
+        _bound_memory(worker.limits)  # after the set-up: the limit is for rendering
     except BaseException as exc:  # noqa: BLE001 - the parent reports it for every document
         conn.send(("broken", _reason(exc, worker.debug)))
         return
