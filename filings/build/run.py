@@ -92,7 +92,9 @@ def _build(case, check, case_bytes, out, template_names, options, folders, progr
         if progress:
             progress(outcomes[job.key], len(planned))
     worker = Worker(case, RosterSummary(detainees), out, options, search_path(folders),
-                    limits=limits, debug=debug)  # fmt: skip
+                    limits=limits, debug=debug, template_versions={
+                        t.folder.parent: versions.describe(t.folder.parent) for t in templates
+                    })  # fmt: skip
     _remove_leftovers(out, templates)
 
     def record(outcome: Outcome) -> None:

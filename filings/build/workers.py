@@ -44,6 +44,9 @@ class Worker:
     options: Options
     templates_dirs: tuple[Path, ...]  # also where a team's own court formats are found
     limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
+    # Each templates folder's version, as the parent found it: a --templates-ref copy is only
+    # known as such to the process that made it.
+    template_versions: dict[Path, str] = field(default_factory=dict)
     debug: bool = False  # an unexpected error's traceback goes into its document's error
     env: object = None
 
@@ -128,7 +131,8 @@ def render_job(job: Job, w: Worker) -> Outcome:
     outcome = Outcome(job)
     paths = output_paths(job, w.options.formats)
     try:
-        version = versions.describe(job.template.folder.parent)
+        folder = job.template.folder.parent
+        version = w.template_versions.get(folder) or versions.describe(folder)
         html = render_html(w.env, job.template, w.case, job.detainee, w.roster,
                            template_version=version)  # fmt: skip
         for kind, relative in paths.items():
