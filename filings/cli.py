@@ -120,10 +120,12 @@ def _out_option(help: str):
 @click.option("--sheet", help="The worksheet of an XLSX roster. Default: the first.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary; errors only.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+@click.option("--debug", is_flag=True,
+              help="Add the traceback to a document's unexpected error.")  # fmt: skip
 @_limits_option
 def render(template_names, case_path, roster_path, out, formats, templates_dirs, templates_ref,
            jobs, force, prune, packet, no_check, pdf_variant, encoding, sheet, quiet,
-           as_json, limits) -> None:  # fmt: skip
+           as_json, debug, limits) -> None:  # fmt: skip
     """Render TEMPLATE(s) (default: all) for the roster into OUT/<template>/."""
     from filings.build import run as build
 
@@ -135,7 +137,8 @@ def render(template_names, case_path, roster_path, out, formats, templates_dirs,
                              templates_dirs=templates_dirs, progress=progress.advance,
                              templates_ref=templates_ref, jobs=jobs, force=force, prune=prune,
                              packet=packet, check=not no_check, pdf_variant=pdf_variant,
-                             encoding=encoding, sheet=sheet, limits=limits)  # fmt: skip
+                             encoding=encoding, sheet=sheet, limits=limits,
+                             debug=debug)  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.summary(), indent=2))
     _report(report, out, quiet)

@@ -15,7 +15,7 @@ import pypdf
 import pytest
 from conftest import CASE, ROOT, ROSTER, write
 
-from filings.build import files, manifest, workers
+from filings.build import files, manifest, pool
 from filings.build import run as build
 
 HEADER = "a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
@@ -184,7 +184,7 @@ def test_every_job_count_renders_everything(tmp_path, jobs):
 
 def test_workers_are_replaced_without_the_run_hanging(tmp_path, monkeypatch):
     """Each worker renders TASKS_PER_WORKER documents and is replaced; the run goes on."""
-    monkeypatch.setattr(workers, "TASKS_PER_WORKER", 2)
+    monkeypatch.setattr(pool, "TASKS_PER_WORKER", 2)
     signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the run hung replacing a worker"))
     signal.alarm(240)
     try:

@@ -130,3 +130,19 @@ def test_core_properties_come_from_the_data_not_the_clock():
     assert props.created == props.modified
     assert props.created.date() == dt.date(2025, 11, 14)
     assert (props.title, props.author) == ("Title", "Author")
+
+
+@pytest.mark.parametrize(
+    "given,kept",
+    [
+        ("T" * 255, "T" * 255),  # exactly the limit: untouched
+        ("T" * 300, "T" * 254 + "…"),
+        ("T" * 250 + "    " + "U" * 9, "T" * 250 + "…"),  # no space before the ellipsis
+        ("T" * 253 + "e\u0302\u0303" + "U" * 9, "T" * 253 + "…"),  # a decomposed ễ stays whole
+    ],
+)
+def test_core_properties_are_cut_to_what_the_format_allows(given, kept):
+    meta = Meta(where="test", title=given, author=given, date=dt.date(2025, 11, 14))
+    data, _ = convert("docx", page("<p>x</p>"), NDIL, meta)
+    props = docx.Document(io.BytesIO(data)).core_properties
+    assert (props.title, props.author, props.last_modified_by) == (kept, kept, kept)

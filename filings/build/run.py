@@ -3,16 +3,21 @@ atomically into OUT, and keep the manifest of what was made from what."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from filings.build import files, listings, manifest, versions
 from filings.build.model import OUTPUT_FORMATS, Job, Options, Outcome, Report
 from filings.build.plan import check_formats, check_inputs, output_paths, plan
-from filings.build.workers import Worker, run_jobs
+from filings.build.pool import run_jobs
+from filings.build.workers import Worker, failed
+from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.templating.render import RosterSummary
@@ -40,6 +45,7 @@ def build(
     check: bool = True,
     pdf_variant: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    debug: bool = False,
 ) -> Report:
     """Render every requested document whose inputs changed; failures never stop the others.
 
@@ -54,7 +60,7 @@ def build(
         options = Options(tuple(formats), check, pdf_variant)
         report = _build(case, roster, case_path.read_bytes(), out, template_names, options,
                         folders, pinned, progress, jobs=jobs, force=force, prune=prune,
-                        packet=packet)  # fmt: skip
+                        packet=packet, limits=limits, debug=debug)  # fmt: skip
         report.roster = roster
         listings.write_errors(out, report)
         listings.write_needs_translation(out, report)
@@ -70,7 +76,7 @@ def _at_ref(folders: tuple[Path, ...], ref: str,
 
 
 def _build(case, check, case_bytes, out, template_names, options, folders, pinned, progress, *,
-           jobs, force, prune, packet) -> Report:  # fmt: skip
+           jobs, force, prune, packet, limits, debug) -> Report:  # fmt: skip
     detainees, formats = check.detainees, options.formats
     templates = select_templates(discover(folders), tuple(template_names))
     check_formats(templates, case, search_path(folders))
@@ -90,15 +96,19 @@ def _build(case, check, case_bytes, out, template_names, options, folders, pinne
             continue
         if progress:
             progress(outcomes[job.key], len(planned))
-    worker = Worker(case, RosterSummary(detainees), out, options, search_path(folders))
+    worker = Worker(case, RosterSummary(detainees), out, options, search_path(folders),
+                    limits=limits, debug=debug)  # fmt: skip
     _remove_leftovers(out, templates)
+
+    def record(outcome: Outcome) -> None:
+        outcomes[outcome.job.key] = outcome
+        journal.add(_entry(outcome))
+        if progress:
+            progress(outcome, len(planned))
+
     journal = manifest.Journal(out)
     try:
-        for outcome in run_jobs(todo, worker, jobs or os.cpu_count() or 1):
-            outcomes[outcome.job.key] = outcome
-            journal.add(_entry(outcome))
-            if progress:
-                progress(outcome, len(planned))
+        _render(todo, worker, jobs or os.cpu_count() or 1, record)
     finally:
         journal.close()
     report = Report([outcomes[job.key] for job in planned], warnings=previous.warnings)
@@ -114,6 +124,60 @@ def _build(case, check, case_bytes, out, template_names, options, folders, pinne
 
         report.packets = write_packets(out, report, templates)
     return report
+
+
+class Stopped(FilingsError):
+    """The run was stopped (Ctrl-C, SIGTERM) before every document was rendered."""
+
+    def __init__(self, signum: int, done: int, total: int) -> None:
+        name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        super().__init__(f"stopped by {name}: {done} of {total} documents finished and recorded; "
+                         f"run the same command again to render the other {total - done}")
+        self.exit_code = 128 + signum  # as the shell reports a command a signal stopped
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled exactly as Ctrl-C is."""
+
+
+def _render(todo: list[Job], worker: Worker, n_jobs: int,
+            record: Callable[[Outcome], None]) -> None:  # fmt: skip
+    """Render the documents, recording each as it finishes. Every document is accounted for: a
+    fault in the pool itself fails the ones not yet done, with its reason, and a stop (Ctrl-C,
+    SIGTERM) leaves only finished documents, each recorded, before it is reported."""
+    done: set = set()
+    try:
+        with _sigterm_as_interrupt(), contextlib.closing(run_jobs(todo, worker, n_jobs)) as run:
+            for outcome in run:
+                record(outcome)
+                done.add(outcome.job.key)
+    except KeyboardInterrupt as exc:
+        signum = signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT
+        raise Stopped(signum, len(done), len(todo)) from None
+    except Exception as exc:  # noqa: BLE001 - never lose the run: the rest fail with the reason
+        log.debug("the render pool failed", exc_info=True)
+        reason = exc.message if isinstance(exc, FilingsError) else f"{type(exc).__name__}: {exc}"
+        for job in todo:
+            if job.key not in done:
+                record(failed(job, reason, worker.out, worker.options.formats))
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """While documents render, SIGTERM (a `kill`, a service stopping) stops the run as Ctrl-C
+    does, instead of ending the process with files and workers unaccounted for."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler; the caller's own handling stands
+        return
+
+    def terminate(signum, frame):
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _incomplete_roster(job: Job, rejected: int, out: Path, formats: Sequence[str]) -> Outcome:

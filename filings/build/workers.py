@@ -1,13 +1,22 @@
-"""Render documents: in this process, or in a pool of spawned worker processes that each set up
-once (the Jinja environment, fonts, stylesheets) and reuse it for every document."""
+"""Render one document in a worker process: the child's side of the pool (see build.pool).
+
+Each worker sets up once (the Jinja environment, fonts, stylesheets) and reuses it for every
+document. Whatever goes wrong while one document renders fails that document alone: a
+FilingsError keeps its own located message; any other exception becomes one located line.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import os
+import resource
+import signal
+import sys
+import threading
+import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from filings.build import files
@@ -15,37 +24,106 @@ from filings.build.files import OutputError, write_atomic
 from filings.build.model import Job, Options, Outcome
 from filings.build.plan import format_name, output_paths
 from filings.errors import FilingsError
+from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
+from filings.inputs.limits import Limits
 from filings.inputs.validate import Case
+from filings.outputs.convert import Meta, convert
+from filings.outputs.formats import load_format
 from filings.templating.render import RosterSummary, document_languages, render_html
 from filings.templating.templates import make_environment
 
-# Each worker renders this many documents, then is replaced: WeasyPrint and its caches grow slowly.
-TASKS_PER_WORKER = 400
-CHUNK = 2  # documents sent to a worker at a time: small, so no worker idles at the end
+REASON_CHARS = 200  # of an unexpected exception's message: a reason, not a dump
+
 
 @dataclass
 class Worker:
-    """What each worker process sets up once and reuses for every document."""
+    """What each worker process sets up once and reuses for every document. Spawned workers see
+    nothing of the parent's state: everything they need, the limits too, travels in here."""
 
     case: Case
     roster: RosterSummary
     out: Path
     options: Options
     templates_dirs: tuple[Path, ...]  # also where a team's own court formats are found
+    limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
+    debug: bool = False  # an unexpected error's traceback goes into its document's error
     env: object = None
 
 
-_WORKER: Worker | None = None
-
-
 def _init_worker(worker: Worker) -> None:
-    global _WORKER
     worker.env = make_environment(worker.templates_dirs)
-    _WORKER = worker
 
 
-def _render_chunk(jobs: list[Job]) -> list[Outcome]:
-    return [render_job(job, _WORKER) for job in jobs]
+def _bound_memory(limits: Limits) -> None:
+    """Past render_memory_mb an allocation fails with MemoryError, which fails the document in
+    hand, instead of the machine swapping or the kernel killing whatever it picks."""
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    soft = limits.render_memory_bytes
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def serve(conn, worker: Worker, init=_init_worker) -> None:
+    """A worker process's life: set up, say so, then render each job the parent sends until it
+    sends None or goes away."""
+    _exit_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        init(worker)
+        _bound_memory(worker.limits)  # after the set-up: the limit is for rendering
+    except BaseException as exc:  # noqa: BLE001 - the parent reports it for every document
+        conn.send(("broken", _reason(exc, worker.debug)))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        conn.send(("done", render_job(job, worker)))
+
+
+def _exit_with_parent() -> None:
+    """Die with the parent, however it dies (even SIGKILL): never render on for nobody. Linux
+    has the kernel send SIGKILL, which also stops work stuck in C; elsewhere a thread watches."""
+    parent = multiprocessing.parent_process()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        if parent is not None:
+            threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if parent is not None and not parent.is_alive():  # it died before prctl took effect
+        sys.exit(1)
+
+
+def _watch(parent) -> None:
+    parent.join()
+    os._exit(1)
+
+
+def where(job: Job) -> str:
+    """The document, for messages: `stay-motion for roster.csv:3`."""
+    return f"{job.template.name} for {job.detainee.source if job.detainee else 'the roster'}"
+
+
+def failed(job: Job, reason: str, out: Path, formats) -> Outcome:
+    """The document failed for this reason; its files are gone."""
+    discard(job, out, formats)
+    return Outcome(job, "failed", error=f"{where(job)}: not rendered: {reason}")
+
+
+def discard(job: Job, out: Path, formats) -> None:
+    """Remove a failed document's files: a stale one from older inputs would pass as current, and
+    a temporary one left by a killed render is no document."""
+    for relative in output_paths(job, formats).values():
+        files.remove(out / relative, out)
+        for tmp in files.listdir((out / relative).parent, out):
+            if tmp.name.startswith(f".{relative.name}.") and tmp.name.endswith(".tmp"):
+                files.remove(tmp, out)
 
 
 def render_job(job: Job, w: Worker) -> Outcome:
@@ -67,21 +145,33 @@ def render_job(job: Job, w: Worker) -> Outcome:
     except OutputError:
         raise  # a full disk or a read-only OUT: every other document would fail the same way
     except FilingsError as exc:
-        outcome.status, outcome.error = "failed", exc.message
-        for relative in paths.values():  # a stale file from older inputs must not pass as current
-            files.remove(w.out / relative, w.out)
-        outcome.outputs = {}
+        discard(job, w.out, w.options.formats)
+        return Outcome(job, "failed", error=exc.message)
+    except MemoryError:
+        mb = w.limits.render_memory_mb
+        return failed(job, f"needed more than {mb} MB of memory (limit render_memory_mb)", w.out,
+                      w.options.formats)  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - one document's fault, whatever it is, is its own
+        return failed(job, _reason(exc, w.debug), w.out, w.options.formats)
     return outcome
 
 
-def _convert(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int | None]:
-    from filings.outputs.convert import Meta, convert
-    from filings.outputs.formats import load_format
+def _reason(exc: BaseException, debug: bool) -> str:
+    """`ValueError: first line of its message`, short and printable; the traceback with debug."""
+    lines = str(exc).strip().splitlines()
+    text = "".join(c if c.isprintable() else " " for c in (lines[0] if lines else ""))
+    if len(text) > REASON_CHARS:
+        text = text[: REASON_CHARS - 1] + "…"
+    reason = type(exc).__name__ + (f": {text}" if text else "")
+    if debug:
+        reason += "\n" + "".join(traceback.format_exception(exc)).rstrip()
+    return reason
 
+
+def _convert(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int | None]:
     case = w.case
-    where = f"{job.template.name} for {job.detainee.source if job.detainee else 'the roster'}"
     title = job.template.title + (f": {job.detainee.full_name}" if job.detainee else "")
-    meta = Meta(where=where, title=title, author=case.signer.name, date=case.filing_date,
+    meta = Meta(where=where(job), title=title, author=case.signer.name, date=case.filing_date,
                 pdf_variant=w.options.pdf_variant)  # fmt: skip
     return convert(kind, html, load_format(format_name(job.template, case), w.templates_dirs), meta)
 
@@ -98,27 +188,3 @@ def _check(kind: str, path: Path, job: Job, w: Worker) -> None:
     findings = check(path, fmt, leave_to_exceed=w.case.page_limit_leave, expect=expect)
     if findings:
         raise FilingsError("\n".join(str(f) for f in findings))
-
-
-def run_jobs(jobs: list[Job], worker: Worker, n_jobs: int) -> Iterator[Outcome]:
-    """Render the jobs, in this process for one job at a time, else in a pool of workers.
-
-    Workers are replaced after TASKS_PER_WORKER documents by starting a fresh pool for each round
-    of documents. (ProcessPoolExecutor's own max_tasks_per_child can hang for good when it
-    replaces a worker on Python 3.11: seen here after exactly 400 documents a worker.)
-    """
-    if n_jobs <= 1 or len(jobs) <= 1:
-        _init_worker(worker)
-        for job in jobs:
-            yield render_job(job, worker)
-        return
-    spawn = multiprocessing.get_context("spawn")  # clean workers: nothing inherited to grow
-    per_round = n_jobs * TASKS_PER_WORKER
-    for start in range(0, len(jobs), per_round):
-        batch = jobs[start : start + per_round]
-        chunks = [batch[i : i + CHUNK] for i in range(0, len(batch), CHUNK)]
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=spawn, initializer=_init_worker,
-                                 initargs=(worker,)) as pool:  # fmt: skip
-            for outcomes in pool.map(_render_chunk, chunks):
-                yield from outcomes
-

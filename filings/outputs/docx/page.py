@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import unicodedata
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
@@ -197,19 +198,32 @@ VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the id Word gives user-defined properties
 
 
+# What the format allows in each text core property (title, author, ...), in characters.
+CORE_PROPERTY_CHARS = 255
+
+
 def core_properties(doc, title: str, author: str, date: dt.date, fmt: CourtFormat) -> None:
     when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
     props = doc.core_properties
-    props.title = title
-    props.author = author
-    props.last_modified_by = author
+    # category is what `filings check` reads to know the format
+    text = {"title": title, "author": author, "last_modified_by": author, "comments": "",
+            "keywords": "", "subject": "", "category": fmt.name}  # fmt: skip
+    for name, value in text.items():
+        setattr(props, name, fit(value, CORE_PROPERTY_CHARS))
     props.created = props.modified = when
     props.last_printed = when
     props.revision = 1
-    props.comments = ""
-    props.keywords = ""
-    props.subject = ""
-    props.category = fmt.name  # what `filings check` reads to know the format
+
+
+def fit(text: str, limit: int) -> str:
+    """The text cut to `limit` characters, ending in an ellipsis when it was cut. The cut never
+    parts a letter from its accents (a decomposed "ễ" keeps all three code points or none)."""
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    while cut > 0 and unicodedata.combining(text[cut]):
+        cut -= 1
+    return text[:cut].rstrip() + "…"
 
 
 def custom_properties(doc, values: dict[str, str]) -> None:

@@ -1,0 +1,319 @@
+"""One bad document never stops the run: whatever goes wrong while one document renders (an
+exception, a render that never ends, a memory hog, a worker that dies) fails that document alone,
+and the manifest, errors.csv and the summary still account for every row and every document."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import CASE, ROOT, ROSTER, write
+
+from filings.build import manifest, workers
+from filings.build import run as build
+from filings.cli import main
+from filings.inputs.limits import Limits
+
+HEADER = "a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
+ROWS = [
+    "A012345671,Peña,José,detained,es,2025-12-01",
+    "A012345672,Ruiz,Ana,detained,en,",
+    "A012345673,Nguyễn,Thị Hương,detained,vi,",
+]
+BAD = "A012345672"  # roster.csv:3
+REAL_INIT = workers._init_worker  # the child imports this module afresh: this stays the real one
+
+
+def _misbehave(how: str) -> None:
+    if how == "raise":
+        raise ValueError("boom\nsecond line")
+    if how == "spin":  # C-level work that holds the GIL: no signal handler ever runs
+        sum(range(10**15))
+    if how == "hog":  # calloc'd, so without a limit no page is touched
+        bytes(8 << 30)
+    if how == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _sabotaged_init(how: str, worker) -> None:
+    """Set the worker up, then make rendering BAD's document misbehave (in that process only)."""
+    REAL_INIT(worker)
+    render_html = workers.render_html
+
+    def rigged(env, template, case, detainee, *args, **kwargs):
+        if detainee is not None and detainee.a_number == BAD:
+            _misbehave(how)
+        return render_html(env, template, case, detainee, *args, **kwargs)
+
+    workers.render_html = rigged
+
+
+def sabotage(monkeypatch, how: str) -> None:
+    monkeypatch.setattr(workers, "_init_worker", functools.partial(_sabotaged_init, how))
+
+
+def run(tmp_path, jobs, rows=ROWS, case=CASE, **options):
+    options.setdefault("formats", ("docx",))
+    options.setdefault("check", False)
+    roster = write(tmp_path / "roster.csv", HEADER + "\n".join(rows) + "\n")
+    return build.build(case, roster, tmp_path / "out", ["stay-motion"], jobs=jobs, **options)
+
+
+def failures(report) -> dict:
+    return {o.job.key[1]: o.error for o in report.outcomes if o.status == "failed"}
+
+
+def assert_accounted_for(tmp_path, report, failed: set) -> None:
+    """Every document is in the manifest, errors.csv lists the failed ones, the rest are files."""
+    out = tmp_path / "out"
+    lines = [json.loads(x) for x in (out / manifest.MANIFEST).read_text().splitlines()]
+    assert [x["a_number"] for x in lines] == [r[:10] for r in ROWS]
+    assert {x["a_number"] for x in lines if x["status"] == "failed"} == failed
+    with open(out / "errors.csv", encoding="utf-8-sig") as stream:
+        errors = list(csv.DictReader(stream))
+    assert len(errors) == len(failed)
+    for x in lines:
+        assert all((out / o["path"]).is_file() for o in x["outputs"].values())
+        assert bool(x["outputs"]) == (x["status"] != "failed")
+    assert not list((out / "stay-motion").glob(".*.tmp"))
+    assert report.summary()["rows_rejected"] == len(failed)
+
+
+REASONS = {
+    "raise": "stay-motion for roster.csv:3: not rendered: ValueError: boom",
+    "spin": "stay-motion for roster.csv:3: not rendered: took longer than 5 s "
+    "(limit render_seconds)",
+    "hog": "stay-motion for roster.csv:3: not rendered: needed more than 1024 MB of memory "
+    "(limit render_memory_mb)",
+    "die": "stay-motion for roster.csv:3: not rendered: the process rendering it stopped "
+    "unexpectedly (killed by SIGKILL)",
+}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("how", list(REASONS))
+def test_whatever_goes_wrong_in_one_document_fails_that_document_alone(
+    tmp_path, monkeypatch, how, jobs
+):
+    sabotage(monkeypatch, how)
+    limits = Limits(render_seconds=5, render_memory_mb=1024)
+    report = run(tmp_path, jobs, limits=limits)
+    assert failures(report) == {BAD: REASONS[how]}
+    assert report.count("rendered") == 2
+    assert_accounted_for(tmp_path, report, {BAD})
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_next_documents_render_after_a_worker_is_replaced(tmp_path, monkeypatch, jobs):
+    """A dead worker's replacement renders the rest, however many documents remain."""
+    sabotage(monkeypatch, "die")
+    rows = [ROWS[1], ROWS[0], ROWS[2]]
+    report = build.build(CASE, write(tmp_path / "r.csv", HEADER + "\n".join(rows) + "\n"),
+                         tmp_path / "out", ["stay-motion", "release-notice"], ["docx"],
+                         jobs=jobs, check=False)  # fmt: skip
+    assert set(failures(report)) == {BAD}
+    assert report.count("rendered") == 4
+
+
+def _init_that_fails(worker) -> None:
+    raise RuntimeError("no fonts")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workers_that_cannot_start_fail_every_document_with_the_reason(
+    tmp_path, monkeypatch, jobs
+):
+    monkeypatch.setattr(workers, "_init_worker", _init_that_fails)
+    report = run(tmp_path, jobs)
+    assert set(failures(report).values()) == {
+        f"stay-motion for roster.csv:{n}: not rendered: a worker process could not start: "
+        "RuntimeError: no fonts"
+        for n in (2, 3, 4)
+    }
+    assert_accounted_for(tmp_path, report, {r[:10] for r in ROWS})
+
+
+def test_a_fault_in_the_pool_itself_still_accounts_for_every_document(tmp_path, monkeypatch):
+    real = build.run_jobs
+
+    def one_then_fault(jobs, worker, n_jobs):
+        yield next(real(jobs, worker, n_jobs))
+        raise RuntimeError("the pool broke")
+
+    monkeypatch.setattr(build, "run_jobs", one_then_fault)
+    report = run(tmp_path, 1)
+    assert failures(report) == {
+        a: f"stay-motion for roster.csv:{n}: not rendered: RuntimeError: the pool broke"
+        for a, n in ((ROWS[1][:10], 3), (ROWS[2][:10], 4))
+    }
+    assert_accounted_for(tmp_path, report, {ROWS[1][:10], ROWS[2][:10]})
+
+
+HOSTILE_TEMPLATES = {
+    "big-range": "{% for i in range(10**9) %}{% endfor %}",
+    "recursive-macro": "{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}",
+}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("body", list(HOSTILE_TEMPLATES.values()), ids=list(HOSTILE_TEMPLATES))
+def test_a_hostile_template_fails_only_its_own_documents(tmp_path, jobs, body):
+    """Whatever the sandbox says about it (its wording is not held here), the row fails alone."""
+    templates = tmp_path / "templates"
+    write(templates / "hostile" / "template.yaml",
+          "title: Hostile\ndescription: hostile\nkind: per-detainee\nformat: notice\n"
+          "main: hostile.html.j2\noutput: '{a_number}-hostile'\n")  # fmt: skip
+    write(templates / "hostile" / "hostile.html.j2",
+          '{% extends "_shared/base.html.j2" %}{% block body %}<p>{{ detainee.family_name }}</p>'
+          f"{{% if detainee.a_number == '{BAD}' %}}{body}{{% endif %}}{{% endblock %}}")
+    roster = write(tmp_path / "roster.csv", HEADER + "\n".join(ROWS) + "\n")
+    report = build.build(CASE, roster, tmp_path / "out", ["hostile"], ["docx"], jobs=jobs,
+                         templates_dirs=[templates], check=False,
+                         limits=Limits(render_seconds=10))  # fmt: skip
+    assert set(failures(report)) == {BAD}
+    assert failures(report)[BAD].startswith("hostile for roster.csv:3: ")
+    assert "Traceback" not in failures(report)[BAD]
+    assert report.count("rendered") == 2
+
+
+def _case_with(tmp_path, old: str, new: str) -> Path:
+    text = CASE.read_text(encoding="utf-8")
+    assert old in text
+    return write(tmp_path / "case.yaml", text.replace(old, new))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_family_name_too_long_for_docx_properties_still_renders(tmp_path, jobs):
+    rows = [ROWS[0], f"{BAD},{'Ruiz' * 63},Ana,detained,en,", ROWS[2]]
+    report = run(tmp_path, jobs, rows=rows)
+    assert failures(report) == {}
+    assert report.count("rendered") == 3
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("old,new", [("bond_amount: 1500", "bond_amount: " + "9" * 300)])
+def test_hostile_case_values_are_accounted_for_without_stopping_the_run(tmp_path, jobs, old, new):
+    case = _case_with(tmp_path, old, new)
+    roster = write(tmp_path / "roster.csv", HEADER + "\n".join(ROWS) + "\n")
+    report = build.build(case, roster, tmp_path / "out", ["release-notice", "stay-motion"],
+                         ["docx"], jobs=jobs, check=False)  # fmt: skip
+    assert len(report.outcomes) == 6
+    for error in failures(report).values():
+        assert "Traceback" not in error and "\n" not in error
+    lines = (tmp_path / "out" / manifest.MANIFEST).read_text().splitlines()
+    assert len(lines) == 6
+
+
+def test_render_prints_one_located_line_and_the_traceback_only_with_debug(tmp_path, monkeypatch):
+    sabotage(monkeypatch, "raise")
+    roster = write(tmp_path / "roster.csv", HEADER + "\n".join(ROWS) + "\n")
+    args = ["render", "stay-motion", "--format", "docx", "--no-check", "--jobs", "1",
+            "--roster", str(roster), "--out", str(tmp_path / "out"), "--quiet"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: stay-motion for roster.csv:3: not rendered: ValueError: boom",
+        f"Error: 3 rows: 2 rendered, 1 rejected — see {tmp_path / 'out' / 'errors.csv'} "
+        "(3 documents: 2 rendered, 0 unchanged, 1 failed)",
+    ]
+    debug = CliRunner().invoke(main, [*args, "--debug", "--force"])
+    assert debug.exit_code == 1
+    assert "Error: stay-motion for roster.csv:3: not rendered: ValueError: boom" in debug.output
+    assert "Traceback (most recent call last):" in debug.output
+    assert 'raise ValueError("boom\\nsecond line")' in debug.output
+
+
+# --- the parent process going away -------------------------------------------------------------
+
+
+N = 12  # documents in the runs that are stopped: enough to stop one halfway
+
+
+def _render_command(tmp_path: Path, jobs: int) -> list[str]:
+    lines = ROSTER.read_text(encoding="utf-8").splitlines(keepends=True)
+    roster = write(tmp_path / "roster.csv", "".join(lines[: N + 1]))
+    return [sys.executable, "-m", "filings", "render", "stay-motion", "--format", "pdf",
+            "--no-check", "--jobs", str(jobs), "--roster", str(roster),
+            "--out", str(tmp_path / "out"), "--quiet"]  # fmt: skip
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _start_and_wait_for_documents(tmp_path: Path, jobs: int, n: int) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(_render_command(tmp_path, jobs), cwd=ROOT, env=env,
+                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    journal = tmp_path / "out" / manifest.JOURNAL
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and process.poll() is None:
+        if journal.exists() and len(journal.read_text().splitlines()) >= n:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be stopped"
+    return process
+
+
+def _wait_gone(pids: set[int]) -> set[int]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    return {p for p in pids if _alive(p)}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workers_exit_when_their_parent_is_killed(tmp_path, jobs):
+    process = _start_and_wait_for_documents(tmp_path, jobs, 1)
+    children = _children(process.pid)
+    assert len(children) >= jobs
+    process.kill()
+    process.wait()
+    process.stderr.close()
+    assert _wait_gone(children) == set()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigterm_stops_the_run_cleanly_and_the_next_run_completes_it(tmp_path, jobs):
+    out = tmp_path / "out"
+    process = _start_and_wait_for_documents(tmp_path, jobs, 2)
+    children = _children(process.pid)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM
+    done = len((out / manifest.JOURNAL).read_text().splitlines())
+    assert stderr.splitlines()[-1] == (
+        f"Error: stopped by SIGTERM: {done} of {N} documents finished and recorded; "
+        f"run the same command again to render the other {N - done}"
+    )
+    assert _wait_gone(children) == set()
+    assert not list((out / "stay-motion").glob(".*.tmp"))
+    report = build.build(CASE, tmp_path / "roster.csv", out, ["stay-motion"], ["pdf"], jobs=2,
+                         check=False)  # fmt: skip
+    assert report.count("unchanged") == done
+    assert report.count("rendered") == N - done
