@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -16,9 +17,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import CASE, write
 
-from filings.build import files, manifest
+from filings.build import files, manifest, workers
 from filings.build import run as build
 from filings.cli import main
+
+REAL_INIT = workers._init_worker  # a worker imports this module afresh: this stays the real one
 
 LOCK = ".filings.lock"
 HEADER = "a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
@@ -255,11 +258,19 @@ def test_the_lock_names_the_run_holding_it(tmp_path):
 # A disk that cannot be written
 
 
-def _fail_writes(monkeypatch, code):
-    def write(fd, data):
+def _full_disk_init(code: int, worker) -> None:
+    """A worker whose writes into OUT fail with `code` (ENOSPC, EDQUOT): documents are written by
+    the worker processes, so the fault has to be planted there."""
+    REAL_INIT(worker)
+
+    def write_all(fd, data):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(os, "write", write)
+    files.write_all = write_all
+
+
+def _fail_writes(monkeypatch, code):
+    monkeypatch.setattr(workers, "_init_worker", functools.partial(_full_disk_init, code))
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 from filings.build import workers
+from filings.build.files import OutputError
 from filings.build.model import Job, Outcome
 from filings.errors import FilingsError
 
@@ -115,6 +116,9 @@ def _hear(slot: _Slot, slots: list[_Slot], worker: workers.Worker) -> Iterator[O
             _stop(slot, worker)
     elif kind == "broken":
         raise WorkerStartError(f"a worker process could not start: {value}")
+    elif kind == "stop":  # the worker could not write into OUT: nor could any other
+        slot.job = None  # nothing of it was written, and its earlier files stand
+        raise OutputError(value)
     else:  # the worker is gone
         slots.remove(slot)
         slot.process.join()

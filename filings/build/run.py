@@ -154,6 +154,8 @@ def _render(todo: list[Job], worker: Worker, n_jobs: int,
     except KeyboardInterrupt as exc:
         signum = signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT
         raise Stopped(signum, len(done), len(todo)) from None
+    except files.OutputError:
+        raise  # OUT cannot be written: the run stops, every finished document recorded
     except Exception as exc:  # noqa: BLE001 - never lose the run: the rest fail with the reason
         log.debug("the render pool failed", exc_info=True)
         reason = exc.message if isinstance(exc, FilingsError) else f"{type(exc).__name__}: {exc}"

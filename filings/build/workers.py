@@ -83,7 +83,12 @@ def serve(conn, worker: Worker, init=_init_worker) -> None:
             return
         if job is None:
             return
-        conn.send(("done", render_job(job, worker)))
+        try:
+            outcome = render_job(job, worker)
+        except OutputError as exc:  # OUT is full or read-only: the parent stops the whole run
+            conn.send(("stop", exc.message))
+            return
+        conn.send(("done", outcome))
 
 
 def _exit_with_parent() -> None:
