@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from pathlib import Path
 
 import docx
@@ -21,6 +22,14 @@ def pdf_pages(path: Path) -> list[str]:
 def pdf_body(path: Path) -> str:
     """All pages' text without the page-number footers."""
     return FOOTER.sub("", "\n".join(pdf_pages(path)))
+
+
+def pdftotext(path: Path) -> str:
+    """poppler's reading of the PDF, right-to-left text in reading order: a reader that reverses
+    a right-to-left line character by character, as pdf.js and PDFium do too. (pypdf reverses
+    it glyph by glyph instead, and so reads a ligature such as that of الله backwards.)"""
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          check=True, text=True).stdout  # fmt: skip
 
 
 def docx_paragraphs(path: Path) -> list[str]:

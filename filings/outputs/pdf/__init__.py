@@ -19,6 +19,7 @@ import lxml.html
 from filings.errors import FilingsError
 from filings.outputs.formats import CourtFormat
 from filings.outputs.formats.bands import document_fields, properties
+from filings.outputs.pdf import text_layer
 from filings.outputs.pdf.css import document_stylesheet, stylesheet
 from filings.outputs.pdf.fonts import project_fonts
 from filings.templating import vocabulary
@@ -133,6 +134,7 @@ class PdfRenderer:
 
         self.fmt = fmt
         self.font_config = project_fonts()
+        text_layer.install()  # an exact text layer until WeasyPrint fixes Kozea/WeasyPrint#2841
         # Documents hold no images or links: nothing is ever fetched, from anywhere.
         self.fetcher = URLFetcher(allowed_protocols=())
         self._css = {}  # parsed stylesheets, by the bands they print (a translation's own)
