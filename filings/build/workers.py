@@ -56,7 +56,7 @@ def render_job(job: Job, w: Worker) -> Outcome:
         html = render_html(w.env, job.template, w.case, job.detainee, w.roster,
                            template_version=job.version)  # fmt: skip
         for kind, relative in paths.items():
-            data, pages = _convert(kind, html, job, w)
+            data, pages = convert_job(kind, html, job, w)
             write_atomic(w.out / relative, data, w.out)
             if w.options.check:
                 _check(kind, w.out / relative, job, w)
@@ -74,7 +74,9 @@ def render_job(job: Job, w: Worker) -> Outcome:
     return outcome
 
 
-def _convert(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int | None]:
+def convert_job(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int | None]:
+    """One document's HTML as a file of `kind`, titled and dated as every build writes it (the
+    web page's live preview converts through here too)."""
     from filings.outputs.convert import Meta, convert
     from filings.outputs.formats import load_format
 
