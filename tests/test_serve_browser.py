@@ -123,6 +123,8 @@ def test_a_clerk_takes_a_roster_from_upload_to_a_zip_of_notices(serve, browser, 
     browser.find_element(By.ID, "f-docx").click()
     shot(browser, "3-render-form")
     browser.find_element(By.ID, "render").click()
+    if browser.current_url.endswith("/render"):  # the progress page, when it is not over yet
+        shot(browser, "3b-progress")
     _until(lambda: browser.current_url.endswith("/results"), "the results")
     assert browser.find_element(By.ID, "summary").text == (
         "2 rows: 2 rendered, 0 rejected (2 documents: 2 rendered, 0 unchanged, 0 failed)")

@@ -176,7 +176,8 @@ async def results_page(request: Request):
 async def document(request: Request):
     """One person's document, shown by the browser's own PDF viewer."""
     report = _desk(request).render.report
-    key = (request.path_params["template"], request.path_params["a_number"])
+    a_number = request.path_params["a_number"]
+    key = (request.path_params["template"], None if a_number == "-" else a_number)  # "-": roster
     found = [o for o in (report.outcomes if report else []) if o.job.key == key]
     if not found:
         return views.page(request, "message.html", 404, title="No such document",
