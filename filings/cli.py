@@ -160,12 +160,8 @@ def _report(report, out: Path, quiet: bool) -> None:
         click.echo(f"{_count(len(report.needs_translation), 'document')} in English only: no "
                    f"translation yet for {', '.join(langs)}; see "
                    f"{out / 'needs-translation.csv'}", err=True)  # fmt: skip
-    read, rendered, rejected = report.rows
-    rows = f"{_count(read, 'row')}: {rendered} rendered, {rejected} rejected"
-    counts = [report.count(s) for s in ("rendered", "unchanged", "failed")]
-    documents = (f"{_count(len(report.outcomes), 'document')}: {counts[0]} rendered, "
-                 f"{counts[1]} unchanged, {counts[2]} failed")  # fmt: skip
-    if rejected or report.failed:
+    rows, documents = report.rows_line, report.documents_line
+    if report.rows[2] or report.failed:
         raise click.ClickException(f"{rows} — see {out / 'errors.csv'} ({documents})")
     if not quiet:
         click.echo(f"{rows} ({documents}); manifest in {out / 'manifest.jsonl'}", err=True)
@@ -236,7 +232,7 @@ def validate(case_path, roster_path, report, encoding, sheet, templates_dirs, li
     _problems(check, quiet=False)
     if report:
         write_problems(report.resolve(), check.problems)
-    summary = f"{_count(check.rows_read, 'row')}: {check.accepted} valid, {check.rejected} rejected"
+    summary = check.summary
     if check.rejected:
         raise click.ClickException(summary + (f" — see {report}" if report else ""))
     click.echo(summary, err=True)
@@ -385,3 +381,34 @@ def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, fold
         f"{result.new_version}; redline: {', '.join(map(str, result.files))}",
         err=True,
     )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any address but this computer's own needs --token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@_inputs_options
+@_templates_option
+@_out_option("Folder the documents are written to; the page keeps its own files in OUT/.serve/.")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@click.option("--token", envvar="FILINGS_TOKEN", metavar="TOKEN",
+              help="A secret every request must carry (16 characters or more). Env: FILINGS_TOKEN.")
+@_limits_option
+def serve(host, port, case_path, roster_path, templates_dirs, out, no_browser, token,
+          limits) -> None:  # fmt: skip
+    """Open a local web page to check a roster, render it and preview templates."""
+    from filings.web.desk import Settings
+    from filings.web.server import serve as run
+
+    settings = Settings(case_path or _fixture("case.yaml"), roster_path or _fixture("roster.csv"),
+                        out, tuple(templates_dirs), limits, token, host, port)  # fmt: skip
+
+    def ready(url: str) -> None:
+        click.echo(f"filings serve: {url}  (Ctrl+C stops it)", err=True)
+        if not no_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    run(settings, ready)

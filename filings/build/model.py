@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filings.inputs.validate import Detainee, RosterCheck
+from filings.inputs.validate import Detainee, RosterCheck, counted
 from filings.templating.templates import Template
 
 OUTPUT_FORMATS = ("pdf", "docx")
@@ -79,6 +79,19 @@ class Report:
         read = self.roster.rows_read if self.roster else 0
         rejected = (self.roster.rejected if self.roster else 0) + len(self.failed_rows)
         return read, read - rejected, rejected
+
+    @property
+    def rows_line(self) -> str:
+        """`600 rows: 598 rendered, 2 rejected`, as `filings render` ends."""
+        read, rendered, rejected = self.rows
+        return f"{counted(read, 'row')}: {rendered} rendered, {rejected} rejected"
+
+    @property
+    def documents_line(self) -> str:
+        """`1800 documents: 3 rendered, 1797 unchanged, 0 failed`."""
+        counts = [self.count(s) for s in ("rendered", "unchanged", "failed")]
+        return (f"{counted(len(self.outcomes), 'document')}: {counts[0]} rendered, "
+                f"{counts[1]} unchanged, {counts[2]} failed")  # fmt: skip
 
     def summary(self) -> dict:
         read, rendered, rejected = self.rows

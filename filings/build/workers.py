@@ -139,7 +139,7 @@ def render_job(job: Job, w: Worker) -> Outcome:
         html = render_html(w.env, job.template, w.case, job.detainee, w.roster,
                            template_version=job.version)  # fmt: skip
         for kind, relative in paths.items():
-            data, pages = _convert(kind, html, job, w)
+            data, pages = convert_job(kind, html, job, w)
             write_atomic(w.out / relative, data, w.out)
             if w.options.check:
                 _check(kind, w.out / relative, job, w)
@@ -173,7 +173,9 @@ def _reason(exc: BaseException, debug: bool) -> str:
     return reason
 
 
-def _convert(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int | None]:
+def convert_job(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int | None]:
+    """One document's HTML as a file of `kind`, titled and dated as every build writes it (the
+    web page's live preview converts through here too)."""
     case = w.case
     title = job.template.title + (f": {job.detainee.full_name}" if job.detainee else "")
     meta = Meta(where=where(job), title=title, author=case.signer.name, date=case.filing_date,

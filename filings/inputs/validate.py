@@ -256,9 +256,19 @@ class RosterCheck:
     def rejected(self) -> int:
         return len(self.rejected_rows)
 
+    @property
+    def summary(self) -> str:
+        """What `filings validate` says last: `600 rows: 592 valid, 8 rejected`."""
+        return f"{counted(self.rows_read, 'row')}: {self.accepted} valid, {self.rejected} rejected"
+
     def reject(self, row: RawRow, errors: list[DataError]) -> None:
         self.rejected_rows.append(Rejected(row.at(), errors))
         self.problems.extend(Problem.of(e) for e in errors)
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 row`, `2 rows`."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def check_roster(rows: Iterable[RawRow]) -> RosterCheck:
