@@ -101,9 +101,10 @@ def _out_option(help: str):
 @click.option(
     "--format",
     "formats",
-    type=click.Choice(["pdf", "docx"]),
+    type=click.Choice(["pdf", "docx", "html"]),
     multiple=True,
-    help="Output format; repeat for both. Default: pdf and docx.",
+    help="Output format: pdf, docx or html (one self-contained file for WeasyPrint); repeat "
+    "for more. Default: pdf and docx.",
 )
 @_templates_option
 @click.option(

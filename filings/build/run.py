@@ -228,6 +228,6 @@ def _orphans(out: Path, templates: Sequence[Template], report: Report) -> list[P
     found = []
     for template in templates:
         found += [p for p in files.listdir(out / template.name, out)
-                  if p.suffix in (".pdf", ".docx") and p not in current
+                  if p.suffix in (".pdf", ".docx", ".html") and p not in current
                   and not p.name.startswith(".")]  # fmt: skip
     return found
