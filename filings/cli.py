@@ -83,6 +83,12 @@ def _limits(ctx, param, value: tuple[str, ...]):
     return load_limits(project_config()[0], value)
 
 
+def _scheduler(ctx, param, value: str | None) -> str | None:
+    from filings.inputs.config import render_scheduler
+
+    return value or render_scheduler()
+
+
 def _out_option(help: str):
     return click.option("--out", type=click.Path(file_okay=False, path_type=Path),
                         default=Path("build"), show_default=True, help=help)  # fmt: skip
@@ -95,9 +101,10 @@ def _out_option(help: str):
 @click.option(
     "--format",
     "formats",
-    type=click.Choice(["pdf", "docx"]),
+    type=click.Choice(["pdf", "docx", "html"]),
     multiple=True,
-    help="Output format; repeat for both. Default: pdf and docx.",
+    help="Output format: pdf, docx or html (one self-contained file for WeasyPrint); repeat "
+    "for more. Default: pdf and docx.",
 )
 @_templates_option
 @click.option(
@@ -107,6 +114,10 @@ def _out_option(help: str):
 )
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Worker processes. Default: one per core.")  # fmt: skip
+@click.option("--scheduler", metavar="ADDRESS", envvar="FILINGS_SCHEDULER", callback=_scheduler,
+              help="Render on the Dask cluster whose scheduler is at ADDRESS, e.g. "
+              "tcp://host:8786 (pip install 'filings[dask]'). Env: FILINGS_SCHEDULER. "
+              "Default: [render] scheduler in filings.toml, else this machine.")  # fmt: skip
 @click.option("--force", is_flag=True, help="Render every document, changed or not.")
 @click.option("--prune", is_flag=True,
               help="Delete documents whose detainee is no longer on the roster.")  # fmt: skip
@@ -124,8 +135,8 @@ def _out_option(help: str):
               help="Add the traceback to a document's unexpected error.")  # fmt: skip
 @_limits_option
 def render(template_names, case_path, roster_path, out, formats, templates_dirs, templates_ref,
-           jobs, force, prune, packet, no_check, pdf_variant, encoding, sheet, quiet,
-           as_json, debug, limits) -> None:  # fmt: skip
+           jobs, scheduler, force, prune, packet, no_check, pdf_variant, encoding, sheet,
+           quiet, as_json, debug, limits) -> None:  # fmt: skip
     """Render TEMPLATE(s) (default: all) for the roster into OUT/<template>/."""
     from filings.build import run as build
 
@@ -138,7 +149,7 @@ def render(template_names, case_path, roster_path, out, formats, templates_dirs,
                              templates_ref=templates_ref, jobs=jobs, force=force, prune=prune,
                              packet=packet, check=not no_check, pdf_variant=pdf_variant,
                              encoding=encoding, sheet=sheet, limits=limits,
-                             debug=debug)  # fmt: skip
+                             debug=debug, scheduler=scheduler)  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.summary(), indent=2))
     _report(report, out, quiet)

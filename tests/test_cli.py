@@ -78,7 +78,7 @@ def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
     assert seen["args"] == (CASE, CASE, tmp_path, ("stay-motion",), ("pdf",))
     assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=3, force=True,
                                   prune=True, packet=True, check=True, pdf_variant=None,
-                                  encoding=None, sheet=None, debug=False,
+                                  encoding=None, sheet=None, debug=False, scheduler=None,
                                   limits=Limits(render_seconds=5, nesting=7))  # fmt: skip
 
 
@@ -119,7 +119,7 @@ def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkey
     assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=None, force=False,
                                   prune=False, packet=False, check=True, pdf_variant=None,
                                   encoding=None, sheet=None, limits=Limits(),
-                                  debug=False)  # fmt: skip
+                                  debug=False, scheduler=None)  # fmt: skip
 
 
 def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):

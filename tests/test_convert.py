@@ -24,11 +24,11 @@ def test_each_kind_is_rendered_behind_the_one_seam():
     word, none = convert("docx", HTML, load_format("ndil"), META)
     assert pdf.startswith(b"%PDF") and pages == 1
     assert word.startswith(b"PK") and none is None
-    assert set(RENDERERS) == {"pdf", "docx"}
+    assert set(RENDERERS) == {"pdf", "docx", "html"}
 
 
 def test_an_unknown_kind_or_a_docx_without_a_date_is_a_programming_error():
-    with pytest.raises(ValueError, match="no renderer for 'odt'; the kinds are: pdf, docx"):
+    with pytest.raises(ValueError, match="no renderer for 'odt'; the kinds are: pdf, docx, html"):
         convert("odt", HTML, load_format("ndil"), META)
     with pytest.raises(ValueError, match="a DOCX needs meta.date"):
         convert("docx", HTML, load_format("ndil"), Meta())

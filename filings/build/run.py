@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from filings.build import files, listings, manifest, versions
+from filings.build.executor import Executor, make_executor
 from filings.build.model import OUTPUT_FORMATS, Job, Options, Outcome, Report
 from filings.build.plan import check_formats, check_inputs, output_paths, plan
 from filings.build.pool import run_jobs
@@ -46,11 +47,13 @@ def build(
     pdf_variant: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     debug: bool = False,
+    scheduler: str | None = None,
 ) -> Report:
     """Render every requested document whose inputs changed; failures never stop the others.
 
     With templates_ref, the first templates folder (the built-in one when none is given) is read
-    as it was at that git tag or commit."""
+    as it was at that git tag or commit. With scheduler (a Dask scheduler's address, e.g.
+    tcp://host:8786) the documents render on that cluster instead of this machine's workers."""
     case, roster = check_inputs(case_path, roster_path, encoding, sheet, limits=limits,
                                 templates_dirs=templates_dirs)  # fmt: skip
     with files.locked(out), tempfile.TemporaryDirectory(prefix="filings-ref-") as scratch:
@@ -58,8 +61,10 @@ def build(
         if templates_ref:
             folders, pinned = _at_ref(folders, templates_ref, Path(scratch))
         options = Options(tuple(formats), check, pdf_variant)
+        # run_jobs is looked up now, so a test can stand in its own pool
+        executor = make_executor(jobs or os.cpu_count() or 1, scheduler, run_jobs)
         report = _build(case, roster, case_path.read_bytes(), out, template_names, options,
-                        folders, pinned, progress, jobs=jobs, force=force, prune=prune,
+                        folders, pinned, progress, executor, force=force, prune=prune,
                         packet=packet, limits=limits, debug=debug)  # fmt: skip
         report.roster = roster
         listings.write_errors(out, report)
@@ -75,8 +80,8 @@ def _at_ref(folders: tuple[Path, ...], ref: str,
     return (copy, *folders[1:]), {copy: version}
 
 
-def _build(case, check, case_bytes, out, template_names, options, folders, pinned, progress, *,
-           jobs, force, prune, packet, limits, debug) -> Report:  # fmt: skip
+def _build(case, check, case_bytes, out, template_names, options, folders, pinned, progress,
+           executor: Executor, *, force, prune, packet, limits, debug) -> Report:  # fmt: skip
     detainees, formats = check.detainees, options.formats
     templates = select_templates(discover(folders), tuple(template_names))
     check_formats(templates, case, search_path(folders))
@@ -108,9 +113,12 @@ def _build(case, check, case_bytes, out, template_names, options, folders, pinne
 
     journal = manifest.Journal(out)
     try:
-        _render(todo, worker, jobs or os.cpu_count() or 1, record)
+        if todo:  # nothing changed: no worker, no cluster, is even asked
+            executor.start(worker)
+            _render(todo, executor, worker, record)
     finally:
         journal.close()
+        executor.close()
     report = Report([outcomes[job.key] for job in planned], warnings=previous.warnings)
     entries = [_entry(o) for o in report.outcomes]
     manifest.write(out, manifest.merge(previous, entries, {t.name for t in templates}))
@@ -140,14 +148,14 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, handled exactly as Ctrl-C is."""
 
 
-def _render(todo: list[Job], worker: Worker, n_jobs: int,
+def _render(todo: list[Job], executor: Executor, worker: Worker,
             record: Callable[[Outcome], None]) -> None:  # fmt: skip
     """Render the documents, recording each as it finishes. Every document is accounted for: a
     fault in the pool itself fails the ones not yet done, with its reason, and a stop (Ctrl-C,
     SIGTERM) leaves only finished documents, each recorded, before it is reported."""
     done: set = set()
     try:
-        with _sigterm_as_interrupt(), contextlib.closing(run_jobs(todo, worker, n_jobs)) as run:
+        with _sigterm_as_interrupt(), contextlib.closing(executor.run(todo)) as run:
             for outcome in run:
                 record(outcome)
                 done.add(outcome.job.key)
@@ -222,6 +230,6 @@ def _orphans(out: Path, templates: Sequence[Template], report: Report) -> list[P
     found = []
     for template in templates:
         found += [p for p in files.listdir(out / template.name, out)
-                  if p.suffix in (".pdf", ".docx") and p not in current
+                  if p.suffix in (".pdf", ".docx", ".html") and p not in current
                   and not p.name.startswith(".")]  # fmt: skip
     return found

@@ -32,6 +32,8 @@ from filings.outputs.formats import load_format
 from filings.templating.render import RosterSummary, document_languages, render_html
 from filings.templating.templates import make_environment
 
+# The kinds a court format's rules are measured on; an HTML file is laid out by whoever opens it.
+CHECKED = ("pdf", "docx")
 REASON_CHARS = 200  # of an unexpected exception's message: a reason, not a dump
 
 
@@ -141,7 +143,7 @@ def render_job(job: Job, w: Worker) -> Outcome:
         for kind, relative in paths.items():
             data, pages = convert_job(kind, html, job, w)
             write_atomic(w.out / relative, data, w.out)
-            if w.options.check:
+            if w.options.check and kind in CHECKED:
                 _check(kind, w.out / relative, job, w)
             outcome.outputs[kind] = {"path": relative.as_posix(), "pages": pages,
                                      "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip

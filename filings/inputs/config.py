@@ -39,3 +39,14 @@ def template_folders(folder: Path | None = None) -> tuple[Path, ...]:
         raise DataError(Location(CONFIG_FILE, field="templates.folders"),
                         f"{missing[0]!r} is not a folder")  # fmt: skip
     return paths
+
+
+def render_scheduler(folder: Path | None = None) -> str | None:
+    """`[render] scheduler = "tcp://host:8786"`: the Dask scheduler documents render on."""
+    config, _ = project_config(folder)
+    section = config.get("render", {})
+    value = section.get("scheduler") if isinstance(section, dict) else None
+    if value is not None and (not isinstance(value, str) or "://" not in value):
+        raise DataError(Location(CONFIG_FILE, field="render.scheduler"),
+                        'should be a scheduler address, like "tcp://host:8786"')  # fmt: skip
+    return value

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from filings.outputs.formats import CourtFormat
 
 # Output kind -> the module that renders it.
-RENDERERS = {"pdf": "filings.outputs.pdf", "docx": "filings.outputs.docx"}
+RENDERERS = {"pdf": "filings.outputs.pdf", "docx": "filings.outputs.docx",
+             "html": "filings.outputs.html"}
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,8 @@ class Meta:
 
 def convert(kind: str, html: str, fmt: CourtFormat,
             meta: Meta = Meta()) -> tuple[bytes, int | None]:  # fmt: skip
-    """One document's file of `kind` (pdf or docx): its bytes and page count (None for a DOCX,
-    whose pages are Word's to lay out)."""
+    """One document's file of `kind` (pdf, docx or html): its bytes and page count (None for a
+    DOCX or an HTML file, whose pages are Word's or the browser's to lay out)."""
     if kind not in RENDERERS:
         raise ValueError(f"no renderer for {kind!r}; the kinds are: {', '.join(RENDERERS)}")
     return importlib.import_module(RENDERERS[kind]).render(html, fmt, meta)
