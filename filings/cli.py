@@ -28,7 +28,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except FilingsError as exc:
-            raise click.ClickException(exc.message) from None
+            error = click.ClickException(exc.message)
+            error.exit_code = getattr(exc, "exit_code", 1)  # a stopped run: 130 or 143
+            raise error from None
 
 
 @click.group(cls=_Group)

@@ -22,6 +22,7 @@ from conftest import CASE, ROOT, ROSTER, write
 from filings.build import manifest, workers
 from filings.build import run as build
 from filings.cli import main
+from filings.errors import DataErrors
 from filings.inputs.limits import Limits
 
 HEADER = "a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
@@ -202,18 +203,17 @@ def test_a_family_name_too_long_for_docx_properties_still_renders(tmp_path, jobs
     assert report.count("rendered") == 3
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-@pytest.mark.parametrize("old,new", [("bond_amount: 1500", "bond_amount: " + "9" * 300)])
-def test_hostile_case_values_are_accounted_for_without_stopping_the_run(tmp_path, jobs, old, new):
-    case = _case_with(tmp_path, old, new)
+def test_a_300_digit_bond_amount_is_refused_at_its_line_before_anything_renders(tmp_path):
+    """It once reached the notices and failed each with a decimal error; the case file is
+    checked first now, so no document is attempted."""
+    case = _case_with(tmp_path, "bond_amount: 1500", "bond_amount: " + "9" * 300)
     roster = write(tmp_path / "roster.csv", HEADER + "\n".join(ROWS) + "\n")
-    report = build.build(case, roster, tmp_path / "out", ["release-notice", "stay-motion"],
-                         ["docx"], jobs=jobs, check=False)  # fmt: skip
-    assert len(report.outcomes) == 6
-    for error in failures(report).values():
-        assert "Traceback" not in error and "\n" not in error
-    lines = (tmp_path / "out" / manifest.MANIFEST).read_text().splitlines()
-    assert len(lines) == 6
+    with pytest.raises(DataErrors) as exc:
+        build.build(case, roster, tmp_path / "out", ["release-notice"], ["docx"], jobs=1)
+    message = exc.value.message
+    assert message.startswith("case.yaml:33: order.bond_amount: 999")
+    assert "is not an amount of money" in message
+    assert not (tmp_path / "out" / "release-notice").exists()
 
 
 def test_render_prints_one_located_line_and_the_traceback_only_with_debug(tmp_path, monkeypatch):
