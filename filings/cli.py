@@ -153,19 +153,39 @@ def _report(report, out: Path, quiet: bool) -> None:
         for path in report.orphans:
             click.echo(f"  {path}", err=True)
     if report.needs_translation and not quiet:
-        langs = sorted({o.job.detainee.preferred_language for o in report.needs_translation})
+        langs = sorted({o.job.detainee.preferred_language or "no language recorded"
+                        for o in report.needs_translation})  # fmt: skip
         click.echo(f"{_count(len(report.needs_translation), 'document')} in English only: no "
                    f"translation yet for {', '.join(langs)}; see "
                    f"{out / 'needs-translation.csv'}", err=True)  # fmt: skip
-    read, rendered, rejected = report.rows
+    if report.not_applicable and not quiet:
+        click.echo(f"{_count(len(report.not_applicable), 'document')} not made: the template is "
+                   f"not for that person; see {out / 'not-applicable.csv'}", err=True)  # fmt: skip
+    if report.needs_review and not quiet:
+        click.echo(f"{_count(len(report.needs_review), 'row')} to review: the name has no "
+                   "Latin-letter form as DHS records it; see "
+                   f"{out / 'needs-review.csv'}", err=True)  # fmt: skip
+    summary = _summary(report, out)
+    if report.rows[2] or report.failed:
+        raise click.ClickException(summary)
+    if not quiet:
+        click.echo(summary, err=True)
+
+
+def _summary(report, out: Path) -> str:
+    """`40 rows: 36 rendered, 0 rejected, 4 not applicable (…)`: the not-applicable counts only
+    when there are some, with where they are listed."""
+    read, rendered, rejected, skipped = report.rows
     rows = f"{_count(read, 'row')}: {rendered} rendered, {rejected} rejected"
-    counts = [report.count(s) for s in ("rendered", "unchanged", "failed")]
+    rows += f", {skipped} not applicable" if skipped else ""
+    counts = [report.count(s) for s in ("rendered", "unchanged", "failed", "not-applicable")]
     documents = (f"{_count(len(report.outcomes), 'document')}: {counts[0]} rendered, "
                  f"{counts[1]} unchanged, {counts[2]} failed")  # fmt: skip
+    if counts[3]:
+        documents += f", {counts[3]} not applicable"
     if rejected or report.failed:
-        raise click.ClickException(f"{rows} — see {out / 'errors.csv'} ({documents})")
-    if not quiet:
-        click.echo(f"{rows} ({documents}); manifest in {out / 'manifest.jsonl'}", err=True)
+        return f"{rows} — see {out / 'errors.csv'} ({documents})"
+    return f"{rows} ({documents}); manifest in {out / 'manifest.jsonl'}"
 
 
 def _count(n: int, noun: str) -> str:
@@ -278,6 +298,8 @@ def templates(templates_dirs) -> None:
 
     for template in discover(templates_dirs).values():
         click.echo(f"{template.name:<18} {template.kind:<13} {template.description}")
+        if template.applies_to is not None:
+            click.echo(f"{'':<18} {'':<13} For: {template.applies_to.describe()}.")
 
 
 @main.command()
