@@ -175,7 +175,6 @@ class Case:
     # Leave of court to exceed the format's page limit (N.D. Ill. LR 7.1), when granted.
     page_limit_leave: bool = False
     source: str = "case.yaml"
-    lines: dict[str, int] = field(default_factory=dict)  # top-level key -> line, for errors
 
     @property
     def signer(self) -> Attorney:

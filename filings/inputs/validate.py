@@ -405,7 +405,6 @@ def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
         page_limit_leave=bool(r.get(data, "page_limit_leave", "page_limit_leave", bool,
                                     required=False)),
         source=path.name,
-        lines=dict(getattr(data, "lines", {})),
     )  # fmt: skip
     courtfacts.check_counsel(r, data, case["counsel"])
     courtfacts.retired_keys(r, data)

@@ -72,8 +72,9 @@ class Choice:
             return (f"no final order of removal recorded (proceedings: {value or 'not recorded'}"
                     f"); {NO_FINAL_ORDER}")  # fmt: skip
         shown = _phrase(self.field, value)
-        return shown if self.negate else f"{shown}; this document is for {self.field}: " \
-            f"{', '.join(self.values)}"  # fmt: skip
+        if self.negate:
+            return shown
+        return f"{shown}; this document is for {self.field}: {', '.join(self.values)}"
 
 
 @dataclass(frozen=True)
