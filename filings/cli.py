@@ -169,10 +169,18 @@ def _report(report, out: Path, quiet: bool) -> None:
         for path in report.orphans:
             click.echo(f"  {path}", err=True)
     if report.needs_translation and not quiet:
-        langs = sorted({o.job.detainee.preferred_language for o in report.needs_translation})
+        langs = sorted({o.job.detainee.preferred_language or "no language recorded"
+                        for o in report.needs_translation})  # fmt: skip
         click.echo(f"{_count(len(report.needs_translation), 'document')} in English only: no "
                    f"translation yet for {', '.join(langs)}; see "
                    f"{out / 'needs-translation.csv'}", err=True)  # fmt: skip
+    if report.not_applicable and not quiet:
+        click.echo(f"{_count(len(report.not_applicable), 'document')} not made: the template is "
+                   f"not for that person; see {out / 'not-applicable.csv'}", err=True)  # fmt: skip
+    if report.needs_review and not quiet:
+        click.echo(f"{_count(len(report.needs_review), 'row')} to review: the name has no "
+                   "Latin-letter form as DHS records it; see "
+                   f"{out / 'needs-review.csv'}", err=True)  # fmt: skip
     rows, documents = report.rows_line, report.documents_line
     if report.rows[2] or report.failed:
         raise click.ClickException(f"{rows} — see {out / 'errors.csv'} ({documents})")
@@ -290,6 +298,8 @@ def templates(templates_dirs) -> None:
 
     for template in discover(templates_dirs).values():
         click.echo(f"{template.name:<18} {template.kind:<13} {template.description}")
+        if template.applies_to is not None:
+            click.echo(f"{'':<18} {'':<13} For: {template.applies_to.describe()}.")
 
 
 @main.command()

@@ -18,7 +18,9 @@ from conftest import CASE, ROOT, ROSTER, write
 from filings.build import files, manifest, pool
 from filings.build import run as build
 
-HEADER = "a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
+# arrest_type: a row the stay motion is for (its applies_to: the class covers the arrest)
+HEADER = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
+          "arrest_type\n")
 ROWS = [
     "A012345671,Peña,José,detained,es,2025-12-01",
     "A012345672,Ruiz,Ana,released,en,",
@@ -27,7 +29,7 @@ ROWS = [
 
 
 def roster(tmp_path: Path, rows=ROWS) -> Path:
-    return write(tmp_path / "roster.csv", HEADER + "\n".join(rows) + "\n")
+    return write(tmp_path / "roster.csv", HEADER + "".join(f"{r},warrantless\n" for r in rows))
 
 
 TEMPLATES = ("release-notice", "stay-motion", "status-report")
@@ -54,9 +56,10 @@ def test_a_second_run_with_nothing_changed_renders_nothing(tmp_path):
 def test_changing_one_row_rerenders_that_person_and_the_roster_report_only(tmp_path):
     run(tmp_path)
     changed = [ROWS[0], ROWS[1].replace("released", "removed"), ROWS[2]]
-    rendered = {k for k, s in statuses(run(tmp_path, changed)).items() if s == "rendered"}
-    assert rendered == {("release-notice", "A012345672"), ("stay-motion", "A012345672"),
-                        ("status-report", None)}  # fmt: skip
+    found = statuses(run(tmp_path, changed))
+    rendered = {k for k, s in found.items() if s == "rendered"}
+    assert rendered == {("release-notice", "A012345672"), ("status-report", None)}
+    assert found[("stay-motion", "A012345672")] == "not-applicable"  # removed: no stay motion
 
 
 def test_a_changed_or_missing_file_is_rendered_again(tmp_path):
@@ -163,7 +166,8 @@ def test_a_killed_run_leaves_no_half_file_and_the_next_run_completes_the_rest(tm
     done_before = len(journal.read_text().splitlines())
     report = build.build(CASE, ROSTER, out, ["stay-motion"], ["pdf"], jobs=2)
     assert report.count("unchanged") >= done_before >= 3
-    assert report.count("rendered") + report.count("unchanged") == len(report.outcomes) == 40
+    made = report.count("rendered") + report.count("unchanged")
+    assert made + report.count("not-applicable") == len(report.outcomes) == 42
     assert not list((out / "stay-motion").glob(".*.tmp"))
 
 

@@ -22,12 +22,14 @@ from filings.templating.render import RosterSummary, render_html
 from filings.templating.templates import discover, make_environment
 
 BROKEN = ROOT / "tests" / "formats" / "broken"  # a templates folder with only _formats/
-IMMIGRATION_COURT = {"city": "Chicago, Illinois"}
 
 
-def with_immigration_court(case):
-    """The case file with the optional keys the eoir template reads."""
-    return dataclasses.replace(case, immigration_court=IMMIGRATION_COURT)
+def in_immigration_court(person):
+    """The row with what the eoir template is for: a final order, a motion to reopen, the
+    person's court and attorney there (rendered directly, past the template's applies_to)."""
+    return dataclasses.replace(person, immigration_court="Chicago", attorney="okafor",
+                               proceedings="final_order",
+                               motion_to_reopen_date=person.arrest_date)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +103,7 @@ def test_the_page_limit_holds_unless_the_case_file_records_leave(render, emergen
 
 
 def test_the_eoir_cover_names_the_respondent_and_marks_detention(render, case, emergency):
-    pdf = render("eoir-stay-motion", "eoir", emergency, case_file=with_immigration_court(case))
+    pdf = render("eoir-stay-motion", "eoir", in_immigration_court(emergency))
     pages = pdf_pages(pdf)
     cover = squeeze(pages[0])
     for text in (
@@ -142,7 +144,7 @@ def test_the_eoir_cover_names_the_respondent_and_marks_detention(render, case, e
 
 
 def test_a_released_respondent_has_no_detained_label(render, case, released):
-    pdf = render("eoir-stay-motion", "eoir", released, case_file=with_immigration_court(case))
+    pdf = render("eoir-stay-motion", "eoir", in_immigration_court(released))
     assert "DETAINED" not in pdf_pages(pdf)[0]
     assert "MOTION TO STAY REMOVAL" in pdf_pages(pdf)[0]
     assert check_files([pdf, pdf.with_suffix(".docx")]) == {pdf: [], pdf.with_suffix(".docx"): []}
@@ -229,7 +231,7 @@ def _xml(path: Path, part: str) -> str:
 
 
 def test_the_docx_records_its_format_and_fields(render, case, emergency):
-    pdf = render("eoir-stay-motion", "eoir", emergency, case_file=with_immigration_court(case))
+    pdf = render("eoir-stay-motion", "eoir", in_immigration_court(emergency))
     docx = pdf.with_suffix(".docx")
     assert "<cp:category>eoir</cp:category>" in _xml(docx, "docProps/core.xml")
     assert emergency.a_number_display in _xml(docx, "docProps/custom.xml")
@@ -258,10 +260,9 @@ def test_the_checkers_reader_gives_the_glyphs_pdfplumber_gives(render, case, eme
             return _glyphs(opened.pages)
 
     arabic = next(d for d in detainees if d.preferred_language == "ar")
-    eoir_case = with_immigration_court(case)
     pdfs = [
         render("stay-motion", "pleading", emergency),
-        render("eoir-stay-motion", "eoir", emergency, case_file=eoir_case),
+        render("eoir-stay-motion", "eoir", in_immigration_court(emergency)),
         render("release-notice", "notice", arabic),
         render("status-report", "ndil"),
     ]

@@ -127,8 +127,11 @@ def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):
     result = CliRunner().invoke(main, ["render", "--json", "--quiet", "--out", str(tmp_path)])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"rows": 0, "rows_rendered": 0, "rows_rejected": 0,
+                                         "rows_not_applicable": 0,
                                          "documents": 0, "rendered": 0, "unchanged": 0,
-                                         "failed": 0, "needs_translation": 0,
+                                         "failed": 0, "not_applicable": 0,
+                                         "needs_translation": 0, "needs_review": 0,
+                                         "templates": {},
                                          "orphans": [], "pruned": False,
                                          "packets": [], "warnings": []}  # fmt: skip
     assert result.stderr == ""
@@ -137,10 +140,18 @@ def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):
 def test_templates_lists_each_with_kind_and_description():
     result = run("templates")
     assert result.exit_code == 0
-    names = [line.split()[0] for line in result.output.splitlines()]
-    kinds = [line.split()[1] for line in result.output.splitlines()]
+    listed = [line for line in result.output.splitlines() if not line.startswith(" ")]
+    names = [line.split()[0] for line in listed]
+    kinds = [line.split()[1] for line in listed]
     assert names == ["eoir-stay-motion", "release-notice", "status-report", "stay-motion"]
     assert kinds == ["per-detainee", "per-detainee", "per-roster", "per-detainee"]
+    rules = [line.strip() for line in result.output.splitlines() if line.startswith(" ")]
+    assert rules == [
+        "For: custody_status not removed; proceedings final_order; with immigration_court, "
+        "attorney, motion_to_reopen_date recorded.",
+        "For: class members.",
+        "For: class members; custody_status not removed.",
+    ]
 
 
 def test_every_command_and_option_is_in_the_readme():
@@ -161,8 +172,9 @@ def test_a_failing_document_is_located_and_the_others_are_still_written(tmp_path
     lines.append("<p>{{ detainee.removal_date }}</p>")
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     roster = write(tmp_path / "roster.csv", "a_number,family_name,given_name,custody_status,"
-                   "removal_date,preferred_language\nA012345678,Peña,José,detained,2025-12-01,en\n"
-                   "A012345679,Ruiz,Ana,detained,,en\n")  # fmt: skip
+                   "removal_date,preferred_language,arrest_type\n"
+                   "A012345678,Peña,José,detained,2025-12-01,en,warrantless\n"
+                   "A012345679,Ruiz,Ana,detained,,en,warrantless\n")  # fmt: skip
     result = CliRunner().invoke(main, ["render", "release-notice", "--format", "pdf", "--roster",
                                        str(roster), "--out", str(tmp_path / "out")],
                                 env={"FILINGS_TEMPLATES": str(templates)})  # fmt: skip
@@ -206,13 +218,13 @@ def test_validate_reports_every_problem_renders_nothing_and_writes_a_report(tmp_
 def test_validate_passes_the_fixtures():
     result = run("validate")
     assert result.exit_code == 0
-    assert result.output == "40 rows: 40 valid, 0 rejected\n"
+    assert result.output == "42 rows: 42 valid, 0 rejected\n"
 
 
 def test_check_names_each_broken_rule_with_page_and_value(tmp_path):
     out = tmp_path / "out"
-    roster = write(tmp_path / "r.csv", "a_number,family_name,given_name,custody_status\n"
-                   "A012345678,Peña,José,detained\n")  # fmt: skip
+    roster = write(tmp_path / "r.csv", "a_number,family_name,given_name,custody_status,"
+                   "arrest_type\nA012345678,Peña,José,detained,warrantless\n")  # fmt: skip
     assert run("render", "stay-motion", "--roster", roster, "--out", out, "--quiet").exit_code == 0
     pdf, docx = (out / "stay-motion" / f"A012345678-stay-motion.{k}" for k in ("pdf", "docx"))
     ok = run("check", pdf, docx)
@@ -228,8 +240,8 @@ def test_check_names_each_broken_rule_with_page_and_value(tmp_path):
 
 def test_render_says_how_many_notices_wait_for_a_translation(tmp_path):
     roster = write(tmp_path / "r.csv", "a_number,family_name,given_name,custody_status,"
-                   "preferred_language\nA012345678,Peña,José,detained,es\n"
-                   "A012345679,Silva,João,detained,pt\n")  # fmt: skip
+                   "preferred_language,arrest_type\nA012345678,Peña,José,detained,es,warrantless\n"
+                   "A012345679,Silva,João,detained,pt,warrantless\n")  # fmt: skip
     out = tmp_path / "out"
     result = run("render", "release-notice", "--format", "docx", "--roster", roster, "--out", out)
     assert result.exit_code == 0, result.output

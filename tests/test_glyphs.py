@@ -27,7 +27,8 @@ from filings.outputs.pdf.fonts import project_fonts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEADER = (
-    "a_number,family_name,given_name,custody_status,preferred_language,country_of_citizenship\n"
+    "a_number,family_name,given_name,custody_status,preferred_language,country_of_citizenship,"
+    "arrest_type\n"
 )
 # One name in each script (all fictional), each extracted verbatim from the PDF's text by pdftotext.
 SCRIPTS = {
@@ -50,7 +51,7 @@ SCRIPTS = {
 
 
 def roster_of(tmp_path, rows) -> str:
-    lines = [",".join((a, family, given, "detained", lang, country))
+    lines = [",".join((a, family, given, "detained", lang, country, "warrantless"))
              for a, family, given, lang, country in rows]  # fmt: skip
     return write(tmp_path / "roster.csv", HEADER + "\n".join(lines) + "\n")
 

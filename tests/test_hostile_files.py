@@ -182,7 +182,8 @@ def test_a_file_that_is_not_a_pdf_says_why(tmp_path):
 
 # --- filings diff and git refs -------------------------------------------------------------------
 
-ROSTER_ROWS = "a_number,family_name,given_name,custody_status\nA012345671,Peña,José,detained\n"
+ROSTER_ROWS = ("a_number,family_name,given_name,custody_status,arrest_type\n"
+               "A012345671,Peña,José,detained,warrantless\n")  # a row stay-motion is for
 WHO = {"NAME": "Test", "EMAIL": "t@example.com", "DATE": "2025-11-01T00:00:00Z"}
 GIT_ENV = {**os.environ, **{f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER")
                             for k, v in WHO.items()}}  # fmt: skip
@@ -228,6 +229,17 @@ def test_diff_with_an_empty_roster_says_the_roster_has_no_rows(repo, tmp_path):
         "Error: roster.csv: the roster has no rows; stay-motion is one document per person, "
         "so diff needs at least one\n"
     )
+
+
+def test_diff_compares_a_document_the_template_is_for(repo, tmp_path):
+    removed = ROSTER_ROWS.replace("detained", "removed")
+    result = diff(repo, tmp_path, "stay-motion", roster=removed)
+    assert (result.exit_code, result.output) == (1, (
+        "Error: roster.csv: no row of the roster is one stay-motion is for (its applies_to); diff "
+        "needs at least one\n"))
+    asked = diff(repo, tmp_path, "stay-motion", "--detainee", "A012345671", roster=removed)
+    assert (asked.exit_code, asked.output) == (1, (
+        "Error: roster.csv: stay-motion is not for A012345671: removed from the United States\n"))
 
 
 @pytest.mark.parametrize("target", ["../../../../etc/passwd", "/etc/passwd", "../../README.md"])

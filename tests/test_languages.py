@@ -25,7 +25,7 @@ from filings.templating.templates import discover, make_environment
 
 HEADER = (
     "a_number,family_name,given_name,custody_status,preferred_language,country_of_citizenship,"
-    "facility,removal_date,release_date,release_conditions\n"
+    "facility,removal_date,release_date,release_conditions,arrest_type\n"
 )
 ROWS = {
     "es": "A100000001,Peña Íñiguez,José Luis,detained,español,Mexico,Broadview Processing Center,"
@@ -42,7 +42,8 @@ ROWS = {
 
 
 def roster(tmp_path, *languages: str):
-    return write(tmp_path / "roster.csv", HEADER + "\n".join(ROWS[k] for k in languages) + "\n")
+    rows = "".join(f"{ROWS[k]},warrantless\n" for k in languages)  # a class member's arrest
+    return write(tmp_path / "roster.csv", HEADER + rows)
 
 
 def templates_with(tmp_path, english: str | None = None, extra: dict[str, str] | None = None):

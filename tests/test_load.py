@@ -237,7 +237,9 @@ def test_a_teams_own_headers_come_from_filings_toml_in_the_working_folder(tmp_pa
          "filings.toml: roster.columns.'Last': 'famly_name' is not a roster column; the columns "
          "are: a_number, family_name, given_name, custody_status, preferred_language, "
          "country_of_citizenship, date_of_birth, facility, arrest_date, arrest_location, "
-         "arrest_type, risk_assessment, release_date, release_conditions, removal_date, notes"),
+         "arrest_type, risk_assessment, release_date, release_conditions, removal_date, notes, "
+         "family_name_latin, given_name_latin, immigration_court, immigration_judge, "
+         "next_hearing_date, proceedings, final_order_date, motion_to_reopen_date, attorney"),
         ('[roster.columns]\n"Last" = \n', "filings.toml:2: not valid TOML: Invalid value "
                                           "(at line 2, column 10)"),
     ],

@@ -22,14 +22,14 @@ from filings.inputs.normalize import (
     parse_iso_date,
     parse_language,
 )
-from filings.inputs.validate import ARREST_TYPES, CUSTODY_STATUSES, RISK_ASSESSMENTS
+from filings.inputs.validate import ARREST_TYPES, CUSTODY_STATUSES, PROCEEDINGS, RISK_ASSESSMENTS
 
 # No example database in the work tree; no deadline, as Babel loads its data on first use.
 settings.register_profile("filings", database=None, deadline=None, max_examples=150)
 settings.load_profile("filings")
 
 CHOICES = {"custody_status": CUSTODY_STATUSES, "arrest_type": ARREST_TYPES,
-           "risk_assessment": RISK_ASSESSMENTS}  # fmt: skip
+           "risk_assessment": RISK_ASSESSMENTS, "proceedings": PROCEEDINGS}  # fmt: skip
 dates = st.dates(dt.date(1900, 3, 1), dt.date(2099, 12, 31))
 
 

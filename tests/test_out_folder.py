@@ -24,7 +24,9 @@ from filings.cli import main
 REAL_INIT = workers._init_worker  # a worker imports this module afresh: this stays the real one
 
 LOCK = ".filings.lock"
-HEADER = "a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
+# arrest_type: a row the stay motion is for (its applies_to: the class covers the arrest)
+HEADER = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
+          "arrest_type\n")
 ROWS = [
     "A012345671,Peña,José,detained,es,2025-12-01",
     "A012345672,Ruiz,Ana,released,en,",
@@ -32,7 +34,7 @@ ROWS = [
 
 
 def roster(tmp_path: Path, rows=ROWS) -> Path:
-    return write(tmp_path / "roster.csv", HEADER + "\n".join(rows) + "\n")
+    return write(tmp_path / "roster.csv", HEADER + "".join(f"{r},warrantless\n" for r in rows))
 
 
 def render(tmp_path, template="stay-motion", rows=ROWS, **options):
@@ -159,7 +161,7 @@ def test_a_manifest_path_outside_out_is_rendered_again_not_trusted_or_read(tmp_p
         (b'"path": ', b'"path": 5, "q": ', "line 1: outputs.pdf.path is not a string"),
         (b'"sha256": "', b'"sha256": "x', "line 1: outputs.pdf.sha256 is not a sha256 in hex"),
         (b'"status": "rendered"', b'"status": "done\\u001b"',
-         "line 1: status: 'done\\x1b' is not rendered, unchanged or failed"),
+         "line 1: status: 'done\\x1b' is not rendered, unchanged, failed or not-applicable"),
         (b'"needs_translation": false', b'"needs_translation": 0',
          "line 1: needs_translation is not true or false"),
         (b'"inputs": ', b'"inputs": null, "i": ', "line 1: inputs is not a string"),

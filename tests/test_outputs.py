@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
@@ -33,6 +34,8 @@ def sample_people(detainees, which=("emergency", "released", "arabic")):
                           and d.preferred_language == "es"),
         "released": next(d for d in detainees if d.custody_status == "released"),
         "arabic": next(d for d in detainees if d.preferred_language == "ar"),
+        "final_order": next(d for d in detainees if d.proceedings == "final_order"
+                            and d.next_hearing_date),
     }  # fmt: skip
     return [picks[w] for w in which]
 
@@ -45,13 +48,25 @@ def documents(out: Path, detainees):
     yield out / "status-report" / "status-report.pdf"
 
 
-def test_every_fixture_row_gets_each_document_in_both_formats(built, detainees):
+def not_applicable(out: Path) -> set[tuple[str, str]]:
+    """(template, A-number) of each document OUT/not-applicable.csv lists."""
+    with (out / "not-applicable.csv").open(encoding="utf-8-sig", newline="") as f:
+        return {(row["template"], row["a_number"]) for row in csv.DictReader(f)}
+
+
+def test_every_fixture_row_gets_each_document_it_is_for_in_both_formats(built, detainees):
+    """Every row is accounted for, for each template: both files, or listed as not applicable."""
     out, report = built
     assert [o.error for o in report.failed] == []
-    for template in ("stay-motion", "release-notice"):
+    skipped = not_applicable(out)
+    for template in ("stay-motion", "release-notice", "eoir-stay-motion"):
         for person in detainees:
             found = sorted(p.suffix for p in (out / template).glob(f"{person.a_number}-*"))
-            assert found == [".docx", ".pdf"], (template, person.a_number)
+            expected = [] if (template, person.a_number) in skipped else [".docx", ".pdf"]
+            assert found == expected, (template, person.a_number)
+        made = len(list((out / template).glob("*.pdf")))
+        listed = sum(1 for t, _ in skipped if t == template)
+        assert made + listed == len(detainees) == report.template_rows()[template]["rows"]
     assert sorted(p.name for p in (out / "status-report").iterdir()) == [
         "status-report.docx", "status-report.pdf"]  # fmt: skip
     assert not list(out.rglob("*.tmp"))
@@ -67,6 +82,8 @@ def test_pdf_and_docx_hold_the_same_text_in_the_same_order(built, detainees):
 def test_names_print_exactly_as_the_roster_writes_them(built, detainees):
     out, _ = built
     for person in detainees:
+        if ("stay-motion", person.a_number) in not_applicable(out):
+            continue
         [pdf] = (out / "stay-motion").glob(f"{person.a_number}-*.pdf")
         text = squeeze(pdf_body(pdf))
         assert squeeze(person.full_name) in text, person.a_number
@@ -127,11 +144,17 @@ def test_a_notice_numbers_its_pages_in_the_readers_language_in_both_formats(
     assert footer.startswith(words.format("PAGE", "NUMPAGES")), footer
 
 
-@pytest.mark.parametrize("template", ["stay-motion", "release-notice", "status-report"])
+GOLDEN_PEOPLE = {"eoir-stay-motion": ("emergency", "arabic", "final_order"),
+                 "status-report": ()}  # fmt: skip
+
+
+@pytest.mark.parametrize("template", ["stay-motion", "release-notice", "status-report",
+                                      "eoir-stay-motion"])  # fmt: skip
 def test_golden_text(built, detainees, template):
     """The documents' words for a few fixture rows, checked against reviewed golden files."""
     out, _ = built
-    people = sample_people(detainees) if template != "status-report" else [None]
+    which = GOLDEN_PEOPLE.get(template, ("emergency", "released", "arabic"))
+    people = sample_people(detainees, which) if which else [None]
     for person in people:
         stem = f"{person.a_number}-*" if person else "status-report"
         [pdf] = (out / template).glob(f"{stem}.pdf")

@@ -168,8 +168,10 @@ def test_the_fixture_documents_lay_out_as_under_weasyprints_own_stylesheet(case,
     from filings.templating.templates import discover, make_environment
 
     env, summary = make_environment(), RosterSummary(detainees)
-    people = {d.preferred_language: d for d in detainees}  # one reader of each language
     for template in discover().values():
+        rule = template.applies_to  # only the people the template is for
+        fits = [d for d in detainees if not (rule and rule.reasons(d, case))]
+        people = {d.preferred_language: d for d in fits}  # one reader of each language
         rows = people.values() if template.kind == "per-detainee" else [None]
         fmt = load_format(format_name(template, case))
         for person in rows:

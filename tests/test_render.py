@@ -42,7 +42,7 @@ def test_an_undefined_field_names_the_template_line_and_the_roster_row(tmp_path,
     with pytest.raises(TemplateError) as exc:
         render(tmp_path, "<p>ok</p>\n<p>{{ detainee.famly_name }}</p>", case, detainees[0])
     assert exc.value.message == (
-        f"{tmp_path}/doc/doc.html.j2:2: 'filings.inputs.validate.Detainee object' has no attribute "
+        f"{tmp_path}/doc/doc.html.j2:2: 'filings.inputs.records.Detainee object' has no attribute "
         "'famly_name' (roster.csv:2)"
     )
 

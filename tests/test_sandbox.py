@@ -196,7 +196,7 @@ def refused(what: str) -> str:
         ("{{ '%s'|format(detainee.__class__) }}", refused("Detainee.__class__")),
         ("{{ detainee|attr('__class__') }}", refused("Detainee.__class__")),
         ("{{ [detainee]|map(attribute='__class__')|first }}", refused("Detainee.__class__")),
-        ("{{ case.immigration_court.lines }}", refused("dict.lines")),
+        ("{{ case.court.lines }}", refused("dict.lines")),
         ("{{ case.court.copy() }}", refused("dict.copy")),
         ("{{ detainee.date_of_birth.today() }}", refused("date.today")),
         ("{{ range.__globals__ }}", refused("range.__globals__")),
@@ -329,8 +329,9 @@ def test_a_hostile_template_fails_alone_and_touches_nothing(tmp_path, monkeypatc
     canary = write(tmp_path / "canary.txt", "CANARY-7f3a")
     planted = tmp_path / "planted.pth"
     probe(Path("templates"), HOSTILE.format(canary=str(canary), planted=str(planted)))
-    roster = write(tmp_path / "roster.csv", "a_number,family_name,given_name,custody_status\n"
-                   "A012345671,Peña,José,detained\nA012345672,Ruiz,Ana,released\n")  # fmt: skip
+    roster = write(tmp_path / "roster.csv", "a_number,family_name,given_name,custody_status,"
+                   "arrest_type\nA012345671,Peña,José,detained,warrantless\n"
+                   "A012345672,Ruiz,Ana,released,warrantless\n")  # fmt: skip
     before = sorted(p for p in tmp_path.rglob("*") if "out" not in p.parts)
     result = CliRunner().invoke(main, [
         "render", "probe", "stay-motion", "--format", "docx", "--quiet", "--jobs", jobs,

@@ -133,7 +133,7 @@ def test_case_file_problems_name_their_line(tmp_path):
     with pytest.raises(DataErrors) as exc:
         load_case(write(tmp_path / "case.yaml", text))
     assert [e.message for e in exc.value.errors] == [
-        "case.yaml:46: counsel[0].email: is missing; the case file needs it",
+        "case.yaml:67: counsel[0].email: is missing; the case file needs it",
         "case.yaml:20: filing_date: '2025-11-31' is not a date on the calendar",
     ]
 
@@ -163,8 +163,8 @@ def _report(path: Path) -> str:
     except DataError as exc:
         return f"error: {exc.message}\n"
     lines = [f"{p.severity}: {p}" for p in check.problems]
-    lines += [f"ok: {d.source}: {d.a_number} {d.full_name} ({d.preferred_language})"
-              for d in check.detainees]  # fmt: skip
+    lines += [f"ok: {d.source}: {d.a_number} {d.full_name} "
+              f"({d.preferred_language or 'no language'})" for d in check.detainees]  # fmt: skip
     lines.append(f"{check.rows_read} rows: {check.accepted} accepted, {check.rejected} rejected")
     return "\n".join(lines) + "\n"
 

@@ -21,9 +21,9 @@ from filings.build import run as build
 from filings.build import versions
 from filings.cli import main
 
-ROSTER_ROWS = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
-               "A012345671,Peña,José,detained,es,2025-12-01\n"
-               "A012345672,Ruiz,Ana,released,en,\n")  # fmt: skip
+ROSTER_ROWS = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
+               "arrest_type\nA012345671,Peña,José,detained,es,2025-12-01,warrantless\n"
+               "A012345672,Ruiz,Ana,released,en,,warrantless\n")  # fmt: skip
 WHO = {"NAME": "Test", "EMAIL": "t@example.com", "DATE": "2025-11-01T00:00:00Z"}
 GIT_ENV = {**os.environ, **{f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER")
                             for k, v in WHO.items()}}  # fmt: skip
@@ -195,7 +195,7 @@ def test_filings_toml_names_a_teams_templates_folder(tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ["new", "bond-motion", "--dir", "team"]).exit_code == 0
     write(tmp_path / "filings.toml", '[templates]\nfolders = ["team"]\n')
     listed = CliRunner().invoke(main, ["templates"])
-    names = [line.split()[0] for line in listed.stdout.splitlines()]
+    names = [line.split()[0] for line in listed.stdout.splitlines() if not line.startswith(" ")]
     assert names == ["bond-motion", "eoir-stay-motion", "release-notice", "status-report",
                      "stay-motion"]  # fmt: skip
     write(tmp_path / "filings.toml", '[templates]\nfolders = ["nowhere"]\n')

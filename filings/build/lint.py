@@ -13,7 +13,7 @@ import jinja2
 from jinja2 import nodes
 
 from filings.errors import FilingsError
-from filings.inputs.validate import Attorney, Case, Detainee
+from filings.inputs.records import Attorney, Case, Detainee, Removal
 from filings.templating.templates import Template, make_environment, search_path
 from filings.templating.view import TemplateInfo
 
@@ -53,8 +53,9 @@ def schema(case_data: dict) -> dict:
     case = _record_schema(Case, {**nested, **people})
     roster = {"total": ANY, "detainees": ListOf(detainee), "count_by": ANY}
     template = _record_schema(TemplateInfo)  # what render_html hands templates, not the folder
+    removal = _record_schema(Removal)
     return {"case": case, "detainee": detainee, "roster": roster, "template": template,
-            "lang": ANY}  # fmt: skip
+            "lang": ANY, "removal": removal, "class_member": ANY}  # fmt: skip
 
 
 def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:

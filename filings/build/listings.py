@@ -1,5 +1,7 @@
 """The lists a clerk works from, written beside the documents: OUT/errors.csv (every rejected
-row and failed document) and OUT/needs-translation.csv (notices still waiting for a translation)."""
+row and failed document), OUT/needs-translation.csv (notices still waiting for a translation),
+OUT/not-applicable.csv (documents a template's applies_to rules out, and why) and
+OUT/needs-review.csv (rows whose name has no Latin-letter form for a court filing)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ def write_errors(out: Path, report: Report) -> None:
 NEEDS_TRANSLATION_CSV = "needs-translation.csv"
 NEEDS_TRANSLATION_COLUMNS = ("file", "row", "a_number", "family_name", "given_name", "language",
                              "language_name", "facility", "template", "files")  # fmt: skip
+NO_LANGUAGE = "no language recorded"
 
 
 def write_needs_translation(out: Path, report: Report) -> None:
@@ -39,20 +42,64 @@ def write_needs_translation(out: Path, report: Report) -> None:
     report.needs_translation = [
         o for o in report.outcomes if o.status != "failed" and o.needs_translation
     ]
-    path = out / NEEDS_TRANSLATION_CSV
-    if not report.needs_translation:
+    rows = []
+    for outcome in report.needs_translation:
+        d = outcome.job.detainee
+        files = " ".join(output["path"] for output in outcome.outputs.values())
+        code = d.preferred_language or ""
+        rows.append((d.source.file, d.source.row, d.a_number, d.family_name, d.given_name, code,
+                     language_name(code) if code else NO_LANGUAGE, d.facility or "",
+                     outcome.job.template.name, files))  # fmt: skip
+    _write_rows(out, NEEDS_TRANSLATION_CSV, NEEDS_TRANSLATION_COLUMNS, rows)
+
+
+NOT_APPLICABLE_CSV = "not-applicable.csv"
+NOT_APPLICABLE_COLUMNS = ("template", "file", "row", "a_number", "family_name", "given_name",
+                          "reason")  # fmt: skip
+
+
+def write_not_applicable(out: Path, report: Report) -> None:
+    """OUT/not-applicable.csv: each person a template's applies_to is not for, and why, so a
+    clerk sees every row left without that document; none, no file."""
+    rows = [(o.job.template.name, o.job.detainee.source.file, o.job.detainee.source.row,
+             o.job.detainee.a_number, o.job.detainee.family_name, o.job.detainee.given_name,
+             o.reason or "") for o in report.not_applicable]  # fmt: skip
+    _write_rows(out, NOT_APPLICABLE_CSV, NOT_APPLICABLE_COLUMNS, rows)
+
+
+NEEDS_REVIEW_CSV = "needs-review.csv"
+NEEDS_REVIEW_COLUMNS = ("file", "row", "a_number", "family_name", "given_name", "reason",
+                        "templates")  # fmt: skip
+NO_LATIN_NAME = ("name has no Latin-letter form as DHS records it; court filings need it (add "
+                 "family_name_latin and given_name_latin)")  # fmt: skip
+
+
+def write_needs_review(out: Path, report: Report) -> None:
+    """OUT/needs-review.csv: each row with a document made whose name has no Latin-letter form
+    (no Latin letters, and no family_name_latin/given_name_latin): the document renders, but a
+    court filing must match DHS's record of the name. Never transliterated; none, no file."""
+    made: dict[str, list[str]] = {}
+    for o in report.outcomes:
+        if o.job.detainee and o.status in ("rendered", "unchanged"):
+            made.setdefault(o.job.detainee.a_number, []).append(o.job.template.name)
+    people = report.roster.detainees if report.roster else []
+    report.needs_review = [d for d in people if d.a_number in made and not d.has_latin_name]
+    rows = [(d.source.file, d.source.row, d.a_number, d.family_name, d.given_name, NO_LATIN_NAME,
+             " ".join(made[d.a_number])) for d in report.needs_review]  # fmt: skip
+    _write_rows(out, NEEDS_REVIEW_CSV, NEEDS_REVIEW_COLUMNS, rows)
+
+
+def _write_rows(out: Path, name: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """A list for Excel (UTF-8 with BOM, no cell able to run as a formula); no rows, no file."""
+    path = out / name
+    if not rows:
         remove(path, out)
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(NEEDS_TRANSLATION_COLUMNS)
-    for outcome in report.needs_translation:
-        d = outcome.job.detainee
-        files = " ".join(output["path"] for output in outcome.outputs.values())
-        row = (d.source.file, d.source.row, d.a_number, d.family_name, d.given_name,
-               d.preferred_language, language_name(d.preferred_language), d.facility or "",
-               outcome.job.template.name, files)  # fmt: skip
-        writer.writerow([excel_safe(str(v)) for v in row])
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([excel_safe("" if v is None else str(v)) for v in row])
     write_atomic(path, buffer.getvalue().encode("utf-8-sig"), out)
 
 

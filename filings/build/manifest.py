@@ -33,7 +33,7 @@ class Entry:
     a_number: str | None
     inputs: str
     template_version: str
-    status: str  # rendered | unchanged | failed
+    status: str  # rendered | unchanged | failed | not-applicable (reason: why not)
     outputs: dict[str, dict] = field(default_factory=dict)  # format -> {path, sha256, pages}
     reason: str | None = None
     needs_translation: bool = False  # in English only until the reader's language is translated
@@ -114,7 +114,7 @@ _FIELDS = {  # name -> (accepted types, what to call them, required)
     "reason": ((str, type(None)), "a string or null", False),
     "needs_translation": ((bool,), "true or false", False),
 }
-STATUSES = ("rendered", "unchanged", "failed")
+STATUSES = ("rendered", "unchanged", "failed", "not-applicable")
 
 
 def _fields_problem(record: dict) -> str | None:
@@ -125,7 +125,8 @@ def _fields_problem(record: dict) -> str | None:
         elif not isinstance(record[name], types):
             return f"{name} is not {what}"
     if record["status"] not in STATUSES:
-        return f"status: {_shown(record['status'])} is not rendered, unchanged or failed"
+        return (f"status: {_shown(record['status'])} is not rendered, unchanged, failed or "
+                "not-applicable")
     return None
 
 

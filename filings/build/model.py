@@ -34,13 +34,17 @@ class Job:
         return (self.template.name, self.detainee.a_number if self.detainee else None)
 
 
+NOT_APPLICABLE = "not-applicable"
+
+
 @dataclass
 class Outcome:
     job: Job
-    status: str = "rendered"  # rendered | unchanged | failed
+    status: str = "rendered"  # rendered | unchanged | failed | not-applicable
     outputs: dict[str, dict] = field(default_factory=dict)  # format -> {path, sha256, pages}
     error: str | None = None
     needs_translation: bool = False  # in English only: no translation for the reader's language
+    reason: str | None = None  # why the template is not for this person (not-applicable)
 
 
 @dataclass
@@ -54,6 +58,8 @@ class Report:
     packets: list[Path] = field(default_factory=list)
     # Documents in English only because the reader's language has no translation yet.
     needs_translation: list[Outcome] = field(default_factory=list)
+    # Rows that rendered but whose name has no Latin-letter form for a court filing.
+    needs_review: list[Detainee] = field(default_factory=list)
     # Things the user should know that stopped nothing, e.g. a manifest line that was not believed.
     warnings: list[str] = field(default_factory=list)
 
@@ -74,31 +80,63 @@ class Report:
         return {o.job.detainee.a_number for o in self.failed if o.job.detainee}
 
     @property
-    def rows(self) -> tuple[int, int, int]:
-        """Rows read, rendered and rejected (invalid, or a document failed): read = the others."""
+    def not_applicable(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == NOT_APPLICABLE]
+
+    @property
+    def not_applicable_rows(self) -> set[str]:
+        """A-numbers of accepted rows no per-person document of this run is for."""
+        made = {o.job.detainee.a_number for o in self.outcomes
+                if o.job.detainee and o.status != NOT_APPLICABLE}  # fmt: skip
+        skipped = {o.job.detainee.a_number for o in self.not_applicable}
+        return skipped - made - self.failed_rows
+
+    @property
+    def rows(self) -> tuple[int, int, int, int]:
+        """Rows read, rendered, rejected (invalid, or a document failed) and not applicable (no
+        document of the run is for them): read = the others."""
         read = self.roster.rows_read if self.roster else 0
         rejected = (self.roster.rejected if self.roster else 0) + len(self.failed_rows)
-        return read, read - rejected, rejected
+        skipped = len(self.not_applicable_rows)
+        return read, read - rejected - skipped, rejected, skipped
+
+    def template_rows(self) -> dict[str, dict[str, int]]:
+        """For each per-person template: rows read = rendered + rejected + not applicable."""
+        counts: dict[str, dict[str, int]] = {}
+        rejected = self.roster.rejected if self.roster else 0
+        for o in (o for o in self.outcomes if o.job.detainee):
+            row = counts.setdefault(o.job.template.name, {
+                "rows": self.roster.rows_read if self.roster else 0, "rendered": 0,
+                "rejected": rejected, "not_applicable": 0})  # fmt: skip
+            key = {"failed": "rejected", NOT_APPLICABLE: "not_applicable"}.get(o.status, "rendered")
+            row[key] += 1
+        return counts
 
     @property
     def rows_line(self) -> str:
-        """`600 rows: 598 rendered, 2 rejected`, as `filings render` ends."""
-        read, rendered, rejected = self.rows
-        return f"{counted(read, 'row')}: {rendered} rendered, {rejected} rejected"
+        """`600 rows: 598 rendered, 2 rejected`, as `filings render` ends (`, 4 not applicable`
+        only when some rows have no document of this run)."""
+        read, rendered, rejected, skipped = self.rows
+        line = f"{counted(read, 'row')}: {rendered} rendered, {rejected} rejected"
+        return line + (f", {skipped} not applicable" if skipped else "")
 
     @property
     def documents_line(self) -> str:
-        """`1800 documents: 3 rendered, 1797 unchanged, 0 failed`."""
-        counts = [self.count(s) for s in ("rendered", "unchanged", "failed")]
-        return (f"{counted(len(self.outcomes), 'document')}: {counts[0]} rendered, "
+        """`1800 documents: 3 rendered, 1797 unchanged, 0 failed` (`, 6 not applicable` when so)."""
+        counts = [self.count(s) for s in ("rendered", "unchanged", "failed", NOT_APPLICABLE)]
+        line = (f"{counted(len(self.outcomes), 'document')}: {counts[0]} rendered, "
                 f"{counts[1]} unchanged, {counts[2]} failed")  # fmt: skip
+        return line + (f", {counts[3]} not applicable" if counts[3] else "")
 
     def summary(self) -> dict:
-        read, rendered, rejected = self.rows
+        read, rendered, rejected, skipped = self.rows
         return {"rows": read, "rows_rendered": rendered, "rows_rejected": rejected,
+                "rows_not_applicable": skipped,
                 "documents": len(self.outcomes), "rendered": self.count("rendered"),
                 "unchanged": self.count("unchanged"), "failed": self.count("failed"),
+                "not_applicable": self.count(NOT_APPLICABLE),
                 "needs_translation": len(self.needs_translation),
+                "needs_review": len(self.needs_review), "templates": self.template_rows(),
                 "orphans": [str(p) for p in self.orphans], "pruned": self.pruned,
                 "packets": [str(p) for p in self.packets], "warnings": self.warnings}  # fmt: skip
 

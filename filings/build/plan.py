@@ -13,13 +13,14 @@ from pathlib import Path
 import filings
 from filings import __version__
 from filings.build import versions
-from filings.build.model import Job, Options
+from filings.build.model import NOT_APPLICABLE, Job, Options
 from filings.errors import DataError, DataErrors, FormatError, Location
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.inputs.load import read_roster
 from filings.inputs.validate import Case, Detainee, RosterCheck, check_roster, load_case
 from filings.outputs.formats import format_path, load_format
+from filings.templating.applies import needs_class_covers
 from filings.templating.templates import Template, output_name, search_path
 
 # --- inputs and plan ---------------------------------------------------------------------------
@@ -45,7 +46,7 @@ def check_inputs(case_path: Path, roster_path: Path, encoding: str | None = None
     case = load_case(case_path, limits=limits)
     _check_court_format(case, templates_dirs)
     rows = read_roster(roster_path, encoding=encoding, sheet=sheet, limits=limits)
-    return case, check_roster(rows)
+    return case, check_roster(rows, case)
 
 
 def _check_court_format(case: Case, folders: Sequence[Path]) -> None:
@@ -126,6 +127,31 @@ def check_formats(templates: Sequence[Template], case: Case, search: Sequence[Pa
     """A broken court format is one error before anything renders, not one per document."""
     for template in templates:
         load_format(format_name(template, case), search)
+
+
+def check_rules(templates: Sequence[Template], case: Case) -> None:
+    """A rule that asks about class membership needs the case file to say which arrests the class
+    covers: one error at the case file, before anything renders."""
+    asking = [t.name for t in templates if needs_class_covers(t.applies_to, case)]
+    if asking:
+        raise DataError(Location(case.source, None, "class_covers"),
+                        f"is missing; the applies_to of {', '.join(asking)} asks whether the "
+                        "class covers each arrest (class_member), so the case file must say which "
+                        "arrest types it covers, e.g. class_covers: {arrest_types: [warrantless]}")
+
+
+def screen(job: Job, case: Case) -> tuple[str, str] | None:
+    """Whether a person's document is not to be made: ("not-applicable", the reasons) when the
+    template's applies_to is not for them, ("failed", the located errors) when the case file
+    lacks what their row needs; None to render it."""
+    rule, person = job.template.applies_to, job.detainee
+    if rule is None or person is None:
+        return None
+    if reasons := rule.reasons(person, case):
+        return NOT_APPLICABLE, "; ".join(reasons)
+    if problems := rule.problems(person, case):
+        return "failed", "\n".join(f"{p.message} ({job.template.name})" for p in problems)
+    return None
 
 
 def output_paths(job: Job, formats: Sequence[str]) -> dict[str, Path]:

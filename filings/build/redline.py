@@ -159,6 +159,19 @@ class Redline:
     files: list
 
 
+def _subjects(template, case, people: list, roster: str, asked: bool) -> list:
+    """The rows the template (as the newer version has it) is for: the one asked for must be."""
+    from filings.errors import DataError
+
+    rule = template.applies_to
+    if rule is None or not people:
+        return people
+    if asked and (reasons := rule.reasons(people[0], case)):
+        raise DataError(roster, f"{template.name} is not for {people[0].a_number}: "
+                        f"{'; '.join(reasons)}")  # fmt: skip
+    return [p for p in people if not rule.reasons(p, case)]
+
+
 def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
             new_ref: str | None, a_number: str | None, out) -> Redline:  # fmt: skip
     """Render one document with the templates at old_ref and at new_ref (the working tree when
@@ -183,16 +196,20 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
         found = [_version(template_name, folder, ref, Path(scratch) / str(i))
                  for i, ref in enumerate((old_ref, new_ref))]  # fmt: skip
         htmls = []
+        subjects = _subjects(found[-1][2], case, people, roster_path.name, bool(a_number))
         for root, label, template in found:
             if template.kind == "per-detainee" and not people:
                 raise DataError(roster_path.name, f"the roster has no rows; {template.name} is "
                                 "one document per person, so diff needs at least one")  # fmt: skip
-            person = people[0] if template.kind == "per-detainee" else None
+            if template.kind == "per-detainee" and not subjects:
+                raise DataError(roster_path.name, f"no row of the roster is one {template.name} "
+                                "is for (its applies_to); diff needs at least one")  # fmt: skip
+            person = subjects[0] if template.kind == "per-detainee" else None
             htmls.append(render_html(make_environment([root]), template, case, person,
                                      RosterSummary(people), template_version=label))  # fmt: skip
         html, changes = redline(*htmls)
         (_, old_label, _), (new_root, new_label, template) = found
-        who = people[0].a_number if template.kind == "per-detainee" else "roster"
+        who = subjects[0].a_number if template.kind == "per-detainee" else "roster"
         result = Redline(template_name, who, old_label, new_label, changes, html, [])
         result.files = _write_redline(result, template, case, Path(out), search_path([new_root]))
     return result

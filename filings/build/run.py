@@ -15,7 +15,14 @@ from pathlib import Path
 from filings.build import files, listings, manifest, versions
 from filings.build.executor import Executor, make_executor
 from filings.build.model import OUTPUT_FORMATS, Job, Options, Outcome, Report
-from filings.build.plan import check_formats, check_inputs, output_paths, plan
+from filings.build.plan import (
+    check_formats,
+    check_inputs,
+    check_rules,
+    output_paths,
+    plan,
+    screen,
+)
 from filings.build.pool import run_jobs
 from filings.build.workers import Worker, failed
 from filings.errors import FilingsError
@@ -69,6 +76,8 @@ def build(
         report.roster = roster
         listings.write_errors(out, report)
         listings.write_needs_translation(out, report)
+        listings.write_not_applicable(out, report)
+        listings.write_needs_review(out, report)
     return report
 
 
@@ -85,13 +94,16 @@ def _build(case, check, case_bytes, out, template_names, options, folders, pinne
     detainees, formats = check.detainees, options.formats
     templates = select_templates(discover(folders), tuple(template_names))
     check_formats(templates, case, search_path(folders))
+    check_rules(templates, case)
     planned = plan(templates, case, detainees, case_bytes, options, folders, pinned)
     previous = manifest.load(out)
     known = {} if force else previous.entries
     todo, outcomes = [], {}
     for job in planned:
         entry = known.get(job.key)
-        if job.detainee is None and check.rejected:
+        if (screened := _screened(job, case, out, formats)) is not None:
+            outcomes[job.key] = screened
+        elif job.detainee is None and check.rejected:
             outcomes[job.key] = _incomplete_roster(job, check.rejected, out, formats)
         elif manifest.is_current(entry, job.inputs, output_paths(job, formats), out):
             outcomes[job.key] = Outcome(job, "unchanged", entry.outputs,
@@ -206,10 +218,25 @@ def _incomplete_roster(job: Job, rejected: int, out: Path, formats: Sequence[str
     )
 
 
+def _screened(job: Job, case, out: Path, formats: Sequence[str]) -> Outcome | None:
+    """The outcome of a person's document the template's applies_to rules out (not applicable:
+    an earlier file of it is left for the orphan list), or that the case file cannot support
+    (failed: an earlier file must not pass as current)."""
+    found = screen(job, case)
+    if found is None:
+        return None
+    status, text = found
+    if status == "failed":
+        for relative in output_paths(job, formats).values():
+            files.remove(out / relative, out)
+        return Outcome(job, status, error=text)
+    return Outcome(job, status, reason=text)
+
+
 def _entry(outcome: Outcome) -> manifest.Entry:
     template, a_number = outcome.job.key
     return manifest.Entry(template, a_number, outcome.job.inputs, outcome.job.version,
-                          outcome.status, outcome.outputs, outcome.error,
+                          outcome.status, outcome.outputs, outcome.error or outcome.reason,
                           outcome.needs_translation)  # fmt: skip
 
 

@@ -16,8 +16,12 @@ ROSTER_COLUMNS = REQUIRED_COLUMNS + (
     "preferred_language", "country_of_citizenship", "date_of_birth", "facility",
     "arrest_date", "arrest_location", "arrest_type", "risk_assessment",
     "release_date", "release_conditions", "removal_date", "notes",
+    # For court filings: the name as DHS records it, and the immigration court case.
+    "family_name_latin", "given_name_latin", "immigration_court", "immigration_judge",
+    "next_hearing_date", "proceedings", "final_order_date", "motion_to_reopen_date", "attorney",
 )  # fmt: skip
-DATE_COLUMNS = ("date_of_birth", "arrest_date", "release_date", "removal_date")
+DATE_COLUMNS = ("date_of_birth", "arrest_date", "release_date", "removal_date",
+                "next_hearing_date", "final_order_date", "motion_to_reopen_date")  # fmt: skip
 
 # What teams write in a header row, besides the column's own name. Matched ignoring case,
 # spaces, punctuation and accents; `#` and `No.` read as "number" (`A#`, `A No.`).
@@ -47,6 +51,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "release_conditions": ("Release Conditions", "Conditions of Release", "Conditions"),
     "removal_date": ("Removal Date", "Date of Removal", "Deportation Date", "Date Removed"),
     "notes": ("Notes", "Note", "Comments", "Comment", "Remarks", "Notas"),
+    "family_name_latin": ("Last Name (Latin)", "Family Name (Latin)", "Last Name as DHS Records It",
+                          "DHS Last Name", "Latin Last Name"),
+    "given_name_latin": ("First Name (Latin)", "Given Name (Latin)",
+                         "First Name as DHS Records It", "DHS First Name", "Latin First Name"),
+    "immigration_court": ("Immigration Court", "EOIR Court", "IJ Court"),
+    "immigration_judge": ("Immigration Judge", "IJ"),
+    "next_hearing_date": ("Next Hearing", "Next Hearing Date", "Hearing Date", "Next Court Date"),
+    "proceedings": ("Proceedings", "Case Status", "Removal Proceedings", "Proceedings Status"),
+    "final_order_date": ("Final Order Date", "Date of Final Order", "Order of Removal Date",
+                         "Removal Order Date"),
+    "motion_to_reopen_date": ("Motion to Reopen Date", "MTR Date", "MTR Filed",
+                              "Motion to Reopen Filed"),
+    "attorney": ("Attorney", "EOIR Attorney", "Attorney of Record", "Counsel", "Attorney ID"),
 }  # fmt: skip
 # Headers that could mean more than one column: kept as extras, with a warning, unless the
 # team's filings.toml says which column they mean. "Location" is where someone is held on one

@@ -361,6 +361,14 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "not_high_risk": ("not high risk", "not high", "low", "low risk"),
         "pending": ("pending", "awaiting", "not yet assessed"),
     },
+    "proceedings": {
+        "none": ("no proceedings", "not in proceedings", "no nta"),
+        "pending": ("in proceedings", "open", "ongoing"),
+        "final_order": ("final order", "final", "order of removal", "removal order",
+                        "ordered removed"),
+        "appeal": ("on appeal", "bia appeal", "appealed", "at the bia"),
+        "unknown": ("unk", "not known"),
+    },
 }  # fmt: skip
 
 

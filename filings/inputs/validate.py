@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from filings.errors import DataError, DataErrors, Location
+from filings.inputs import courtfacts
 from filings.inputs.columns import DATE_COLUMNS, REQUIRED_COLUMNS, ROSTER_COLUMNS
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -30,69 +30,24 @@ from filings.inputs.normalize import (
     parse_money,
 )
 from filings.inputs.problems import WARNING, Problem
+from filings.inputs.records import (
+    ARREST_TYPES,
+    CUSTODY_STATUSES,
+    PROCEEDINGS,
+    RISK_ASSESSMENTS,
+    Attorney,
+    Case,
+    Detainee,
+    is_latin,
+)
 from filings.inputs.rows import RawRow
 
 __all__ = [
-    "REQUIRED_COLUMNS", "ROSTER_COLUMNS", "Case", "Detainee", "Rejected", "RosterCheck",
+    "ARREST_TYPES", "CUSTODY_STATUSES", "PROCEEDINGS", "REQUIRED_COLUMNS", "RISK_ASSESSMENTS",
+    "ROSTER_COLUMNS", "Attorney", "Case", "Detainee", "Rejected", "RosterCheck",
     "check_roster", "clean_text", "detainee_from_row", "format_a_number", "load_case",
     "normalize_a_number", "parse_date", "validate_roster",
 ]  # fmt: skip
-
-CUSTODY_STATUSES = ("detained", "released", "removed", "unknown")
-ARREST_TYPES = ("warrantless", "warrant", "vehicle_stop", "unknown")
-RISK_ASSESSMENTS = ("pending", "not_high_risk", "high_risk")
-
-
-FAMILY_FIRST_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
-
-
-def _is_cjk(text: str) -> bool:
-    """Every letter is a Han ideograph, Japanese kana or Korean Hangul."""
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(
-        any(script in unicodedata.name(c, "") for script in FAMILY_FIRST_SCRIPTS) for c in letters
-    )
-
-
-# --- the roster --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Detainee:
-    """One class member, as the roster gives them."""
-
-    a_number: str
-    family_name: str
-    given_name: str
-    custody_status: str
-    preferred_language: str = "en"
-    country_of_citizenship: str | None = None
-    date_of_birth: dt.date | None = None
-    facility: str | None = None
-    arrest_date: dt.date | None = None
-    arrest_location: str | None = None
-    arrest_type: str | None = None
-    risk_assessment: str | None = None
-    release_date: dt.date | None = None
-    release_conditions: str | None = None
-    removal_date: dt.date | None = None
-    notes: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
-    source: Location = Location("roster")
-
-    @property
-    def full_name(self) -> str:
-        """Given name first, as US filings write it; family name first, unspaced, for names
-        written in Chinese, Japanese or Korean characters, as those scripts write them (李明华,
-        김민준)."""
-        if _is_cjk(self.family_name) and _is_cjk(self.given_name):
-            return f"{self.family_name}{self.given_name}"
-        return f"{self.given_name} {self.family_name}"
-
-    @property
-    def a_number_display(self) -> str:
-        return format_a_number(self.a_number)
-
 
 _PARSERS = {
     "a_number": normalize_a_number,
@@ -104,7 +59,22 @@ _PARSERS = {
     "arrest_date": parse_date,
     "release_date": parse_date,
     "removal_date": parse_date,
+    "proceedings": partial(parse_choice, choices=PROCEEDINGS, field="proceedings"),
+    "next_hearing_date": parse_date,
+    "final_order_date": parse_date,
+    "motion_to_reopen_date": parse_date,
+    "family_name_latin": lambda text: _latin(text),
+    "given_name_latin": lambda text: _latin(text),
 }
+
+
+def _latin(text: str) -> str:
+    """A name as DHS records it: Latin letters only (accents allowed), never another script."""
+    text = clean_text(text)
+    if not is_latin(text):
+        raise ValueError(f"{text!r} has letters that are not Latin; write the name in Latin "
+                         "letters as DHS records it (on the I-213 or the Notice to Appear)")
+    return text
 
 
 def cell_text(value: Any) -> str:
@@ -204,6 +174,11 @@ def _contradictions(row: RawRow, fields: dict[str, Any]) -> list[DataError]:
         message = (f"{removal.isoformat()} is a removal date, but custody_status says released; "
                    "a released person has not been removed")  # fmt: skip
         errors.append(_fault(row, "removal_date", message))
+    final, reopen = fields.get("final_order_date"), fields.get("motion_to_reopen_date")
+    if final and reopen and reopen < final:
+        message = (f"{reopen.isoformat()} is before the final order date, {final.isoformat()}; a "
+                   "motion to reopen follows the final order")  # fmt: skip
+        errors.append(_fault(row, "motion_to_reopen_date", message))
     return errors
 
 
@@ -271,8 +246,9 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def check_roster(rows: Iterable[RawRow]) -> RosterCheck:
-    """Check every row, then across rows; keep each good record and each rejected row's reasons.
+def check_roster(rows: Iterable[RawRow], case: Case | None = None) -> RosterCheck:
+    """Check every row, then across rows (and against the case file, when given); keep each good
+    record and each rejected row's reasons.
 
     A problem with the file itself (unreadable, a required column missing) raises DataError.
     """
@@ -291,10 +267,23 @@ def check_roster(rows: Iterable[RawRow]) -> RosterCheck:
             message = f"{detainee.a_number} appears again; first at {first.place}"
             check.reject(row, [_fault(row, "a_number", message)])
             continue
+        if case is not None and (unknown := _unknown_attorney(row, detainee, case)):
+            check.reject(row, [unknown])
+            continue
         first_seen[detainee.a_number] = detainee.source
         check.detainees.append(detainee)
         check.problems.extend(_notices(row, detainee))
     return check
+
+
+def _unknown_attorney(row: RawRow, detainee: Detainee, case: Case) -> DataError | None:
+    """The attorney column names counsel by the `id` the case file gives them."""
+    if detainee.attorney is None or detainee.attorney in case.counsel_by_id:
+        return None
+    ids = ", ".join(case.counsel_by_id)
+    known = f"the ids are: {ids}" if ids else "no counsel there has an id yet"
+    return _fault(row, "attorney", f"{detainee.attorney!r} is not the id of any counsel in "
+                  f"{case.source}; {known}")  # fmt: skip
 
 
 def validate_roster(rows: Iterable[RawRow]) -> tuple[list[Detainee], list[DataError]]:
@@ -304,43 +293,6 @@ def validate_roster(rows: Iterable[RawRow]) -> tuple[list[Detainee], list[DataEr
 
 
 # --- the case file -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Attorney:
-    name: str
-    firm: str
-    address: tuple[str, ...]
-    phone: str
-    email: str
-    bar_number: str | None = None
-    represents: str | None = None
-
-
-@dataclass(frozen=True)
-class Case:
-    """The case file: court, caption, judge, counsel, the order, the dates."""
-
-    court: dict[str, Any]
-    case_number: str
-    judge: str
-    caption: dict[str, Any]
-    class_definition: str
-    counsel: tuple[Attorney, ...]
-    opposing_counsel: tuple[Attorney, ...]
-    contact: dict[str, Any]
-    filing_date: dt.date
-    order: dict[str, Any]
-    # Optional: the immigration court and the DHS office served, for immigration-court filings.
-    immigration_court: dict[str, Any] | None = None
-    dhs_service: dict[str, Any] | None = None
-    # Leave of court to exceed the format's page limit (N.D. Ill. LR 7.1), when granted.
-    page_limit_leave: bool = False
-    source: str = "case.yaml"
-
-    @property
-    def signer(self) -> Attorney:
-        return self.counsel[0]
 
 
 class _Reader:
@@ -403,14 +355,15 @@ class _Reader:
                 continue
             values = {
                 f: self.get(item, f, f"{path}.{f}", list if f == "address" else str,
-                            required=f not in ("bar_number", "represents"))
-                for f in ("name", "firm", "address", "phone", "email", "bar_number", "represents")
+                            required=f not in _OPTIONAL_ATTORNEY_FIELDS)
+                for f in ("name", "firm", "address", "phone", "email", *_OPTIONAL_ATTORNEY_FIELDS)
             }  # fmt: skip
             values["address"] = tuple(clean_text(str(a)) for a in values["address"] or ())
             people.append(Attorney(**values))
         return tuple(people)
 
 
+_OPTIONAL_ATTORNEY_FIELDS = ("bar_number", "represents", "id", "eoir_id")
 _KIND_NAMES = {str: "text", dict: "mapping", list: "list", bool: "yes/no value (true or false)",
                Decimal: "number"}  # fmt: skip
 # What the built-in templates state about the order; a template may use more keys.
@@ -457,13 +410,14 @@ def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
                                                        "address": str, "hours": str}),
         filing_date=r.get(data, "filing_date", "filing_date", dt.date),
         order=r.mapping(data, "order", "order", ORDER_FIELDS),
-        immigration_court=r.get(data, "immigration_court", "immigration_court", dict,
-                                required=False),
-        dhs_service=r.get(data, "dhs_service", "dhs_service", dict, required=False),
+        class_covers=courtfacts.class_covers(r, data),
+        immigration_courts=courtfacts.immigration_courts(r, data),
         page_limit_leave=bool(r.get(data, "page_limit_leave", "page_limit_leave", bool,
                                     required=False)),
         source=path.name,
     )  # fmt: skip
+    courtfacts.check_counsel(r, data, case["counsel"])
+    courtfacts.retired_keys(r, data)
     order = data.get("order") if isinstance(data.get("order"), dict) else {}
     if order.get("release_on_hold") is True:
         case["order"]["release_on_hold_by"] = r.get(

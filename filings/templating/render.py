@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from filings.errors import DataError, TemplateError
 from filings.inputs.load import load_yaml
-from filings.inputs.validate import Case, Detainee
+from filings.inputs.records import Case, Detainee, Removal
 from filings.templating.templates import EmptyValueError, Template
 from filings.templating.view import RosterSummary, TemplateInfo, TemplateUseError
 
@@ -38,7 +38,10 @@ def render_html(
                "languages": list(languages), "layout": found.layout if found else LAYOUTS[0],
                "needs_translation": bool(found and found.needs_translation),
                "translations": found.files if found else {}, "template": _info(template),
-               "template_version": template_version}  # fmt: skip
+               "template_version": template_version,
+               # Facts decided once in Python, never in a template (records.py):
+               "removal": Removal.of(detainee, case.filing_date),
+               "class_member": case.covers(detainee) if detainee else None}  # fmt: skip
     row = f" ({detainee.source})" if detainee else ""
     try:
         return env.get_template(template.source).render(context)
@@ -111,14 +114,15 @@ _CODE = r"([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)"
 class Languages:
     """The languages of one document: the reader's, and the ones it is written in, in order."""
 
-    reader: str
+    reader: str | None  # None: the roster records no language for the reader
     languages: tuple[str, ...]
     layout: str
     files: dict[str, str] = field(default_factory=dict)  # language -> template name to include
 
     @property
     def needs_translation(self) -> bool:
-        """The reader's language has no translation yet, so the document is in English alone."""
+        """The reader's language has no translation yet (or none is recorded), so the document is
+        in English alone."""
         return self.reader != ENGLISH and self.languages == (ENGLISH,)
 
 
@@ -169,7 +173,7 @@ def document_languages(template: Template, detainee: Detainee | None) -> Languag
     if found is None:
         return None
     files, layout = found
-    reader = detainee.preferred_language or ENGLISH
+    reader = detainee.preferred_language  # none recorded: English, and listed for a clerk
     match = reader if reader in files else next(
         (code for code in files if code.split("-")[0] == reader), None)  # fmt: skip
     if match is None or match == ENGLISH:

@@ -24,7 +24,7 @@ from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
 from filings.errors import Location
-from filings.inputs.validate import Attorney, Case, Detainee
+from filings.inputs.records import Attorney, Case, Detainee, ImmigrationCourt, Removal
 from filings.templating.view import RosterSummary, TemplateInfo
 
 SEE = '(see "Templates run in a sandbox" in the README)'
@@ -45,6 +45,8 @@ OPEN: tuple[tuple[type, frozenset[str]], ...] = (
     (Detainee, _fields(Detainee)),
     (Case, _fields(Case)),
     (Attorney, _fields(Attorney)),
+    (ImmigrationCourt, _fields(ImmigrationCourt)),
+    (Removal, _fields(Removal)),
     (Location, _fields(Location)),
     (TemplateInfo, _fields(TemplateInfo)),
     (RosterSummary, frozenset({"detainees", "total", "count_by"})),

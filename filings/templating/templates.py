@@ -14,6 +14,7 @@ import jinja2
 from filings.errors import TemplateError
 from filings.inputs.load import load_yaml
 from filings.inputs.validate import format_a_number
+from filings.templating.applies import AppliesTo, RuleError, read_rule
 from filings.templating.sandbox import Sandbox
 
 KINDS = ("per-detainee", "per-roster")
@@ -42,6 +43,7 @@ class Template:
     main: str
     output: str
     folder: Path
+    applies_to: AppliesTo | None = None  # which rows it is for; None: every row
 
     @property
     def source(self) -> str:
@@ -92,7 +94,17 @@ def _read_metadata(folder: Path, meta_path: Path) -> Template:
         output_pattern(str(meta["output"]), meta["kind"])
     except ValueError as exc:
         raise MetadataError(where, meta.lines.get("output"), f"output: {exc}") from None
-    return Template(name=folder.name, folder=folder, **{f: str(meta[f]) for f in fields})
+    rule = None
+    if "applies_to" in meta:
+        if meta["kind"] != "per-detainee":
+            raise MetadataError(where, meta.lines.get("applies_to"), "applies_to: only a "
+                                "per-detainee template is for some rows and not others")
+        try:
+            rule = read_rule(meta["applies_to"], meta.lines.get("applies_to"))
+        except RuleError as exc:
+            raise MetadataError(where, exc.line, exc.problem) from None
+    return Template(name=folder.name, folder=folder, applies_to=rule,
+                    **{f: str(meta[f]) for f in fields})
 
 
 def select(templates: dict[str, Template], names: tuple[str, ...]) -> list[Template]:
