@@ -21,9 +21,11 @@ from filings.web import server
 from filings.web.app import create_app
 from filings.web.desk import Settings, upload_name
 
-HEADER = "a_number,family_name,given_name,custody_status,preferred_language\n"
-GOOD = HEADER + "A012345678,Peña,José,detained,es\nA012345679,Nguyễn,Thu,detained,vi\n"
-BAD = HEADER + "12345,Peña,José,detained,es\nA012345679,,Ana,detained,en\n"
+HEADER = "a_number,family_name,given_name,custody_status,preferred_language,arrest_type\n"
+GOOD = HEADER + ("A012345678,Peña,José,detained,es,warrantless\n"
+                 "A012345679,Nguyễn,Thu,detained,vi,warrantless\n")
+BAD = HEADER + ("12345,Peña,José,detained,es,warrantless\n"
+                "A012345679,,Ana,detained,en,warrantless\n")
 TOKEN = "a-long-enough-secret-token"
 
 
@@ -138,7 +140,8 @@ def test_a_form_with_the_csrf_token_is_taken(tmp_path):
     c = client(tmp_path)
     response = c.post("/roster", data={"csrf": csrf(c), "action": "configured"})
     assert (response.status_code, response.headers["location"]) == (303, "/#check")
-    assert desk(c).roster.check.rows_read == 40
+    fixture_rows = len(ROSTER.read_text(encoding="utf-8").splitlines()) - 1
+    assert desk(c).roster.check.rows_read == fixture_rows  # the configured roster was read
 
 
 # --- uploads ------------------------------------------------------------------------------------

@@ -27,9 +27,11 @@ from filings.web.desk import Settings
 from filings.web.server import bind
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-HEADER = "a_number,family_name,given_name,custody_status,preferred_language\n"
-GOOD = HEADER + "A012345678,Peña,José,detained,es\nA012345679,Nguyễn,Thu,detained,vi\n"
-BAD = HEADER + "12345,Peña,José,detained,es\nA012345679,,Ana,detained,en\n"
+HEADER = "a_number,family_name,given_name,custody_status,preferred_language,arrest_type\n"
+GOOD = HEADER + ("A012345678,Peña,José,detained,es,warrantless\n"
+                 "A012345679,Nguyễn,Thu,detained,vi,warrantless\n")
+BAD = HEADER + ("12345,Peña,José,detained,es,warrantless\n"
+                "A012345679,,Ana,detained,en,warrantless\n")
 WAIT = 90  # seconds a step may take on a busy 2-core machine before the test gives up
 SHOTS = Path(os.environ.get("FILINGS_SCREENSHOTS") or ROOT / "tests" / "artifacts")
 
