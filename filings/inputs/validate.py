@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from filings.errors import DataError, DataErrors, Location
+from filings.inputs.case_facts import Facility, read_facts
 from filings.inputs.columns import DATE_COLUMNS, REQUIRED_COLUMNS, ROSTER_COLUMNS
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -305,6 +306,9 @@ class Attorney:
     email: str
     bar_number: str | None = None
     represents: str | None = None
+    # Opposing counsel's consent to be signed for ("/s/ Name (with permission)"): a joint filing
+    # needs it; without it a filing is one party's.
+    consents_to_esignature: bool = False
 
 
 @dataclass(frozen=True)
@@ -326,11 +330,31 @@ class Case:
     dhs_service: dict[str, Any] | None = None
     # Leave of court to exceed the format's page limit (N.D. Ill. LR 7.1), when granted.
     page_limit_leave: bool = False
+    # Optional facts the court filings state and cite (filings.inputs.case_facts).
+    conferral: dict[str, Any] | None = None  # date, with, position
+    defendants_position: str | None = None  # for a joint status report
+    facilities: dict[str, Facility] = field(default_factory=dict)  # by the roster's name
+    decree: dict[str, Any] | None = None  # approved, docket, paragraphs
+    report_order: dict[str, Any] | None = None  # date, docket: the order directing a report
     source: str = "case.yaml"
 
     @property
     def signer(self) -> Attorney:
         return self.counsel[0]
+
+    @property
+    def opposed(self) -> bool:
+        """Whether a motion is designated opposed (Judge Cummings' practice: the title says
+        which). Only a recorded "unopposed" makes it unopposed; no position, or an unknown one,
+        is treated as opposed, which also proposes a briefing schedule."""
+        return not (self.conferral and self.conferral.get("position") == "unopposed")
+
+    @property
+    def joint_report(self) -> bool:
+        """A status report is joint only when Defendants' position is recorded and every opposing
+        counsel has consented to be signed for."""
+        return bool(self.defendants_position and self.opposing_counsel and all(
+            a.consents_to_esignature for a in self.opposing_counsel))  # fmt: skip
 
 
 class _Reader:
@@ -397,6 +421,9 @@ class _Reader:
                 for f in ("name", "firm", "address", "phone", "email", "bar_number", "represents")
             }  # fmt: skip
             values["address"] = tuple(clean_text(str(a)) for a in values["address"] or ())
+            values["consents_to_esignature"] = bool(self.get(
+                item, "consents_to_esignature", f"{path}.consents_to_esignature", bool,
+                required=False))  # fmt: skip
             people.append(Attorney(**values))
         return tuple(people)
 
@@ -454,6 +481,7 @@ def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
                                     required=False)),
         source=path.name,
     )  # fmt: skip
+    case.update(read_facts(r, data, case["court"], case["filing_date"]))
     order = data.get("order") if isinstance(data.get("order"), dict) else {}
     if order.get("release_on_hold") is True:
         case["order"]["release_on_hold_by"] = r.get(
