@@ -47,7 +47,7 @@ def test_an_unknown_template_is_named_with_the_ones_there_are(tmp_path):
     assert result.exit_code == 1
     assert result.output == (
         "Error: no template named 'nope'; the templates are: "
-        "eoir-stay-motion, release-notice, status-report, stay-motion\n"
+        "eoir-stay-motion, omnibus-stay-motion, release-notice, status-report, stay-motion\n"
     )
 
 
@@ -138,8 +138,9 @@ def test_templates_lists_each_with_kind_and_description():
     assert result.exit_code == 0
     names = [line.split()[0] for line in result.output.splitlines()]
     kinds = [line.split()[1] for line in result.output.splitlines()]
-    assert names == ["eoir-stay-motion", "release-notice", "status-report", "stay-motion"]
-    assert kinds == ["per-detainee", "per-detainee", "per-roster", "per-detainee"]
+    assert names == ["eoir-stay-motion", "omnibus-stay-motion", "release-notice", "status-report",
+                     "stay-motion"]
+    assert kinds == ["per-detainee", "per-roster", "per-detainee", "per-roster", "per-detainee"]
 
 
 def test_every_command_and_option_is_in_the_readme():
@@ -219,7 +220,7 @@ def test_check_names_each_broken_rule_with_page_and_value(tmp_path):
     wrong = run("check", "--format", "notice", pdf)
     assert wrong.exit_code == 1
     assert wrong.output.splitlines() == [
-        "A012345678-stay-motion.pdf: pages 1-6: body text 12.0 pt; notice needs at least 13 pt "
+        "A012345678-stay-motion.pdf: pages 1-7: body text 12.0 pt; notice needs at least 13 pt "
         "(house style for notices: large type)",
         "Error: 1 of 1 checked file(s) break a rule",
     ]
