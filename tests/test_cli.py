@@ -47,7 +47,7 @@ def test_an_unknown_template_is_named_with_the_ones_there_are(tmp_path):
     assert result.exit_code == 1
     assert result.output == (
         "Error: no template named 'nope'; the templates are: "
-        "eoir-stay-motion, release-notice, status-report, stay-motion\n"
+        "eoir-stay-motion, omnibus-stay-motion, release-notice, status-report, stay-motion\n"
     )
 
 
@@ -143,8 +143,9 @@ def test_templates_lists_each_with_kind_and_description():
     listed = [line for line in result.output.splitlines() if not line.startswith(" ")]
     names = [line.split()[0] for line in listed]
     kinds = [line.split()[1] for line in listed]
-    assert names == ["eoir-stay-motion", "release-notice", "status-report", "stay-motion"]
-    assert kinds == ["per-detainee", "per-detainee", "per-roster", "per-detainee"]
+    assert names == ["eoir-stay-motion", "omnibus-stay-motion", "release-notice", "status-report",
+                     "stay-motion"]
+    assert kinds == ["per-detainee", "per-roster", "per-detainee", "per-roster", "per-detainee"]
     rules = [line.strip() for line in result.output.splitlines() if line.startswith(" ")]
     assert rules == [
         "For: custody_status not removed; proceedings final_order; with immigration_court, "
@@ -232,7 +233,7 @@ def test_check_names_each_broken_rule_with_page_and_value(tmp_path):
     wrong = run("check", "--format", "notice", pdf)
     assert wrong.exit_code == 1
     assert wrong.output.splitlines() == [
-        "A012345678-stay-motion.pdf: pages 1-6: body text 12.0 pt; notice needs at least 13 pt "
+        "A012345678-stay-motion.pdf: pages 1-7: body text 12.0 pt; notice needs at least 13 pt "
         "(house style for notices: large type)",
         "Error: 1 of 1 checked file(s) break a rule",
     ]

@@ -121,7 +121,10 @@ def test_data_that_looks_like_markup_prints_as_written(tmp_path, detainees):
 
 def test_every_page_is_numbered_page_x_of_y(built, detainees):
     out, _ = built
-    for pdf in documents(out, detainees):
+    # The omnibus motion is left out of the PDF/DOCX text comparisons: its exhibit's wrapped
+    # cells extract in another order, and its header row repeats on each PDF page.
+    omnibus = out / "omnibus-stay-motion" / "omnibus-stay-motion.pdf"
+    for pdf in [*documents(out, detainees), omnibus]:
         pages = pdf_pages(pdf)
         for number, text in enumerate(pages, start=1):
             assert f"Page {number} of {len(pages)}" in text, (pdf.name, number)
@@ -145,18 +148,18 @@ def test_a_notice_numbers_its_pages_in_the_readers_language_in_both_formats(
 
 
 GOLDEN_PEOPLE = {"eoir-stay-motion": ("emergency", "arabic", "final_order"),
-                 "status-report": ()}  # fmt: skip
+                 "status-report": (), "omnibus-stay-motion": ()}  # fmt: skip
 
 
 @pytest.mark.parametrize("template", ["stay-motion", "release-notice", "status-report",
-                                      "eoir-stay-motion"])  # fmt: skip
+                                      "eoir-stay-motion", "omnibus-stay-motion"])  # fmt: skip
 def test_golden_text(built, detainees, template):
     """The documents' words for a few fixture rows, checked against reviewed golden files."""
     out, _ = built
     which = GOLDEN_PEOPLE.get(template, ("emergency", "released", "arabic"))
     people = sample_people(detainees, which) if which else [None]
     for person in people:
-        stem = f"{person.a_number}-*" if person else "status-report"
+        stem = f"{person.a_number}-*" if person else template
         [pdf] = (out / template).glob(f"{stem}.pdf")
         for kind, text in (
             ("pdf", "\n".join(pdf_pages(pdf))),

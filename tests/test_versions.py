@@ -138,12 +138,12 @@ def test_lint_catches_a_misspelled_field_before_any_data_is_loaded(tmp_path):
     result = CliRunner().invoke(main, ["lint", str(folder), "--no-render"])
     assert result.exit_code == 1
     assert result.output == (
-        "templates/stay-motion/stay-motion.html.j2:15: detainee.famly_name: no such field "
+        f"templates/stay-motion/stay-motion.html.j2:{body + 2}: detainee.famly_name: no such field "
         "(did you mean family_name?)\nError: 1 problem(s) in the templates\n"
     )
     as_json = CliRunner().invoke(main, ["lint", str(folder), "--no-render", "--json"])
     assert json.loads(as_json.stdout) == [{"file": "templates/stay-motion/stay-motion.html.j2",
-                                           "line": 15, "rule": "field", "message":
+                                           "line": body + 2, "rule": "field", "message":
                                            "detainee.famly_name: no such field (did you mean "
                                            "family_name?)"}]  # fmt: skip
 
@@ -196,8 +196,8 @@ def test_filings_toml_names_a_teams_templates_folder(tmp_path, monkeypatch):
     write(tmp_path / "filings.toml", '[templates]\nfolders = ["team"]\n')
     listed = CliRunner().invoke(main, ["templates"])
     names = [line.split()[0] for line in listed.stdout.splitlines() if not line.startswith(" ")]
-    assert names == ["bond-motion", "eoir-stay-motion", "release-notice", "status-report",
-                     "stay-motion"]  # fmt: skip
+    assert names == ["bond-motion", "eoir-stay-motion", "omnibus-stay-motion", "release-notice",
+                     "status-report", "stay-motion"]  # fmt: skip
     write(tmp_path / "filings.toml", '[templates]\nfolders = ["nowhere"]\n')
     broken = CliRunner().invoke(main, ["templates"])
     assert broken.exit_code == 1

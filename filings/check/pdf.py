@@ -108,7 +108,8 @@ def measure(path: Path, fmt: CourtFormat, *, leave_to_exceed: bool, expect: Expe
         found += _paper(name, page, fmt) + _margins(name, page, fmt) + _sizes(name, page, fmt)
         found += _pitch(name, page, fmt) + _extractable(name, page, fmt)
         found += _ruler(name, page, fmt) + _a_number(name, page, fmt, expect)
-    found += _detained(name, pages, fmt, expect) + _page_limit(name, pages, fmt, leave_to_exceed)
+    found += _detained(name, pages, fmt, expect)
+    found += _page_limit(name, _brief(pages, fields), fmt, leave_to_exceed)
     found += fonts
     return merge_pages(found)
 
@@ -338,11 +339,31 @@ def _extractable(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
     ]
 
 
-def _page_limit(name: str, pages: list[Page], fmt: CourtFormat, leave: bool) -> list[Finding]:
-    rule = fmt.rules.page_limit
+@dataclass
+class Brief:
+    """The pages a page limit counts, and the heading they end before (if any)."""
+
+    pages: list[Page]
+    ends_before: str | None = None
+
+
+def _brief(pages: list[Page], fields: dict) -> Brief:
+    """The brief without its exhibits: the pages before the first page whose first line of text
+    is the heading the document names in `<meta name="filings.exhibit_starts" content="…">` (kept
+    in FilingsFields). A document that names none, or whose heading is not found, counts whole."""
+    marker = " ".join(str(fields.get("exhibit_starts") or "").split())
+    for i, page in enumerate(pages if marker else ()):
+        if page.body and " ".join(page.body[0].text.split()) == marker:
+            return Brief(pages[:i], marker)
+    return Brief(pages)
+
+
+def _page_limit(name: str, brief: Brief, fmt: CourtFormat, leave: bool) -> list[Finding]:
+    rule, pages = fmt.rules.page_limit, brief.pages
     if rule is None or leave or len(pages) <= rule.value:
         return []
-    return [Finding(name, "page_limit", "", f"{len(pages)} pages",
+    before = f" before {brief.ends_before}" if brief.ends_before else ""
+    return [Finding(name, "page_limit", "", f"{len(pages)} pages{before}",
                     need(fmt, "page_limit", f"at most {rule.value} without leave of court "
                          "(page_limit_leave: true in the case file records leave)"))]  # fmt: skip
 

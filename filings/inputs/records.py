@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from filings.errors import Location
+from filings.inputs.case_facts import Facility
 from filings.inputs.normalize import format_a_number
 
 CUSTODY_STATUSES = ("detained", "released", "removed", "unknown")
@@ -139,6 +140,9 @@ class Attorney:
     # once Form EOIR-28 is on file), for signing in immigration court.
     id: str | None = None
     eoir_id: str | None = None
+    # Opposing counsel's consent to be signed for ("/s/ Name (with permission)"): a joint filing
+    # needs it; without it a filing is one party's.
+    consents_to_esignature: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,12 @@ class Case:
     immigration_courts: dict[str, ImmigrationCourt] = field(default_factory=dict)
     # Leave of court to exceed the format's page limit (N.D. Ill. LR 7.1), when granted.
     page_limit_leave: bool = False
+    # Optional facts the court filings state and cite (filings.inputs.case_facts).
+    conferral: dict[str, Any] | None = None  # date, with, position
+    defendants_position: str | None = None  # for a joint status report
+    facilities: dict[str, Facility] = field(default_factory=dict)  # by the roster's name
+    decree: dict[str, Any] | None = None  # approved, docket, paragraphs
+    report_order: dict[str, Any] | None = None  # date, docket: the order directing a report
     source: str = "case.yaml"
 
     @property
@@ -184,6 +194,20 @@ class Case:
     def counsel_by_id(self) -> dict[str, Attorney]:
         """Counsel by their `id`: a template reads `case.counsel_by_id[detainee.attorney]`."""
         return {a.id: a for a in self.counsel if a.id}
+
+    @property
+    def opposed(self) -> bool:
+        """Whether a motion is designated opposed (Judge Cummings' practice: the title says
+        which). Only a recorded "unopposed" makes it unopposed; no position, or an unknown one,
+        is treated as opposed, which also proposes a briefing schedule."""
+        return not (self.conferral and self.conferral.get("position") == "unopposed")
+
+    @property
+    def joint_report(self) -> bool:
+        """A status report is joint only when Defendants' position is recorded and every opposing
+        counsel has consented to be signed for."""
+        return bool(self.defendants_position and self.opposing_counsel and all(
+            a.consents_to_esignature for a in self.opposing_counsel))  # fmt: skip
 
     def covers(self, detainee: Detainee) -> bool | None:
         """Whether the class covers this person's arrest; None when the case file does not say

@@ -12,6 +12,7 @@ from typing import Any
 
 from filings.errors import DataError, DataErrors, Location
 from filings.inputs import courtfacts
+from filings.inputs.case_facts import read_facts
 from filings.inputs.columns import DATE_COLUMNS, REQUIRED_COLUMNS, ROSTER_COLUMNS
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -359,6 +360,9 @@ class _Reader:
                 for f in ("name", "firm", "address", "phone", "email", *_OPTIONAL_ATTORNEY_FIELDS)
             }  # fmt: skip
             values["address"] = tuple(clean_text(str(a)) for a in values["address"] or ())
+            values["consents_to_esignature"] = bool(self.get(
+                item, "consents_to_esignature", f"{path}.consents_to_esignature", bool,
+                required=False))  # fmt: skip
             people.append(Attorney(**values))
         return tuple(people)
 
@@ -418,6 +422,7 @@ def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
     )  # fmt: skip
     courtfacts.check_counsel(r, data, case["counsel"])
     courtfacts.retired_keys(r, data)
+    case.update(read_facts(r, data, case["court"], case["filing_date"]))
     order = data.get("order") if isinstance(data.get("order"), dict) else {}
     if order.get("release_on_hold") is True:
         case["order"]["release_on_hold_by"] = r.get(

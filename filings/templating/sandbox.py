@@ -24,8 +24,9 @@ from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
 from filings.errors import Location
+from filings.inputs.case_facts import Facility
 from filings.inputs.records import Attorney, Case, Detainee, ImmigrationCourt, Removal
-from filings.templating.view import RosterSummary, TemplateInfo
+from filings.templating.view import Member, RosterSummary, TemplateInfo
 
 SEE = '(see "Templates run in a sandbox" in the README)'
 MAX_DIGITS = 1000  # a power's result, in decimal digits
@@ -47,9 +48,12 @@ OPEN: tuple[tuple[type, frozenset[str]], ...] = (
     (Attorney, _fields(Attorney)),
     (ImmigrationCourt, _fields(ImmigrationCourt)),
     (Removal, _fields(Removal)),
+    (Facility, _fields(Facility)),
+    (Member, _fields(Member)),
     (Location, _fields(Location)),
     (TemplateInfo, _fields(TemplateInfo)),
-    (RosterSummary, frozenset({"detainees", "total", "count_by"})),
+    (RosterSummary, frozenset({"detainees", "total", "count_by", "class_members", "not_covered",
+                               "stay_members"})),
     (str, TEXT),  # Markup too
     (dict, frozenset({"get", "keys", "values", "items"})),
     (dt.date, frozenset({"year", "month", "day", "isoformat", "weekday", "isoweekday"})),

@@ -8,7 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from filings.inputs.columns import ROSTER_COLUMNS
-from filings.inputs.validate import Detainee
+from filings.inputs.records import Case, Detainee, Removal
+
+# Whom the class covers when the case file does not say (`class_covers.arrest_types`).
+DEFAULT_COVERED = ("warrantless",)
 
 
 class TemplateUseError(Exception):
@@ -27,12 +30,49 @@ class TemplateInfo:
     format: str
 
 
+def in_class(case: Case, detainee: Detainee) -> bool:
+    """Whether the class covers this person's arrest: the case file's `class_covers`, else
+    warrantless arrests alone."""
+    covered = case.covers(detainee)
+    return detainee.arrest_type in DEFAULT_COVERED if covered is None else covered
+
+
+def removal_imminent(detainee: Detainee, case: Case) -> bool:
+    """The stay motion's rule for "emergency": the one `removal.imminent` gives templates."""
+    return Removal.of(detainee, case.filing_date).imminent
+
+
+@dataclass(frozen=True)
+class Member:
+    """One line of an omnibus motion's exhibit."""
+
+    detainee: Detainee
+    imminent: bool
+
+
 class RosterSummary:
     """The roster as a per-roster template sees it: the records and counts by field."""
 
     def __init__(self, detainees: Sequence[Detainee]) -> None:
         self.detainees = list(detainees)
         self.total = len(self.detainees)
+
+    def class_members(self, case: Case) -> RosterSummary:
+        """The listed people whose recorded arrest the class covers."""
+        return RosterSummary([d for d in self.detainees if in_class(case, d)])
+
+    def not_covered(self, case: Case) -> RosterSummary:
+        """The listed people whose recorded arrest the class does not cover (or is not recorded)."""
+        return RosterSummary([d for d in self.detainees if not in_class(case, d)])
+
+    def stay_members(self, case: Case) -> list[Member]:
+        """Whom a stay motion is for: class members not recorded as removed. Those with a removal
+        date come first, earliest first; the rest keep the roster's order."""
+        people = [d for d in self.detainees if in_class(case, d) and d.custody_status != "removed"]
+        soon = sorted((d for d in people if removal_imminent(d, case)),
+                      key=lambda d: d.removal_date)  # fmt: skip
+        return [Member(d, True) for d in soon] + [Member(d, False) for d in people
+                                                  if not removal_imminent(d, case)]  # fmt: skip
 
     def count_by(self, field: str, order: Sequence[str] = ()) -> list[tuple[str, int]]:
         """(value, count) pairs: first the values in `order`, then the rest most common first.

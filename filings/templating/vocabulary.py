@@ -27,7 +27,7 @@ _CELL = frozenset({"parties", "number"})
 CLASSES = {
     "h1": _ALIGN, "h2": _ALIGN, "h3": _ALIGN,
     "p": _ALIGN | {"noindent", "single", "indent"},
-    "table": frozenset({"grid", "caption", "parallel"}), "td": _CELL, "th": _CELL,
+    "table": frozenset({"grid", "long", "caption", "parallel"}), "td": _CELL, "th": _CELL,
     "div": frozenset({"page-break", "signature"}),
     "span": frozenset({"smallcaps"}),
 }  # fmt: skip

@@ -231,7 +231,7 @@ class Walker:
                 repeat_header(table.rows[r])
             for c, cell_el in enumerate(row_cells):
                 self.cell(table.cell(r, c), cell_el, classes, ctx)
-                if "grid" in classes and r < len(rows) - 1:
+                if "grid" in classes and "long" not in classes and r < len(rows) - 1:
                     # Word keeps a table together by keeping each row with the next.
                     for paragraph in table.cell(r, c).paragraphs:
                         paragraph.paragraph_format.keep_with_next = True

@@ -51,11 +51,15 @@ def stylesheet(fmt: CourtFormat) -> str:
         f" padding: 1pt {CELL_PADDING}pt; }}",
         # A count table stays on one page when it fits (the DOCX keeps its rows together too).
         "table.grid { break-inside: avoid; }",
+        # A long listing (an exhibit of hundreds of rows) runs on from page to page instead.
+        "table.grid.long { break-inside: auto; }",
         f"table.caption td.parties {{ width: {fmt.caption.parties_width:g}%;"
         f" border-right: {_rule(fmt.caption.rule)}; padding: 0 12pt 0 0; }}",
         "table.caption td.number { vertical-align: middle; padding: 0 0 0 18pt; }",
         "blockquote { margin: 0; }",
-        f".signature {{ margin-left: {half}pt; break-inside: avoid; }}",
+        # A signature block is never alone at the top of a page: it stays whole and with the end
+        # of the text before it (WeasyPrint carries the last lines of that text over with it).
+        f".signature {{ margin-left: {half}pt; break-inside: avoid; break-before: avoid; }}",
         # Two languages side by side: equal columns, a section beside its translation.
         "table.parallel { table-layout: fixed; }",
         ".page-break { break-before: page; }",
