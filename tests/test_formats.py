@@ -74,6 +74,10 @@ def test_a_broken_format_file_is_named_with_its_line_and_key(tmp_path, change, m
         load_format("bad", search=[tmp_path])
     assert exc.value.message.startswith(f"{tmp_path / '_formats' / 'bad.yaml'}")
     assert message in exc.value.message
+    # The place as data too: the file, the line and the key the message starts with.
+    at = exc.value.location
+    assert (at.file, at.line) == (str(tmp_path / "_formats" / "bad.yaml"), int(message[1]))
+    assert message.startswith(f":{at.line}: {at.field}: ")
 
 
 def test_a_ruled_format_keeps_every_line_on_the_ruler(tmp_path):

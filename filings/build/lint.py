@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from filings.errors import FilingsError
+from filings.errors import DataError, FilingsError, Location, TemplateError
 from filings.inputs.validate import Attorney, Case, Detainee
 from filings.templating.templates import Template, make_environment, search_path
 from filings.templating.view import TemplateInfo
@@ -153,7 +153,7 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
-    from filings.templating.templates import MetadataError, _read_metadata
+    from filings.templating.templates import _read_metadata
 
     problems = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name[0] not in "_."):
@@ -163,8 +163,10 @@ def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
             continue
         try:
             templates.append(_read_metadata(folder, meta))
-        except MetadataError as exc:  # the line apart, so the place is given once
-            problems.append(Problem(_shown(meta, root), exc.line, "metadata", exc.problem))
+        except (TemplateError, DataError) as exc:  # the place as lint shows it, given once
+            at = exc.location or Location("")
+            message = ": ".join(p for p in (at.field, exc.problem) if p)
+            problems.append(Problem(_shown(meta, root), at.line, "metadata", message))
         except FilingsError as exc:
             problems.append(Problem(_shown(meta, root), None, "metadata", exc.message))
     return problems

@@ -212,7 +212,7 @@ def _version(name: str, folder, ref: str | None, scratch):
         (template,) = select(discover([root]), (name,))
     except TemplateError as exc:
         where = f"templates at {ref}" if ref else f"templates in {folder}"
-        raise TemplateError(f"{where}: {exc.message}") from None
+        raise TemplateError(where, exc.message) from None
     return root, label, template
 
 

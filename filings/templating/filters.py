@@ -151,7 +151,7 @@ def side_by_side(left: str, right: str, languages: Sequence[str]) -> Markup:
     if len(columns[0]) != len(columns[1]):
         counts = " and ".join(f"{lang}: {len(c)}"
                               for lang, c in zip(languages, columns, strict=True))  # fmt: skip
-        raise TemplateError(f"side_by_side: the languages have different sections ({counts});"
+        raise TemplateError(None, f"side_by_side: the languages have different sections ({counts});"
                             " each translation needs the same sections in order")  # fmt: skip
     rows = []
     for pair in zip(*columns, strict=True):
@@ -170,7 +170,8 @@ def _sections(html: str) -> list:
 
     parts = lxml.html.fragments_fromstring(str(html)) if str(html).strip() else []
     if any(not hasattr(p, "tag") or p.tag != "section" for p in parts):
-        raise TemplateError("side_by_side: a translation must be a series of <section> elements")
+        raise TemplateError(None, "side_by_side: a translation must be a series of <section> "
+                            "elements")
     return parts
 
 

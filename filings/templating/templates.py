@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from filings.errors import TemplateError
+from filings.errors import Location, TemplateError
 from filings.inputs.load import load_yaml
 from filings.inputs.validate import format_a_number
 from filings.templating.sandbox import Sandbox
@@ -69,29 +69,22 @@ def discover(folders: Path | Sequence[Path] = ()) -> dict[str, Template]:
     return dict(sorted(found.items()))
 
 
-class MetadataError(TemplateError):
-    """A template.yaml value is wrong; `lint` reports the line and the problem apart."""
-
-    def __init__(self, where: str, line: int | None, problem: str) -> None:
-        self.line, self.problem = line, problem
-        super().__init__(f"{where}{'' if line is None else f':{line}'}: {problem}")
-
-
 def _read_metadata(folder: Path, meta_path: Path) -> Template:
     meta = load_yaml(meta_path)
     where = f"{folder.name}/template.yaml"
     fields = ("title", "description", "kind", "format", "main", "output")
     missing = [f for f in fields if not isinstance(meta, dict) or not meta.get(f)]
     if missing:
-        raise TemplateError(f"{where}: missing {', '.join(missing)}")
+        raise TemplateError(where, f"missing {', '.join(missing)}")
     if meta["kind"] not in KINDS:
-        raise TemplateError(f"{where}: kind {meta['kind']!r} is not one of: {', '.join(KINDS)}")
+        raise TemplateError(where, f"kind {meta['kind']!r} is not one of: {', '.join(KINDS)}")
     if not (folder / meta["main"]).is_file():
-        raise TemplateError(f"{where}: main file {meta['main']!r} is not in the folder")
+        raise TemplateError(where, f"main file {meta['main']!r} is not in the folder")
     try:
         output_pattern(str(meta["output"]), meta["kind"])
     except ValueError as exc:
-        raise MetadataError(where, meta.lines.get("output"), f"output: {exc}") from None
+        at = Location(where, meta.lines.get("output"), "output")
+        raise TemplateError(at, str(exc)) from None
     return Template(name=folder.name, folder=folder, **{f: str(meta[f]) for f in fields})
 
 
@@ -100,6 +93,7 @@ def select(templates: dict[str, Template], names: tuple[str, ...]) -> list[Templ
     unknown = [n for n in names if n not in templates]
     if unknown:
         raise TemplateError(
+            None,
             f"no template named {', '.join(map(repr, unknown))}; "
             f"the templates are: {', '.join(templates)}"
         )

@@ -79,7 +79,8 @@ def resolve(fmt: CourtFormat, which: str, fields: dict[str, str], where: str) ->
             missing = next(n for n in FIELD.findall(pattern) if n not in COUNTERS
                            and not fields.get(n))  # fmt: skip
             raise TemplateError(
-                f"{where}: the {fmt.name} format's {which} prints {{{missing}}}; the document "
+                where,
+                f"the {fmt.name} format's {which} prints {{{missing}}}; the document "
                 f'must supply it as <meta name="{META_PREFIX}{missing}" content="…">'
             )
     return out
