@@ -301,7 +301,7 @@ def lint(folder, case_path, roster_path, no_render, as_json) -> None:
         render=not no_render,
     )
     if as_json:
-        click.echo(json.dumps([p.__dict__ for p in problems], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([p.as_json() for p in problems], indent=2, ensure_ascii=False))
     else:
         for problem in problems:
             click.echo(str(problem), err=True)

@@ -143,9 +143,12 @@ def test_lint_catches_a_misspelled_field_before_any_data_is_loaded(tmp_path):
     )
     as_json = CliRunner().invoke(main, ["lint", str(folder), "--no-render", "--json"])
     assert json.loads(as_json.stdout) == [{"file": "templates/stay-motion/stay-motion.html.j2",
-                                           "line": 15, "rule": "field", "message":
-                                           "detainee.famly_name: no such field (did you mean "
-                                           "family_name?)"}]  # fmt: skip
+                                           "line": 15, "field": None, "sheet": None,
+                                           "column": None, "index": None, "part": None,
+                                           "message": "detainee.famly_name: no such field "
+                                           "(did you mean family_name?)", "rule": "field",
+                                           "severity": "error", "value": None,
+                                           "required": ""}]  # fmt: skip
 
 
 def test_lint_renders_each_template_against_the_fixtures(tmp_path):

@@ -14,6 +14,7 @@ from jinja2 import nodes
 
 from filings.errors import DataError, FilingsError, Location, TemplateError
 from filings.inputs.validate import Attorney, Case, Detainee
+from filings.problems import Problem
 from filings.templating.templates import Template, make_environment, search_path
 from filings.templating.view import TemplateInfo
 
@@ -23,18 +24,6 @@ ANY = object()  # a value whose inside the schema does not describe (text, dates
 @dataclass(frozen=True)
 class ListOf:
     item: object
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.message}"
 
 
 def _record_schema(cls: type, extra: dict | None = None) -> dict:
@@ -99,8 +88,8 @@ class _FieldCheck:
     def unknown(self, node: nodes.Node, path: str, attr: str, known: dict) -> None:
         close = difflib.get_close_matches(attr, list(known), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
-        self.problems.append(Problem(self.file, node.lineno, "field",
-                                     f"{path}.{attr}: no such field{hint}"))  # fmt: skip
+        where = Location(self.file, node.lineno)
+        self.problems.append(Problem(where, f"{path}.{attr}: no such field{hint}", "field"))
 
     def walk(self, tree: nodes.Template) -> list[Problem]:
         for node in tree.find_all((nodes.Assign, nodes.For)):
@@ -111,8 +100,8 @@ class _FieldCheck:
                 self.names[node.target.name] = found.item if isinstance(found, ListOf) else ANY
         for node in tree.find_all(nodes.Getattr):
             self.resolve(node)
-        unique = {(p.line, p.message): p for p in self.problems}
-        return sorted(unique.values(), key=lambda p: p.line or 0)
+        unique = {(p.location.line, p.message): p for p in self.problems}
+        return sorted(unique.values(), key=lambda p: p.location.line or 0)
 
 
 def check_fields(env: jinja2.Environment, path: Path, shown: str, case_data: dict) -> list[Problem]:
@@ -120,7 +109,7 @@ def check_fields(env: jinja2.Environment, path: Path, shown: str, case_data: dic
     try:
         tree = env.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except jinja2.TemplateSyntaxError as exc:
-        return [Problem(shown, exc.lineno, "syntax", exc.message or "syntax error")]
+        return [Problem(Location(shown, exc.lineno), exc.message or "syntax error", "syntax")]
     return _FieldCheck(schema(case_data), shown).walk(tree)
 
 
@@ -159,16 +148,16 @@ def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name[0] not in "_."):
         meta = folder / "template.yaml"
         if not meta.is_file():
-            problems.append(Problem(_shown(folder, root), None, "metadata", "no template.yaml"))
+            problems.append(Problem(Location(_shown(folder, root)), "no template.yaml", "metadata"))
             continue
         try:
             templates.append(_read_metadata(folder, meta))
         except (TemplateError, DataError) as exc:  # the place as lint shows it, given once
-            at = exc.location or Location("")
-            message = ": ".join(p for p in (at.field, exc.problem) if p)
-            problems.append(Problem(_shown(meta, root), at.line, "metadata", message))
+            problem = Problem.of(exc, "metadata")
+            shown = dataclasses.replace(problem.location, file=_shown(meta, root))
+            problems.append(dataclasses.replace(problem, location=shown))
         except FilingsError as exc:
-            problems.append(Problem(_shown(meta, root), None, "metadata", exc.message))
+            problems.append(Problem(Location(_shown(meta, root)), exc.message, "metadata"))
     return problems
 
 
@@ -185,5 +174,6 @@ def _render_fixtures(templates: list[Template], folders: Sequence[Path], case_pa
         report = build.build(case_path, roster_path, Path(out), names, templates_dirs=folders,
                              jobs=1, force=True)  # fmt: skip
         for outcome in report.failed:
-            problems.append(Problem(outcome.job.template.name, None, "render", outcome.error))
+            where = Location(outcome.job.template.name)
+            problems.append(Problem(where, outcome.error or "failed", "render"))
     return problems

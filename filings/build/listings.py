@@ -10,8 +10,9 @@ from pathlib import Path
 
 from filings.build.files import remove, write_atomic
 from filings.build.model import Report
-from filings.errors import DataError
-from filings.inputs.problems import Problem, excel_safe, problems_csv
+from filings.errors import DataError, Location
+from filings.inputs.problems import excel_safe, problems_csv
+from filings.problems import Problem
 
 ERRORS_CSV = "errors.csv"
 
@@ -19,7 +20,7 @@ ERRORS_CSV = "errors.csv"
 def write_errors(out: Path, report: Report) -> None:
     """OUT/errors.csv: every rejected row and why, and every document that failed; none, none."""
     problems = list(report.roster.problems)
-    problems += [Problem(o.job.detainee.source if o.job.detainee else o.job.template.name,
+    problems += [Problem(o.job.detainee.source if o.job.detainee else Location(o.job.template.name),
                          o.error or "failed") for o in report.failed]  # fmt: skip
     if problems:
         write_problems(out / ERRORS_CSV, problems)

@@ -16,13 +16,14 @@ from operator import itemgetter
 from pathlib import Path
 
 from filings.check import reader
-from filings.check.findings import Expected, Finding
+from filings.check.findings import Expected, finding
 from filings.check.fonts import fonts_and_glyphs
 from filings.check.report import digits, merge_pages, need, pt
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.outputs.formats import CourtFormat
 from filings.outputs.formats.bands import COUNTERS, FIELD
+from filings.problems import Problem
 
 GAP = 12  # points of empty space that split a baseline into separate segments
 SLACK = 0.5  # points of measuring tolerance
@@ -228,7 +229,7 @@ def _pieces_of(text: str) -> re.Pattern:
 # --- the rules ---------------------------------------------------------------------------------
 
 
-def _paper(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
+def _paper(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
     rule = fmt.rules.paper
     if rule is None:
         return []
@@ -236,11 +237,11 @@ def _paper(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
     if abs(page.width - width) <= SLACK and abs(page.height - height) <= SLACK:
         return []
     measured = f"paper {page.width:.1f} × {page.height:.1f} pt"
-    return [Finding(name, "paper", f"page {page.number}", measured,
+    return [finding(name, "paper", f"page {page.number}", measured,
                     need(fmt, "paper", f"{width:g} × {height:g} pt"))]  # fmt: skip
 
 
-def _margins(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
+def _margins(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
     """Every glyph of the document's text inside the margins; furniture inside the page."""
     rule = fmt.rules.margins
     minimum = rule.value if rule else fmt.margins
@@ -255,20 +256,20 @@ def _margins(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
         }
         for side, least in zip(("top", "right", "bottom", "left"), minimum, strict=True):
             if distances[side] < least - EDGE_SLACK:
-                found.append(Finding(
+                found.append(finding(
                     name, "margins", f"page {page.number}",
                     f"text {pt(distances[side])} from the {side} edge",
                     need(fmt, "margins", f"a {side} margin of at least {least:g} pt"),
                 ))  # fmt: skip
     for seg in page.furniture + page.ruler:
         if seg.x0 < 0 or seg.top < 0 or seg.x1 > page.width or seg.bottom > page.height:
-            found.append(Finding(name, "margins", f"page {page.number}",
+            found.append(finding(name, "margins", f"page {page.number}",
                                  f"{seg.text.strip()[:30]!r} runs off the page",
                                  need(fmt, "margins", "every line on the page")))  # fmt: skip
     return found
 
 
-def _sizes(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
+def _sizes(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
     """The smallest type of the text; smaller type below all the body-size text is a footnote."""
     body_rule, note_rule = fmt.rules.body_size, fmt.rules.footnote_size
     if body_rule is None or not page.body:
@@ -284,7 +285,7 @@ def _sizes(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
         if least >= note_rule.value - 0.05:
             return []
         return [
-            Finding(
+            finding(
                 name,
                 "footnote_size",
                 where,
@@ -292,11 +293,11 @@ def _sizes(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
                 need(fmt, "footnote_size", f"at least {note_rule.value:g} pt"),
             )
         ]
-    return [Finding(name, "body_size", where, f"body text {pt(least)}",
+    return [finding(name, "body_size", where, f"body text {pt(least)}",
                     need(fmt, "body_size", f"at least {body_rule.value:g} pt"))]  # fmt: skip
 
 
-def _pitch(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
+def _pitch(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
     """Baseline to baseline within paragraphs: a full line at the text's left edge followed by a
     line that starts at that edge. Quotations, lists, tables and signature blocks are indented or
     narrower, so they are not measured (the rules let them be single-spaced)."""
@@ -318,17 +319,17 @@ def _pitch(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
             gaps.append(lower.baseline - upper.baseline)
     if not gaps or min(gaps) >= rule.value - SLACK:
         return []
-    return [Finding(name, "line_pitch", f"page {page.number}",
+    return [finding(name, "line_pitch", f"page {page.number}",
                     f"body lines {pt(min(gaps))} apart",
                     need(fmt, "line_pitch", f"at least {rule.value:g} pt"))]  # fmt: skip
 
 
-def _extractable(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
+def _extractable(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
     if page.text.strip():
         return []
     what = "only an image, no text" if page.images else "no text"
     return [
-        Finding(
+        finding(
             name,
             "text",
             f"page {page.number}",
@@ -338,16 +339,16 @@ def _extractable(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
     ]
 
 
-def _page_limit(name: str, pages: list[Page], fmt: CourtFormat, leave: bool) -> list[Finding]:
+def _page_limit(name: str, pages: list[Page], fmt: CourtFormat, leave: bool) -> list[Problem]:
     rule = fmt.rules.page_limit
     if rule is None or leave or len(pages) <= rule.value:
         return []
-    return [Finding(name, "page_limit", "", f"{len(pages)} pages",
+    return [finding(name, "page_limit", "", f"{len(pages)} pages",
                     need(fmt, "page_limit", f"at most {rule.value} without leave of court "
                          "(page_limit_leave: true in the case file records leave)"))]  # fmt: skip
 
 
-def _a_number(name: str, page: Page, fmt: CourtFormat, expect: Expected) -> list[Finding]:
+def _a_number(name: str, page: Page, fmt: CourtFormat, expect: Expected) -> list[Problem]:
     rule = fmt.rules.a_number
     if rule is None or not rule.value:
         return []
@@ -361,11 +362,11 @@ def _a_number(name: str, page: Page, fmt: CourtFormat, expect: Expected) -> list
         shown = "an A-number"
     if present:
         return []
-    return [Finding(name, "a_number", f"page {page.number}", f"{shown} is not on the page",
+    return [finding(name, "a_number", f"page {page.number}", f"{shown} is not on the page",
                     need(fmt, "a_number", "the respondent's A-number on every page"))]  # fmt: skip
 
 
-def _detained(name: str, pages: list[Page], fmt: CourtFormat, expect: Expected) -> list[Finding]:
+def _detained(name: str, pages: list[Page], fmt: CourtFormat, expect: Expected) -> list[Problem]:
     rule = fmt.rules.detained
     if rule is None or expect.detained is None or not pages:
         return []
@@ -374,12 +375,12 @@ def _detained(name: str, pages: list[Page], fmt: CourtFormat, expect: Expected) 
     hits = [s for s in cover.body + cover.furniture if label in s.text]
     where = "page 1"
     if expect.detained and not hits:
-        return [Finding(name, "detained", where, f"no {label} on the cover",
+        return [finding(name, "detained", where, f"no {label} on the cover",
                         need(fmt, "detained", f"{label} at the top right of the cover when the "
                                               "respondent is in custody"))]  # fmt: skip
     if not expect.detained and hits:
         return [
-            Finding(
+            finding(
                 name,
                 "detained",
                 where,
@@ -391,7 +392,7 @@ def _detained(name: str, pages: list[Page], fmt: CourtFormat, expect: Expected) 
     if expect.detained and not top_right:
         seg = hits[0]
         return [
-            Finding(
+            finding(
                 name,
                 "detained",
                 where,
@@ -402,7 +403,7 @@ def _detained(name: str, pages: list[Page], fmt: CourtFormat, expect: Expected) 
     return []
 
 
-def _ruler(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
+def _ruler(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
     """Pleading paper: numbers 1 to N down the left margin, evenly spaced, beside a vertical rule,
     and every line of text on a numbered line."""
     ruler = fmt.line_numbers
@@ -417,7 +418,7 @@ def _ruler(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
             f" ({numbers[0]}-{numbers[-1]})" if numbers else ""
         )
         return [
-            Finding(
+            finding(
                 name,
                 "line_numbers",
                 where,
@@ -429,7 +430,7 @@ def _ruler(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
     baselines = [s.baseline for s in page.ruler]
     steps = [b - a for a, b in zip(baselines, baselines[1:], strict=False)]
     if max(steps) - min(steps) > SLACK or max(steps) > 72 / per_inch + SLACK:
-        found.append(Finding(name, "line_numbers", where,
+        found.append(finding(name, "line_numbers", where,
                              f"line numbers {pt(min(steps))} to {pt(max(steps))} apart",
                              need(fmt, "line_numbers", f"at least {per_inch} numbers an inch, "
                                                        "evenly spaced")))  # fmt: skip
@@ -437,7 +438,7 @@ def _ruler(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
     if off:
         worst = max(off, key=lambda s: min(abs(s.baseline - b) for b in baselines))
         distance = min(abs(worst.baseline - b) for b in baselines)
-        found.append(Finding(name, "line_numbers", where,
+        found.append(finding(name, "line_numbers", where,
                              f"{len(off)} line(s) of text off the numbered lines (first: "
                              f"{worst.text.strip()[:24]!r}, {pt(distance)} off)",
                              need(fmt, "line_numbers", "text on the numbered lines")))  # fmt: skip
@@ -445,7 +446,7 @@ def _ruler(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
     text_start = min((s.x0 for s in page.body), default=fmt.margins[3])
     if not any(numbers_end <= x <= text_start for x, _, _ in page.vertical_rules):
         found.append(
-            Finding(
+            finding(
                 name,
                 "line_numbers",
                 where,

@@ -36,7 +36,7 @@ from pdfminer.psexceptions import PSException
 from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, keyword_name, literal_name
 from pdfminer.utils import PDFDocEncoding, apply_matrix_rect, choplist, mult_matrix
 
-from filings.check.findings import Finding, Unreadable, over_limit, short, unreadable
+from filings.check.findings import Unreadable, finding, over_limit, short, unreadable
 from filings.check.streams import BoundedParser, StreamTooLarge
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -75,7 +75,7 @@ def opened(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[PDFDocument]
             document = PDFDocument(parser, password="")
             yield document
         except PDFPasswordIncorrect:
-            raise Unreadable(Finding(path.name, "readable", "", "is encrypted (password-"
+            raise Unreadable(finding(path.name, "readable", "", "is encrypted (password-"
                                      "protected)", "filings check reads only unencrypted PDFs"),
                              ) from None  # fmt: skip
         except StreamTooLarge as exc:

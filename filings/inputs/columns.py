@@ -9,7 +9,7 @@ from pathlib import Path
 from filings.errors import DataError, DataErrors, Location
 from filings.inputs.config import CONFIG_FILE
 from filings.inputs.normalize import words
-from filings.inputs.problems import WARNING, Problem
+from filings.problems import WARNING, Problem
 
 REQUIRED_COLUMNS = ("a_number", "family_name", "given_name", "custody_status")
 ROSTER_COLUMNS = REQUIRED_COLUMNS + (
@@ -170,4 +170,4 @@ def _unrecognized(where: Location, header: str, key: str) -> Problem:
                    f"Say which in {CONFIG_FILE} [roster.columns]")  # fmt: skip
     else:
         message = f"column {header!r} is not a roster column; kept as extra.{key}"
-    return Problem(where, message, header, WARNING)
+    return Problem(where, message, severity=WARNING, value=header)

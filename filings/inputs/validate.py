@@ -29,8 +29,8 @@ from filings.inputs.normalize import (
     parse_language,
     parse_money,
 )
-from filings.inputs.problems import WARNING, Problem
 from filings.inputs.rows import RawRow
+from filings.problems import WARNING, Problem
 
 __all__ = [
     "REQUIRED_COLUMNS", "ROSTER_COLUMNS", "Case", "Detainee", "Rejected", "RosterCheck",
@@ -211,7 +211,7 @@ def _notices(row: RawRow, detainee: Detainee) -> list[Problem]:
     """What is worth a clerk's look but does not stop the row."""
     notices = [
         Problem(row.at_position(i), f"{value!r} is under no column header, so it is ignored",
-                value, WARNING)
+                severity=WARNING, value=value)
         for i, value in row.stray.items()
     ]  # fmt: skip
     if detainee.custody_status == "released" and detainee.release_date is None:
