@@ -137,7 +137,7 @@ def render(template_names, case_path, roster_path, out, formats, templates_dirs,
                              packet=packet, check=not no_check, pdf_variant=pdf_variant,
                              encoding=encoding, sheet=sheet, limits=limits)  # fmt: skip
     if as_json:
-        click.echo(json.dumps(report.summary(), indent=2))
+        click.echo(json.dumps(report.summary().as_json(), indent=2))
     _report(report, out, quiet)
 
 

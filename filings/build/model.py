@@ -1,7 +1,8 @@
-"""The records a build passes between its stages: Options, Job, Outcome, Report."""
+"""The records a build passes between its stages: Options, Job, Outcome, Report, Summary."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,12 +81,34 @@ class Report:
         rejected = (self.roster.rejected if self.roster else 0) + len(self.failed_rows)
         return read, read - rejected, rejected
 
-    def summary(self) -> dict:
+    def summary(self) -> Summary:
         read, rendered, rejected = self.rows
-        return {"rows": read, "rows_rendered": rendered, "rows_rejected": rejected,
-                "documents": len(self.outcomes), "rendered": self.count("rendered"),
-                "unchanged": self.count("unchanged"), "failed": self.count("failed"),
-                "needs_translation": len(self.needs_translation),
-                "orphans": [str(p) for p in self.orphans], "pruned": self.pruned,
-                "packets": [str(p) for p in self.packets], "warnings": self.warnings}  # fmt: skip
+        return Summary(rows=read, rows_rendered=rendered, rows_rejected=rejected,
+                       documents=len(self.outcomes), rendered=self.count("rendered"),
+                       unchanged=self.count("unchanged"), failed=self.count("failed"),
+                       needs_translation=len(self.needs_translation),
+                       orphans=[str(p) for p in self.orphans], pruned=self.pruned,
+                       packets=[str(p) for p in self.packets],
+                       warnings=list(self.warnings))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What `filings render --json` prints: counts and paths, never a detainee's data."""
+
+    rows: int  # roster rows read
+    rows_rendered: int
+    rows_rejected: int  # invalid, or a document of theirs failed
+    documents: int
+    rendered: int
+    unchanged: int
+    failed: int
+    needs_translation: int  # documents in English only: no translation for the reader yet
+    orphans: list[str]  # files in OUT no current document accounts for
+    pruned: bool
+    packets: list[str]
+    warnings: list[str]
+
+    def as_json(self) -> dict:
+        return dataclasses.asdict(self)
 
