@@ -6,10 +6,14 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from filings import __version__
+
+if TYPE_CHECKING:
+    from filings.build.redline import Change
 
 
 def _fixture(name: str) -> Path:
@@ -363,7 +367,7 @@ def new(name, kind, folder) -> None:
 @_out_option("The redline goes to OUT/redlines/.")
 def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, folder, out) -> None:
     """Show what changed in TEMPLATE's document between two versions of the templates."""
-    from filings.build.redline import compare, terminal
+    from filings.build.redline import compare
     from filings.templating.templates import BUILTIN_TEMPLATES
 
     result = compare(
@@ -376,9 +380,27 @@ def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, fold
         a_number,
         out,
     )
-    click.echo(terminal(result.changes, color=sys.stdout.isatty()))
+    click.echo(_changes_text(result.changes, color=sys.stdout.isatty()))
     click.echo(
         f"{len(result.changes)} change(s) from {result.old_version} to "
         f"{result.new_version}; redline: {', '.join(map(str, result.files))}",
         err=True,
     )
+
+
+def _changes_text(changes: list[Change], color: bool) -> str:
+    """diff's changes as text: colored when color is on, else git's `[-old-]{+new+}` markers."""
+    lines = []
+    for change in changes:
+        out = []
+        for op, text in change.pieces:
+            if op == "=":
+                out.append(text)
+            elif color:
+                style = {"fg": "green", "underline": True} if op == "+" else {
+                    "fg": "red", "strikethrough": True}  # fmt: skip
+                out.append(click.style(text, **style))
+            else:
+                out.append(f"{{+{text}+}}" if op == "+" else f"[-{text}-]")
+        lines.append(f"@@ block {change.index + 1}\n{''.join(out)}")
+    return "\n".join(lines)

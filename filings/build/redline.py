@@ -126,26 +126,6 @@ def _insert_deleted(old, after, new_blocks: list):
     return ghost
 
 
-def terminal(changes: list[Change], color: bool) -> str:
-    """The changes as text: colored when color is on, else git's `[-old-]{+new+}` markers."""
-    import click
-
-    lines = []
-    for change in changes:
-        out = []
-        for op, text in change.pieces:
-            if op == "=":
-                out.append(text)
-            elif color:
-                style = {"fg": "green", "underline": True} if op == "+" else {
-                    "fg": "red", "strikethrough": True}  # fmt: skip
-                out.append(click.style(text, **style))
-            else:
-                out.append(f"{{+{text}+}}" if op == "+" else f"[-{text}-]")
-        lines.append(f"@@ block {change.index + 1}\n{''.join(out)}")
-    return "\n".join(lines)
-
-
 @dataclass
 class Redline:
     """A template compared between two versions for one document."""
