@@ -11,6 +11,13 @@ from typing import TYPE_CHECKING
 import click
 
 from filings import __version__
+from filings.errors import FilingsError
+from filings.inputs.config import project_config, template_folders
+from filings.inputs.limits import load_limits
+
+# Each command imports the core it calls inside its body, not here: `filings --help` (and a typo's
+# usage error) then loads neither Jinja, WeasyPrint nor python-docx (tests/test_build.py checks).
+# Only the errors and the small stdlib-only config readers are imported up front.
 
 if TYPE_CHECKING:
     from filings.build.redline import Change
@@ -27,8 +34,6 @@ class _Group(click.Group):
     core's errors meet the terminal."""
 
     def invoke(self, ctx: click.Context):
-        from filings.errors import FilingsError
-
         try:
             return super().invoke(ctx)
         except FilingsError as exc:
@@ -66,8 +71,6 @@ def _templates_option(function):
 
 def _configured_folders(ctx, param, value: tuple[Path, ...]) -> tuple[Path, ...]:
     """No --templates given: the folders filings.toml names, if any."""
-    from filings.inputs.config import template_folders
-
     return value or template_folders()
 
 
@@ -81,9 +84,6 @@ def _limits_option(function):
 
 
 def _limits(ctx, param, value: tuple[str, ...]):
-    from filings.inputs.config import project_config
-    from filings.inputs.limits import load_limits
-
     return load_limits(project_config()[0], value)
 
 

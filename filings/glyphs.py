@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from babel.core import get_global
+from fontTools.ttLib import TTCollection, TTFont
+
 from filings.errors import FilingsError
 
 # Where Debian's packages put the files; FILINGS_FONT_DIRS (os.pathsep-separated) is searched first,
@@ -143,8 +146,6 @@ def font_files() -> list[Path]:
 def _font(path: Path, face: int):
     """One face of a font file, closed again after use: the CJK collections are large, and a
     font kept open would hold its tables for the life of the process."""
-    from fontTools.ttLib import TTCollection, TTFont
-
     if path.suffix.lower() in (".ttc", ".otc"):
         collection = TTCollection(str(path), lazy=True)
         try:
@@ -370,8 +371,6 @@ def _subtags(lang: str) -> list[str]:
 def language_script(lang: str | None) -> str | None:
     """The script a language is written in (`uk` -> Cyrl, `zh-Hant` -> Hant), from the tag or
     from CLDR's likely subtags; None when CLDR does not know the language."""
-    from babel.core import get_global
-
     parts = _subtags(lang or "")
     if not parts:
         return None
@@ -386,8 +385,6 @@ def language_script(lang: str | None) -> str | None:
 def word_language(lang: str) -> str:
     """A language tag as Word names proofing languages: `es` -> es-US, `zh-Hant` -> zh-TW,
     `vi` -> vi-VN; a language CLDR does not know keeps its own tag."""
-    from babel.core import get_global
-
     parts = _subtags(lang)
     if not parts:
         return "en-US"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +13,12 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
+from filings.build import run as build
 from filings.errors import DataError, FilingsError, Location, TemplateError
+from filings.inputs.load import load_yaml
 from filings.inputs.validate import Attorney, Case, Detainee
 from filings.problems import Problem
-from filings.templating.templates import Template, make_environment, search_path
+from filings.templating.templates import Template, _read_metadata, make_environment, search_path
 from filings.templating.view import TemplateInfo
 
 ANY = object()  # a value whose inside the schema does not describe (text, dates, extra columns)
@@ -120,8 +123,6 @@ def lint(
     render: bool = True,
 ) -> list[Problem]:
     """Every problem in the templates of the first folder (or all, when none is given)."""
-    from filings.inputs.load import load_yaml
-
     roots = search_path(folders)
     targets = roots[:1] if folders else roots
     env = make_environment(folders)
@@ -142,8 +143,6 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
-    from filings.templating.templates import _read_metadata
-
     problems = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name[0] not in "_."):
         meta = folder / "template.yaml"
@@ -164,9 +163,6 @@ def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
 def _render_fixtures(templates: list[Template], folders: Sequence[Path], case_path: Path,
                      roster_path: Path) -> list[Problem]:  # fmt: skip
     """Render each template for every fixture row, to PDF and DOCX, then check the PDF."""
-    import tempfile
-
-    from filings.build import run as build
 
     problems = []
     with tempfile.TemporaryDirectory(prefix="filings-lint-") as out:

@@ -8,6 +8,8 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from babel import Locale
+
 from filings.build.files import remove, write_atomic
 from filings.build.model import Report
 from filings.errors import DataError, Location
@@ -59,8 +61,6 @@ def write_needs_translation(out: Path, report: Report) -> None:
 
 def language_name(code: str) -> str:
     """`ht` -> Haitian Creole, `kjb` -> Qʼanjobʼal; any other code stays as it is."""
-    from babel import Locale
-
     return Locale("en").languages.get(code) or {"mam": "Mam", "kjb": "Qʼanjobʼal"}.get(code, code)
 
 

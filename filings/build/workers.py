@@ -14,8 +14,11 @@ from filings.build import files
 from filings.build.files import OutputError, write_atomic
 from filings.build.model import Job, Options, Outcome
 from filings.build.plan import format_name, output_paths
+from filings.check import Expected, check_docx, check_pdf
 from filings.errors import FilingsError
 from filings.inputs.validate import Case
+from filings.outputs.convert import Meta, convert
+from filings.outputs.formats import load_format
 from filings.templating.render import RosterSummary, document_languages, render_html
 from filings.templating.templates import make_environment
 
@@ -75,9 +78,6 @@ def render_job(job: Job, w: Worker) -> Outcome:
 
 
 def _convert(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int | None]:
-    from filings.outputs.convert import Meta, convert
-    from filings.outputs.formats import load_format
-
     case = w.case
     where = f"{job.template.name} for {job.detainee.source if job.detainee else 'the roster'}"
     title = job.template.title + (f": {job.detainee.full_name}" if job.detainee else "")
@@ -88,9 +88,6 @@ def _convert(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int | No
 
 def _check(kind: str, path: Path, job: Job, w: Worker) -> None:
     """Measure the written file against its court format; a broken rule fails the document."""
-    from filings.check import Expected, check_docx, check_pdf
-    from filings.outputs.formats import load_format
-
     fmt = load_format(format_name(job.template, w.case), w.templates_dirs)
     d = job.detainee
     expect = Expected(d.a_number, d.custody_status == "detained") if d else None

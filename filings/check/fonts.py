@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pdfminer.pdftypes import resolve1
+
 from filings.check.findings import finding
 from filings.outputs.formats import CourtFormat
 from filings.problems import Problem
@@ -21,8 +23,6 @@ def fonts_and_glyphs(
 
     `pages` are pdfminer's PDFPage objects of an open document (the checker's own, so the file
     is parsed once); `texts` the text of each page."""
-    from pdfminer.pdftypes import resolve1
-
     fonts: dict[str, tuple[dict, int]] = {}
     for number, page in enumerate(pages, start=1):
         for font in (resolve1((page.resources or {}).get("Font")) or {}).values():
@@ -39,8 +39,6 @@ def fonts_and_glyphs(
 
 
 def _font_findings(file: str, fmt: CourtFormat, name: str, font: dict, page: int):
-    from pdfminer.pdftypes import resolve1
-
     shown = name.strip("/'").split("+")[-1]
     where = f"page {page}"
     subtype = str(resolve1(font.get("Subtype")))
@@ -63,8 +61,6 @@ def _font_findings(file: str, fmt: CourtFormat, name: str, font: dict, page: int
 def _uses_cid_zero(widths: list) -> bool:
     """Whether a CID font's widths (which WeasyPrint and most writers give for the glyphs they
     use) include CID 0, which with an identity map is the .notdef glyph."""
-    from pdfminer.pdftypes import resolve1
-
     widths = [resolve1(w) for w in widths]
     i = 0
     while i < len(widths) - 1:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filings.errors import DataError, DataErrors, Location
-from filings.inputs.config import CONFIG_FILE
+from filings.inputs.config import CONFIG_FILE, project_config
 from filings.inputs.normalize import words
 from filings.problems import WARNING, Problem
 
@@ -78,8 +78,6 @@ def team_aliases(folder: Path | None = None) -> dict[str, str]:
 
     `"Detainee Last" = "family_name"` maps that header to that column.
     """
-    from filings.inputs.config import project_config
-
     config, _ = project_config(folder)
     roster = config.get("roster")
     columns = roster.get("columns", {}) if isinstance(roster, dict) else {}

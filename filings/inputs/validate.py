@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from filings.errors import DataError, DataErrors, Location
+from filings.glyphs import describe, unprintable
 from filings.inputs.columns import DATE_COLUMNS, REQUIRED_COLUMNS, ROSTER_COLUMNS
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -156,8 +157,6 @@ def detainee_from_row(row: RawRow) -> Detainee:
 def text_problems(text: str) -> list[str]:
     """What keeps a value from printing as written: invisible control characters, and characters
     no font of the project has (`filings.glyphs`)."""
-    from filings.glyphs import describe, unprintable
-
     hidden = invisible_characters(text)
     breaks = line_separators(text)
     problems = [f"{describe(c)} is an invisible control character; delete it" for c in hidden]

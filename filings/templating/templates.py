@@ -14,6 +14,7 @@ import jinja2
 from filings.errors import Location, TemplateError
 from filings.inputs.load import load_yaml
 from filings.inputs.validate import format_a_number
+from filings.templating import filters  # registered in one place
 from filings.templating.sandbox import Sandbox
 
 KINDS = ("per-detainee", "per-roster")
@@ -190,8 +191,6 @@ def make_environment(folders: Path | Sequence[Path] = ()) -> Sandbox:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from filings.templating import filters  # registered in one place
-
     env.filters.update(filters.FILTERS)
     env.globals.update(filters.GLOBALS)
     return env
