@@ -36,7 +36,7 @@ from filings.problems import WARNING, Problem
 __all__ = [
     "REQUIRED_COLUMNS", "ROSTER_COLUMNS", "Case", "Detainee", "Rejected", "RosterCheck",
     "check_roster", "clean_text", "detainee_from_row", "format_a_number", "load_case",
-    "normalize_a_number", "parse_date", "validate_roster",
+    "normalize_a_number", "parse_date",
 ]  # fmt: skip
 
 CUSTODY_STATUSES = ("detained", "released", "removed", "unknown")
@@ -284,12 +284,6 @@ def check_roster(rows: Iterable[RawRow]) -> RosterCheck:
         check.detainees.append(detainee)
         check.problems.extend(_notices(row, detainee))
     return check
-
-
-def validate_roster(rows: Iterable[RawRow]) -> tuple[list[Detainee], list[DataError]]:
-    """Every good record, and every problem found (rows and cross-row checks)."""
-    check = check_roster(rows)
-    return check.detainees, check.errors
 
 
 # --- the case file -----------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from filings.templating import filters  # registered in one place
 from filings.templating.sandbox import Sandbox
 
 KINDS = ("per-detainee", "per-roster")
-SHARED = "_shared"
 
 
 def project_root() -> Path:
