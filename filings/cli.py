@@ -6,10 +6,21 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from filings import __version__
+from filings.errors import FilingsError
+from filings.inputs.config import project_config, template_folders
+from filings.inputs.limits import load_limits
+
+# Each command imports the core it calls inside its body, not here: `filings --help` (and a typo's
+# usage error) then loads neither Jinja, WeasyPrint nor python-docx (tests/test_build.py checks).
+# Only the errors and the small stdlib-only config readers are imported up front.
+
+if TYPE_CHECKING:
+    from filings.build.redline import Change
 
 
 def _fixture(name: str) -> Path:
@@ -23,8 +34,6 @@ class _Group(click.Group):
     core's errors meet the terminal."""
 
     def invoke(self, ctx: click.Context):
-        from filings.errors import FilingsError
-
         try:
             return super().invoke(ctx)
         except FilingsError as exc:
@@ -64,8 +73,6 @@ def _templates_option(function):
 
 def _configured_folders(ctx, param, value: tuple[Path, ...]) -> tuple[Path, ...]:
     """No --templates given: the folders filings.toml names, if any."""
-    from filings.inputs.config import template_folders
-
     return value or template_folders()
 
 
@@ -79,9 +86,6 @@ def _limits_option(function):
 
 
 def _limits(ctx, param, value: tuple[str, ...]):
-    from filings.inputs.config import project_config
-    from filings.inputs.limits import load_limits
-
     return load_limits(project_config()[0], value)
 
 
@@ -153,7 +157,7 @@ def render(template_names, case_path, roster_path, out, formats, templates_dirs,
                              encoding=encoding, sheet=sheet, limits=limits,
                              debug=debug, scheduler=scheduler)  # fmt: skip
     if as_json:
-        click.echo(json.dumps(report.summary(), indent=2))
+        click.echo(json.dumps(report.summary().as_json(), indent=2))
     _report(report, out, quiet)
 
 
@@ -323,7 +327,7 @@ def lint(folder, case_path, roster_path, no_render, as_json) -> None:
         render=not no_render,
     )
     if as_json:
-        click.echo(json.dumps([p.__dict__ for p in problems], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([p.as_json() for p in problems], indent=2, ensure_ascii=False))
     else:
         for problem in problems:
             click.echo(str(problem), err=True)
@@ -385,7 +389,7 @@ def new(name, kind, folder) -> None:
 @_out_option("The redline goes to OUT/redlines/.")
 def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, folder, out) -> None:
     """Show what changed in TEMPLATE's document between two versions of the templates."""
-    from filings.build.redline import compare, terminal
+    from filings.build.redline import compare
     from filings.templating.templates import BUILTIN_TEMPLATES
 
     result = compare(
@@ -398,7 +402,7 @@ def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, fold
         a_number,
         out,
     )
-    click.echo(terminal(result.changes, color=sys.stdout.isatty()))
+    click.echo(_changes_text(result.changes, color=sys.stdout.isatty()))
     click.echo(
         f"{len(result.changes)} change(s) from {result.old_version} to "
         f"{result.new_version}; redline: {', '.join(map(str, result.files))}",
@@ -435,3 +439,19 @@ def serve(host, port, case_path, roster_path, templates_dirs, out, no_browser, t
             webbrowser.open(url)
 
     run(settings, ready)
+def _changes_text(changes: list[Change], color: bool) -> str:
+    """diff's changes as text: colored when color is on, else git's `[-old-]{+new+}` markers."""
+    lines = []
+    for change in changes:
+        out = []
+        for op, text in change.pieces:
+            if op == "=":
+                out.append(text)
+            elif color:
+                style = {"fg": "green", "underline": True} if op == "+" else {
+                    "fg": "red", "strikethrough": True}  # fmt: skip
+                out.append(click.style(text, **style))
+            else:
+                out.append(f"{{+{text}+}}" if op == "+" else f"[-{text}-]")
+        lines.append(f"@@ block {change.index + 1}\n{''.join(out)}")
+    return "\n".join(lines)

@@ -19,6 +19,9 @@ class Location:
     sheet: str | None = None  # a worksheet; `line` is then its row number
     column: str | None = None  # the worksheet column's letter, for one cell
     index: int | None = None  # a JSON list item, counted from 0 as `jq '.[3]'` does
+    # A part of a written document: `page 3`, `paragraph 12 (Body Text)`, `line 7 of the
+    # rendered HTML` (`file` is then the document's file, or what the document is).
+    part: str | None = None
 
     @property
     def place(self) -> str:
@@ -40,7 +43,7 @@ class Location:
         return f"{self.column}{self.line}" if self.sheet is not None and self.column else None
 
     def __str__(self) -> str:
-        return f"{self.place}: {self.field}" if self.field else self.place
+        return ": ".join(p for p in (self.place, self.field, self.part) if p)
 
 
 class FilingsError(Exception):
@@ -62,14 +65,28 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-class DataError(FilingsError):
+def located(location: Location | str | None) -> Location | None:
+    """A location given as text (`roster.csv:14`, `templates at v1.2`) as a Location."""
+    return Location(location) if isinstance(location, str) else location
+
+
+class LocatedError(FilingsError):
+    """An error at one place: `.location` says where (None for what is at no place, such as a
+    name given on the command line), `.problem` what is wrong; the message is `place: problem`."""
+
+    def __init__(self, location: Location | str | None, message: str) -> None:
+        self.location = located(location)
+        self.problem = message
+        super().__init__(message if self.location is None else f"{self.location}: {message}")
+
+
+class DataError(LocatedError):
     """A case file or roster value is missing or wrong."""
 
     def __init__(self, location: Location | str, message: str, value: str | None = None) -> None:
-        self.location = location
-        self.problem = printable(message)
+        super().__init__(location, printable(message))
+        self.message = printable(self.message)  # the place too: it may come from a hostile file
         self.value = value  # the one value at fault, as written, for the errors CSV
-        super().__init__(printable(f"{location}: {message}"))
 
 
 class DataErrors(FilingsError):
@@ -82,9 +99,10 @@ class DataErrors(FilingsError):
         super().__init__("\n".join(lines))
 
 
-class TemplateError(FilingsError):
-    """A template is broken, or asked for something the data does not have."""
+class TemplateError(LocatedError):
+    """A template is broken, or asked for something the data does not have: its location is the
+    template file and line (`templates/stay-motion/motion.html.j2:31`)."""
 
 
-class FormatError(FilingsError):
-    """A court format file is missing or invalid."""
+class FormatError(LocatedError):
+    """A court format file is missing or invalid: its location is the format file, line and key."""

@@ -15,7 +15,7 @@ from conftest import ROOT
 from textof import docx_paragraphs, pdf_pages, squeeze
 
 from filings.check import Expected, check_docx, check_files, check_pdf
-from filings.check.pdf import _read_page
+from filings.check.page import read_page
 from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
 from filings.templating.render import RosterSummary, render_html
@@ -116,7 +116,7 @@ def test_the_eoir_cover_names_the_respondent_and_marks_detention(render, case, e
     ):
         assert squeeze(text) in cover, text
     with pdfplumber.open(pdf) as opened:
-        page = _read_page(opened.pages[0], load_format("eoir"), {})
+        page = read_page(opened.pages[0], load_format("eoir"), {})
     [label] = [s for s in page.furniture if s.text == "DETAINED"]
     assert label.x0 > page.width / 2 and label.bottom < 72  # the top right, above the text
     assert len(pages) > 1 and all(emergency.a_number_display in text for text in pages)
@@ -154,7 +154,7 @@ def test_pleading_paper_numbers_28_lines_on_every_page_with_the_text_on_them(ren
     pdf = render("stay-motion", "pleading", emergency)
     fmt = load_format("pleading")
     with pdfplumber.open(pdf) as opened:
-        pages = [_read_page(p, fmt, {}) for p in opened.pages]
+        pages = [read_page(p, fmt, {}) for p in opened.pages]
     for page in pages:
         assert [int(s.text) for s in page.ruler] == list(range(1, 29))
         numbered = {round(s.baseline, 1) for s in page.ruler}

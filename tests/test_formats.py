@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import docx
 import pytest
 from conftest import write
 
 from filings.errors import FormatError, TemplateError
+from filings.outputs.docx import page
 from filings.outputs.formats import formats, load_format
-from filings.outputs.formats.bands import first_page_header, plain, resolve
+from filings.outputs.formats.bands import resolve
 
 NDIL = """\
 name: {name}
@@ -74,6 +76,10 @@ def test_a_broken_format_file_is_named_with_its_line_and_key(tmp_path, change, m
         load_format("bad", search=[tmp_path])
     assert exc.value.message.startswith(f"{tmp_path / '_formats' / 'bad.yaml'}")
     assert message in exc.value.message
+    # The place as data too: the file, the line and the key the message starts with.
+    at = exc.value.location
+    assert (at.file, at.line) == (str(tmp_path / "_formats" / "bad.yaml"), int(message[1]))
+    assert message.startswith(f":{at.line}: {at.field}: ")
 
 
 def test_a_ruled_format_keeps_every_line_on_the_ruler(tmp_path):
@@ -92,14 +98,22 @@ def test_an_unknown_format_lists_the_formats_there_are():
     assert exc.value.message.startswith("no court format named '../ndil'; the formats are: eoir")
 
 
+def _headers(fmt, fields: dict[str, str]) -> tuple[list[str], list[str] | None]:
+    """The DOCX's header text, and its first page's (None when the first page has no own)."""
+    doc = docx.Document()
+    page.bands(doc, fmt, fields, "doc")
+    section = doc.sections[0]
+    first = [p.text for p in section.first_page_header.paragraphs]
+    return [p.text for p in section.header.paragraphs], (
+        first if section.different_first_page_header_footer else None)  # fmt: skip
+
+
 def test_header_fields_come_from_the_document_and_labels_only_when_supplied():
     eoir = load_format("eoir")
     fields = {"respondent": "Ana Ruiz", "a_number": "A-012-345-672"}
-    assert {k: plain(v) for k, v in resolve(eoir, "header", fields, "doc").items()} == {
-        "left": "Ana Ruiz", "right": "A-012-345-672"}  # fmt: skip
-    first = first_page_header(eoir, {**fields, "custody": "DETAINED"}, "doc")
-    assert plain(first["right"]) == "DETAINED"
-    assert plain(first_page_header(eoir, fields, "doc")["right"]) == "A-012-345-672"
+    detained = _headers(eoir, {**fields, "custody": "DETAINED"})
+    assert detained == (["Ana Ruiz\t\tA-012-345-672"], ["Ana Ruiz\t\tDETAINED"])
+    assert _headers(eoir, fields) == (["Ana Ruiz\t\tA-012-345-672"], None)
     with pytest.raises(TemplateError) as exc:
         resolve(eoir, "header", {"respondent": "Ana Ruiz"}, "doc")
     assert exc.value.message == (

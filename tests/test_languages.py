@@ -18,7 +18,7 @@ from textof import docx_paragraphs, pdf_body, pdf_pages
 
 from filings.build import listings
 from filings.build import run as build
-from filings.errors import TemplateError
+from filings.errors import Location, TemplateError
 from filings.templating.filters import FILTERS, locale, name_language
 from filings.templating.render import RosterSummary, document_languages, render_html
 from filings.templating.templates import discover, make_environment
@@ -196,7 +196,9 @@ def test_translations_with_different_sections_cannot_go_side_by_side(tmp_path, c
     reader = dataclasses.replace(detainees[0], preferred_language="es")
     with pytest.raises(TemplateError) as exc:
         render_html(make_environment([folder]), template, case, reader)
-    assert exc.value.message.startswith("side_by_side: the languages have different sections "
+    # Located at the template line that called side_by_side, as every template error is.
+    assert exc.value.location == Location(str(folder / "release-notice/release-notice.html.j2"), 18)
+    assert exc.value.problem.startswith("side_by_side: the languages have different sections "
                                         "(es: 1 and en: ")  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from workbooks import write_xlsx
 from filings.errors import DataError, DataErrors
 from filings.inputs.load import read_roster
 from filings.inputs.sheets import detect_delimiter
-from filings.inputs.validate import check_roster, validate_roster
+from filings.inputs.validate import check_roster
 
 HEADER = ["a_number", "family_name", "given_name", "custody_status", "arrest_date"]
 PEOPLE = [
@@ -332,7 +332,8 @@ def _in_every_format(tmp_path: Path) -> dict[str, Path]:
 def test_the_same_roster_as_csv_xlsx_json_and_yaml_gives_the_same_records(tmp_path):
     records = {}
     for kind, path in _in_every_format(tmp_path).items():
-        people, errors = validate_roster(read_roster(path, aliases={}))
+        check = check_roster(read_roster(path, aliases={}))
+        people, errors = check.detainees, check.errors
         assert errors == [], kind
         records[kind] = [dataclasses.replace(p, source=None) for p in people]
     assert len(records["csv"]) == 3

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, write
 
-from filings.errors import TemplateError
+from filings.errors import Location, TemplateError
 from filings.templating.render import RosterSummary, render_html
 from filings.templating.templates import discover, make_environment, output_name
 
@@ -45,6 +45,7 @@ def test_an_undefined_field_names_the_template_line_and_the_roster_row(tmp_path,
         f"{tmp_path}/doc/doc.html.j2:2: 'filings.inputs.records.Detainee object' has no attribute "
         "'famly_name' (roster.csv:2)"
     )
+    assert exc.value.location == Location(f"{tmp_path}/doc/doc.html.j2", 2)
 
 
 def test_an_empty_value_is_an_error_not_a_blank(tmp_path, case, detainees):

@@ -20,7 +20,6 @@ from filings.inputs.validate import (
     load_case,
     normalize_a_number,
     parse_date,
-    validate_roster,
 )
 
 # No example database in the work tree (as in test_normalize).
@@ -83,7 +82,8 @@ def test_every_problem_in_every_row_is_reported_with_its_line_and_column(tmp_pat
         + '"A-012-345-678","Multi\nLine",Luis,released,\n'
         + "A012345679,Ruiz,Eva,unknown,\n",
     )
-    people, errors = validate_roster(read_roster(roster))
+    check = check_roster(read_roster(roster))
+    people, errors = check.detainees, check.errors
     assert [p.family_name for p in people] == ["Peña", "Ruiz"]
     assert [e.message for e in errors] == [
         "roster.csv:3: a_number: '12345' has 5 digits; an A-number has 7 to 9",
@@ -98,7 +98,8 @@ def test_every_problem_in_every_row_is_reported_with_its_line_and_column(tmp_pat
 def test_names_are_kept_as_written_but_nfc_normalized(tmp_path):
     decomposed = "Nguye\u0302\u0303n"  # e + combining circumflex + combining tilde
     roster = write(tmp_path / "r.csv", HEADER + f"A012345678,  {decomposed} ,thị hương,detained,\n")
-    [person], errors = validate_roster(read_roster(roster))
+    check = check_roster(read_roster(roster))
+    [person], errors = check.detainees, check.errors
     assert not errors
     assert person.family_name == "Nguyễn" and len(person.family_name) == 6
     assert person.given_name == "thị hương"  # never re-cased
@@ -109,14 +110,14 @@ def test_a_missing_required_column_stops_at_the_header(tmp_path):
         tmp_path / "r.csv", "a_number,given_name,custody_status\nA012345678,Ana,detained\n"
     )
     with pytest.raises(DataError) as exc:
-        validate_roster(read_roster(roster))
+        check_roster(read_roster(roster))
     assert exc.value.message == "r.csv:1: missing required column(s): family_name"
 
 
 def test_extra_columns_are_kept_for_templates(tmp_path):
     roster = write(tmp_path / "r.csv", HEADER.strip() + ",Detention Officer\n"
                    + "A012345678,Peña,José,detained,,Officer Example\n")  # fmt: skip
-    [person], _ = validate_roster(read_roster(roster))
+    [person] = check_roster(read_roster(roster)).detainees
     assert person.extra == {"detention_officer": "Officer Example"}
 
 
@@ -197,12 +198,6 @@ def test_rows_read_are_always_accepted_plus_rejected(tmp_path):
     assert [str(w) for w in check.warnings] == [
         "r.csv:2: release_date: is empty, but custody_status says released"
     ]
-    # The older call still gives the records and the errors.
-    people, errors = validate_roster(read_roster(path, aliases={}))
-    assert (people, [e.message for e in errors]) == (
-        check.detainees,
-        [e.message for e in check.errors],
-    )
 
 
 def test_each_error_keeps_the_one_value_at_fault(tmp_path):

@@ -143,9 +143,12 @@ def test_lint_catches_a_misspelled_field_before_any_data_is_loaded(tmp_path):
     )
     as_json = CliRunner().invoke(main, ["lint", str(folder), "--no-render", "--json"])
     assert json.loads(as_json.stdout) == [{"file": "templates/stay-motion/stay-motion.html.j2",
-                                           "line": body + 2, "rule": "field", "message":
-                                           "detainee.famly_name: no such field (did you mean "
-                                           "family_name?)"}]  # fmt: skip
+                                           "line": body + 2, "field": None, "sheet": None,
+                                           "column": None, "index": None, "part": None,
+                                           "message": "detainee.famly_name: no such field "
+                                           "(did you mean family_name?)", "rule": "field",
+                                           "severity": "error", "value": None,
+                                           "required": ""}]  # fmt: skip
 
 
 def test_lint_renders_each_template_against_the_fixtures(tmp_path):
@@ -202,3 +205,14 @@ def test_filings_toml_names_a_teams_templates_folder(tmp_path, monkeypatch):
     broken = CliRunner().invoke(main, ["templates"])
     assert broken.exit_code == 1
     assert broken.output == "Error: filings.toml: templates.folders: 'nowhere' is not a folder\n"
+
+
+def test_lint_names_a_broken_template_yaml_once(tmp_path):
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "stay-motion", folder / "stay-motion")
+    meta = folder / "stay-motion" / "template.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("kind:", "kinds:"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", str(folder), "--no-render"])
+    assert result.exit_code == 1
+    assert result.output == ("templates/stay-motion/template.yaml: missing kind\n"
+                             "Error: 1 problem(s) in the templates\n")  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +13,12 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from filings.errors import FilingsError
+from filings.build import run as build
+from filings.errors import DataError, FilingsError, Location, TemplateError
+from filings.inputs.load import load_yaml
 from filings.inputs.records import Attorney, Case, Detainee, Removal
-from filings.templating.templates import Template, make_environment, search_path
+from filings.problems import Problem
+from filings.templating.templates import Template, _read_metadata, make_environment, search_path
 from filings.templating.view import TemplateInfo
 
 ANY = object()  # a value whose inside the schema does not describe (text, dates, extra columns)
@@ -23,18 +27,6 @@ ANY = object()  # a value whose inside the schema does not describe (text, dates
 @dataclass(frozen=True)
 class ListOf:
     item: object
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.message}"
 
 
 def _record_schema(cls: type, extra: dict | None = None) -> dict:
@@ -100,8 +92,8 @@ class _FieldCheck:
     def unknown(self, node: nodes.Node, path: str, attr: str, known: dict) -> None:
         close = difflib.get_close_matches(attr, list(known), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
-        self.problems.append(Problem(self.file, node.lineno, "field",
-                                     f"{path}.{attr}: no such field{hint}"))  # fmt: skip
+        where = Location(self.file, node.lineno)
+        self.problems.append(Problem(where, f"{path}.{attr}: no such field{hint}", "field"))
 
     def walk(self, tree: nodes.Template) -> list[Problem]:
         for node in tree.find_all((nodes.Assign, nodes.For)):
@@ -112,8 +104,8 @@ class _FieldCheck:
                 self.names[node.target.name] = found.item if isinstance(found, ListOf) else ANY
         for node in tree.find_all(nodes.Getattr):
             self.resolve(node)
-        unique = {(p.line, p.message): p for p in self.problems}
-        return sorted(unique.values(), key=lambda p: p.line or 0)
+        unique = {(p.location.line, p.message): p for p in self.problems}
+        return sorted(unique.values(), key=lambda p: p.location.line or 0)
 
 
 def check_fields(env: jinja2.Environment, path: Path, shown: str, case_data: dict) -> list[Problem]:
@@ -121,7 +113,7 @@ def check_fields(env: jinja2.Environment, path: Path, shown: str, case_data: dic
     try:
         tree = env.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except jinja2.TemplateSyntaxError as exc:
-        return [Problem(shown, exc.lineno, "syntax", exc.message or "syntax error")]
+        return [Problem(Location(shown, exc.lineno), exc.message or "syntax error", "syntax")]
     return _FieldCheck(schema(case_data), shown).walk(tree)
 
 
@@ -132,8 +124,6 @@ def lint(
     render: bool = True,
 ) -> list[Problem]:
     """Every problem in the templates of the first folder (or all, when none is given)."""
-    from filings.inputs.load import load_yaml
-
     roots = search_path(folders)
     targets = roots[:1] if folders else roots
     env = make_environment(folders)
@@ -154,29 +144,26 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
-    from filings.templating.templates import MetadataError, _read_metadata
-
     problems = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name[0] not in "_."):
         meta = folder / "template.yaml"
         if not meta.is_file():
-            problems.append(Problem(_shown(folder, root), None, "metadata", "no template.yaml"))
+            problems.append(Problem(Location(_shown(folder, root)), "no template.yaml", "metadata"))
             continue
         try:
             templates.append(_read_metadata(folder, meta))
-        except MetadataError as exc:  # the line apart, so the place is given once
-            problems.append(Problem(_shown(meta, root), exc.line, "metadata", exc.problem))
+        except (TemplateError, DataError) as exc:  # the place as lint shows it, given once
+            problem = Problem.of(exc, "metadata")
+            shown = dataclasses.replace(problem.location, file=_shown(meta, root))
+            problems.append(dataclasses.replace(problem, location=shown))
         except FilingsError as exc:
-            problems.append(Problem(_shown(meta, root), None, "metadata", exc.message))
+            problems.append(Problem(Location(_shown(meta, root)), exc.message, "metadata"))
     return problems
 
 
 def _render_fixtures(templates: list[Template], folders: Sequence[Path], case_path: Path,
                      roster_path: Path) -> list[Problem]:  # fmt: skip
     """Render each template for every fixture row, to PDF and DOCX, then check the PDF."""
-    import tempfile
-
-    from filings.build import run as build
 
     problems = []
     with tempfile.TemporaryDirectory(prefix="filings-lint-") as out:
@@ -184,5 +171,6 @@ def _render_fixtures(templates: list[Template], folders: Sequence[Path], case_pa
         report = build.build(case_path, roster_path, Path(out), names, templates_dirs=folders,
                              jobs=1, force=True)  # fmt: skip
         for outcome in report.failed:
-            problems.append(Problem(outcome.job.template.name, None, "render", outcome.error))
+            where = Location(outcome.job.template.name)
+            problems.append(Problem(where, outcome.error or "failed", "render"))
     return problems

@@ -10,10 +10,13 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from babel import Locale
+
 from filings.build.files import remove, write_atomic
 from filings.build.model import Report
-from filings.errors import DataError
-from filings.inputs.problems import Problem, excel_safe, problems_csv
+from filings.errors import DataError, Location
+from filings.inputs.problems import excel_safe, problems_csv
+from filings.problems import Problem
 
 ERRORS_CSV = "errors.csv"
 
@@ -21,7 +24,7 @@ ERRORS_CSV = "errors.csv"
 def write_errors(out: Path, report: Report) -> None:
     """OUT/errors.csv: every rejected row and why, and every document that failed; none, none."""
     problems = list(report.roster.problems)
-    problems += [Problem(o.job.detainee.source if o.job.detainee else o.job.template.name,
+    problems += [Problem(o.job.detainee.source if o.job.detainee else Location(o.job.template.name),
                          o.error or "failed") for o in report.failed]  # fmt: skip
     if problems:
         write_problems(out / ERRORS_CSV, problems)
@@ -105,8 +108,6 @@ def _write_rows(out: Path, name: str, columns: tuple[str, ...], rows: list[tuple
 
 def language_name(code: str) -> str:
     """`ht` -> Haitian Creole, `kjb` -> Qʼanjobʼal; any other code stays as it is."""
-    from babel import Locale
-
     return Locale("en").languages.get(code) or {"mam": "Mam", "kjb": "Qʼanjobʼal"}.get(code, code)
 
 

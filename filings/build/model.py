@@ -1,7 +1,8 @@
-"""The records a build passes between its stages: Options, Job, Outcome, Report."""
+"""The records a build passes between its stages: Options, Job, Outcome, Report, Summary."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,15 +129,40 @@ class Report:
                 f"{counts[1]} unchanged, {counts[2]} failed")  # fmt: skip
         return line + (f", {counts[3]} not applicable" if counts[3] else "")
 
-    def summary(self) -> dict:
+    def summary(self) -> Summary:
         read, rendered, rejected, skipped = self.rows
-        return {"rows": read, "rows_rendered": rendered, "rows_rejected": rejected,
-                "rows_not_applicable": skipped,
-                "documents": len(self.outcomes), "rendered": self.count("rendered"),
-                "unchanged": self.count("unchanged"), "failed": self.count("failed"),
-                "not_applicable": self.count(NOT_APPLICABLE),
-                "needs_translation": len(self.needs_translation),
-                "needs_review": len(self.needs_review), "templates": self.template_rows(),
-                "orphans": [str(p) for p in self.orphans], "pruned": self.pruned,
-                "packets": [str(p) for p in self.packets], "warnings": self.warnings}  # fmt: skip
+        return Summary(rows=read, rows_rendered=rendered, rows_rejected=rejected,
+                       rows_not_applicable=skipped, documents=len(self.outcomes),
+                       rendered=self.count("rendered"), unchanged=self.count("unchanged"),
+                       failed=self.count("failed"), not_applicable=self.count(NOT_APPLICABLE),
+                       needs_translation=len(self.needs_translation),
+                       needs_review=len(self.needs_review), templates=self.template_rows(),
+                       orphans=[str(p) for p in self.orphans], pruned=self.pruned,
+                       packets=[str(p) for p in self.packets],
+                       warnings=list(self.warnings))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What `filings render --json` prints: counts and paths, never a detainee's data."""
+
+    rows: int  # roster rows read
+    rows_rendered: int
+    rows_rejected: int  # invalid, or a document of theirs failed
+    rows_not_applicable: int  # no document of this run is for them
+    documents: int
+    rendered: int
+    unchanged: int
+    failed: int
+    not_applicable: int  # documents not made: the template is not for that person
+    needs_translation: int  # documents in English only: no translation for the reader yet
+    needs_review: int  # rows whose name has no Latin-letter form
+    templates: dict[str, dict[str, int]]  # per template: rows = rendered + rejected + n/a
+    orphans: list[str]  # files in OUT no current document accounts for
+    pruned: bool
+    packets: list[str]
+    warnings: list[str]
+
+    def as_json(self) -> dict:
+        return dataclasses.asdict(self)
 

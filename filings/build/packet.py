@@ -7,6 +7,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from pypdf import PdfReader, PdfWriter
+
 from filings.build.files import OutputError, read_bytes, write_atomic
 from filings.build.model import Outcome, Report
 from filings.templating.templates import Template
@@ -16,8 +18,6 @@ PACKETS = "packets"
 
 def write_packets(out: Path, report: Report, templates: Sequence[Template]) -> list[Path]:
     """Write OUT/packets/<template>.pdf for each per-detainee template; return their paths."""
-    from pypdf import PdfReader, PdfWriter
-
     written = []
     for template in (t for t in templates if t.kind == "per-detainee"):
         outcomes = [o for o in report.outcomes if o.job.template.name == template.name

@@ -7,9 +7,21 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import lxml.html
+
+from filings.build import versions
+from filings.build.files import write_atomic
+from filings.build.plan import format_name, load_inputs
+from filings.errors import DataError, TemplateError
+from filings.inputs.validate import normalize_a_number
+from filings.outputs.convert import Meta, convert
+from filings.outputs.formats import load_format
+from filings.templating.render import RosterSummary, render_html
+from filings.templating.templates import discover, make_environment, search_path, select
 
 LEAVES = {"p", "h1", "h2", "h3", "li", "td", "th"}
 BLOCKS = LEAVES | {"ol", "ul", "table", "thead", "tbody", "tr", "blockquote", "div", "section"}
@@ -126,26 +138,6 @@ def _insert_deleted(old, after, new_blocks: list):
     return ghost
 
 
-def terminal(changes: list[Change], color: bool) -> str:
-    """The changes as text: colored when color is on, else git's `[-old-]{+new+}` markers."""
-    import click
-
-    lines = []
-    for change in changes:
-        out = []
-        for op, text in change.pieces:
-            if op == "=":
-                out.append(text)
-            elif color:
-                style = {"fg": "green", "underline": True} if op == "+" else {
-                    "fg": "red", "strikethrough": True}  # fmt: skip
-                out.append(click.style(text, **style))
-            else:
-                out.append(f"{{+{text}+}}" if op == "+" else f"[-{text}-]")
-        lines.append(f"@@ block {change.index + 1}\n{''.join(out)}")
-    return "\n".join(lines)
-
-
 @dataclass
 class Redline:
     """A template compared between two versions for one document."""
@@ -177,14 +169,6 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
     """Render one document with the templates at old_ref and at new_ref (the working tree when
     None), and write the redline PDF and DOCX into OUT/redlines/, in the court format as the
     templates at new_ref keep it (their `_formats/` first)."""
-    import tempfile
-    from pathlib import Path
-
-    from filings.build.plan import load_inputs
-    from filings.errors import DataError
-    from filings.inputs.validate import normalize_a_number
-    from filings.templating.render import RosterSummary, render_html
-    from filings.templating.templates import make_environment, search_path
 
     case, people = load_inputs(case_path, roster_path, templates_dirs=[folder])
     if a_number:
@@ -217,10 +201,6 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
 
 def _version(name: str, folder, ref: str | None, scratch):
     """The templates folder at ref (the working tree when None), its version, and the template."""
-    from filings.build import versions
-    from filings.errors import TemplateError
-    from filings.templating.templates import discover, select
-
     if ref is None:
         root, label = folder, versions.describe(folder)
     else:
@@ -229,16 +209,11 @@ def _version(name: str, folder, ref: str | None, scratch):
         (template,) = select(discover([root]), (name,))
     except TemplateError as exc:
         where = f"templates at {ref}" if ref else f"templates in {folder}"
-        raise TemplateError(f"{where}: {exc.message}") from None
+        raise TemplateError(where, exc.message) from None
     return root, label, template
 
 
 def _write_redline(result: Redline, template, case, out, search) -> list:
-    from filings.build.files import write_atomic
-    from filings.build.plan import format_name
-    from filings.outputs.convert import Meta, convert
-    from filings.outputs.formats import load_format
-
     stem = f"{result.template}-{result.who}-{result.old_version}-to-{result.new_version}"
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
     fmt = load_format(format_name(template, case), search)

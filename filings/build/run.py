@@ -15,6 +15,7 @@ from pathlib import Path
 from filings.build import files, listings, manifest, versions
 from filings.build.executor import Executor, make_executor
 from filings.build.model import OUTPUT_FORMATS, Job, Options, Outcome, Report
+from filings.build.packet import PACKETS, write_packets
 from filings.build.plan import (
     check_formats,
     check_inputs,
@@ -140,8 +141,6 @@ def _build(case, check, case_bytes, out, template_names, options, folders, pinne
             files.remove(path, out)
         report.pruned = True
     if packet:
-        from filings.build.packet import write_packets
-
         report.packets = write_packets(out, report, templates)
     return report
 
@@ -242,8 +241,6 @@ def _entry(outcome: Outcome) -> manifest.Entry:
 
 def _remove_leftovers(out: Path, templates: Sequence[Template]) -> None:
     """Temporary files a killed run left behind (never a finished document)."""
-    from filings.build.packet import PACKETS
-
     for folder in (out, out / PACKETS, *(out / t.name for t in templates)):
         for path in files.listdir(folder, out):
             if path.name.startswith(".") and path.name.endswith(".tmp"):

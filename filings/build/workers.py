@@ -23,6 +23,7 @@ from filings.build import files
 from filings.build.files import OutputError, write_atomic
 from filings.build.model import Job, Options, Outcome
 from filings.build.plan import format_name, output_paths
+from filings.check import Expected, check_docx, check_pdf
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -187,9 +188,6 @@ def convert_job(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int |
 
 def _check(kind: str, path: Path, job: Job, w: Worker) -> None:
     """Measure the written file against its court format; a broken rule fails the document."""
-    from filings.check import Expected, check_docx, check_pdf
-    from filings.outputs.formats import load_format
-
     fmt = load_format(format_name(job.template, w.case), w.templates_dirs)
     d = job.detainee
     expect = Expected(d.a_number, d.custody_status == "detained") if d else None

@@ -1,7 +1,7 @@
 """Measure an output against its court format's rules: `check_pdf`, `check_docx`, `check_files`.
 
-Each problem is a Finding that names the file, the page (PDF) or paragraph and style (DOCX), the
-measured value and the rule with its source:
+Each problem found (a `filings.problems.Problem`) names the file, the page (PDF) or paragraph and
+style (DOCX), the measured value and the rule with its source:
 
     motion.pdf: page 3: body text 11.0 pt; ndil needs at least 12 pt (LR 5.2(c))
 
@@ -15,16 +15,17 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from filings.check import docx, pdf
-from filings.check.findings import Expected, Finding, Unreadable, short, unreadable
+from filings.check.findings import Expected, Unreadable, finding, short, unreadable
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.outputs.formats import CourtFormat, load_format
+from filings.problems import Problem
 
 
 def check_pdf(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = False,
               expect: Expected | None = None,
-              limits: Limits = DEFAULT_LIMITS) -> list[Finding]:  # fmt: skip
+              limits: Limits = DEFAULT_LIMITS) -> list[Problem]:  # fmt: skip
     """Every rule of the format the PDF breaks, measured on its pages. A PDF that cannot be
     read (broken, encrypted, a stream over `limits.pdf_stream_mb`) raises Unreadable."""
     expect = expect or Expected()
@@ -34,7 +35,7 @@ def check_pdf(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = Fal
 
 def check_docx(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = False,
                expect: Expected | None = None,
-               limits: Limits = DEFAULT_LIMITS) -> list[Finding]:  # fmt: skip
+               limits: Limits = DEFAULT_LIMITS) -> list[Problem]:  # fmt: skip
     """Every rule of the format the DOCX breaks, read from its XML (a DOCX has no pages yet, so
     the page limit and what depends on layout are left to its PDF). A DOCX that cannot be read
     (not a zip, broken XML, over `limits.unzipped_mb`) raises Unreadable."""
@@ -44,13 +45,13 @@ def check_docx(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = Fa
 def check_files(paths: Iterable[Path | str], format_name: str | None = None, *,
                 search: Sequence[Path] = (), leave_to_exceed: bool = False,
                 expect: Expected | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> dict[Path, list[Finding]]:  # fmt: skip
+                limits: Limits = DEFAULT_LIMITS) -> dict[Path, list[Problem]]:  # fmt: skip
     """Check each PDF or DOCX; the format is `format_name`, or else the one the file records.
 
     What an eoir document must show (A-number, custody) comes from `expect`, or else from the
     fields the file records. A file that cannot be checked at all gets one finding saying why.
     """
-    results: dict[Path, list[Finding]] = {}
+    results: dict[Path, list[Problem]] = {}
     for path in map(Path, paths):
         try:
             results[path] = _check_one(path, format_name, search, leave_to_exceed, expect, limits)
@@ -58,7 +59,7 @@ def check_files(paths: Iterable[Path | str], format_name: str | None = None, *,
             results[path] = [exc.finding]
         except FilingsError as exc:
             results[path] = [
-                Finding(path.name, "format", "", exc.message, "name one with --format")
+                finding(path.name, "format", "", exc.message, "name one with --format")
             ]
         except Exception as exc:  # a file no reader can open: a finding, not a crash
             kind = path.suffix.lstrip(".").upper()
@@ -66,10 +67,10 @@ def check_files(paths: Iterable[Path | str], format_name: str | None = None, *,
     return results
 
 
-def _check_one(path, format_name, search, leave_to_exceed, expect, limits) -> list[Finding]:
+def _check_one(path, format_name, search, leave_to_exceed, expect, limits) -> list[Problem]:
     kind = path.suffix.lower()
     if kind not in (".pdf", ".docx"):
-        return [Finding(path.name, "readable", "", f"a {kind or 'nameless'} file",
+        return [finding(path.name, "readable", "", f"a {kind or 'nameless'} file",
                         "filings check reads .pdf and .docx files")]  # fmt: skip
     recorded, fields = recorded_format(path, limits)
     name = format_name or recorded
@@ -100,5 +101,5 @@ def expected_from(fields: dict | None) -> Expected:
     return Expected(a_number=fields.get("a_number"), detained=fields.get("custody") == "DETAINED")
 
 
-__all__ = ["Finding", "Expected", "Unreadable", "check_pdf", "check_docx", "check_files",
+__all__ = ["Expected", "Unreadable", "check_pdf", "check_docx", "check_files",
            "recorded_format"]

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from filings.check.findings import Expected, Finding, unreadable
+from filings.check.findings import Expected, finding, unreadable
 from filings.check.package import Package
 from filings.check.report import digits, need, pt
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.outputs.formats import CourtFormat
+from filings.problems import Problem
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -129,7 +130,7 @@ def _text(element) -> str:
 
 
 def measure(path: Path, fmt: CourtFormat, *, expect: Expected,
-            limits: Limits = DEFAULT_LIMITS) -> list[Finding]:  # fmt: skip
+            limits: Limits = DEFAULT_LIMITS) -> list[Problem]:  # fmt: skip
     doc = _Docx(path, limits)
     name = path.name
     paragraphs = list(doc.document.iter(_w("p")))
@@ -139,14 +140,14 @@ def measure(path: Path, fmt: CourtFormat, *, expect: Expected,
     return found + _ruler(name, doc, fmt)
 
 
-def _page(name: str, doc: _Docx, fmt: CourtFormat) -> list[Finding]:
+def _page(name: str, doc: _Docx, fmt: CourtFormat) -> list[Problem]:
     found = []
     size = doc.sect.find("w:pgSz", NS)
     width, height = int(size.get(_w("w"))) / 20, int(size.get(_w("h"))) / 20
     if fmt.rules.paper and (abs(width - fmt.rules.paper.value[0]) > 0.5
                             or abs(height - fmt.rules.paper.value[1]) > 0.5):  # fmt: skip
         wanted = "{:g} × {:g} pt".format(*fmt.rules.paper.value)
-        found.append(Finding(name, "paper", "section 1", f"paper {width:.1f} × {height:.1f} pt",
+        found.append(finding(name, "paper", "section 1", f"paper {width:.1f} × {height:.1f} pt",
                              need(fmt, "paper", wanted)))  # fmt: skip
     margins = doc.sect.find("w:pgMar", NS)
     minimum = fmt.rules.margins.value if fmt.rules.margins else fmt.margins
@@ -154,7 +155,7 @@ def _page(name: str, doc: _Docx, fmt: CourtFormat) -> list[Finding]:
         value = abs(int(margins.get(_w(side)))) / 20
         if value < least - 0.5:
             found.append(
-                Finding(
+                finding(
                     name,
                     "margins",
                     "section 1",
@@ -169,7 +170,7 @@ def _where(doc: _Docx, index: int, paragraph) -> str:
     return f"paragraph {index} ({doc.style_name(doc.style_id(paragraph))})"
 
 
-def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]:
+def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]:
     rule = fmt.rules.body_size
     found = []
     for index, paragraph in enumerate(paragraphs, start=1):
@@ -177,7 +178,7 @@ def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]
         sizes = [doc.size(paragraph, r) for r in runs]
         if rule and sizes and min(sizes) < rule.value - 0.05:
             found.append(
-                Finding(
+                finding(
                     name,
                     "body_size",
                     _where(doc, index, paragraph),
@@ -198,7 +199,7 @@ def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]
     if note_rule and note is not None and (sz := note.find("w:rPr/w:sz", NS)) is not None:
         if int(sz.get(_w("val"))) / 2 < note_rule.value - 0.05:
             found.append(
-                Finding(
+                finding(
                     name,
                     "footnote_size",
                     "style Footnote Text",
@@ -209,7 +210,7 @@ def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]
     return found
 
 
-def _pitch(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]:
+def _pitch(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]:
     rule = fmt.rules.line_pitch
     if rule is None:
         return []
@@ -222,7 +223,7 @@ def _pitch(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]
         pitch = doc.line(paragraph, max(doc.size(paragraph, r) for r in runs))
         if pitch < rule.value - 0.5:
             found.append(
-                Finding(
+                finding(
                     name,
                     "line_pitch",
                     _where(doc, index, paragraph),
@@ -233,7 +234,7 @@ def _pitch(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]
     return found
 
 
-def _fonts(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]:
+def _fonts(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]:
     """Every font the text names is one of the format's (a DOCX embeds none by default)."""
     allowed = {fmt.font.family, fmt.font.complex_script, fmt.font.east_asian, *fmt.font.fallbacks}
     used_styles = {doc.style_id(p) for p in paragraphs}
@@ -250,7 +251,7 @@ def _fonts(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]
                 if (shown not in allowed or slot.endswith("Theme")) and shown not in seen:
                     seen.add(shown)
                     found.append(
-                        Finding(
+                        finding(
                             name,
                             "fonts",
                             where,
@@ -261,11 +262,11 @@ def _fonts(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]
     return found
 
 
-def _glyphs(name: str, paragraphs, fmt: CourtFormat) -> list[Finding]:
+def _glyphs(name: str, paragraphs, fmt: CourtFormat) -> list[Problem]:
     found = []
     for index, paragraph in enumerate(paragraphs, start=1):
         if "\ufffd" in _text(paragraph):
-            found.append(Finding(name, "glyphs", f"paragraph {index}", "a U+FFFD replacement "
+            found.append(finding(name, "glyphs", f"paragraph {index}", "a U+FFFD replacement "
                                  "character", f"{fmt.name} needs the text as written"))  # fmt: skip
     return found
 
@@ -281,7 +282,7 @@ def _first_page_body(paragraphs) -> str:
     return "\n".join(text)
 
 
-def _eoir(name: str, doc: _Docx, paragraphs, fmt, expect: Expected) -> list[Finding]:
+def _eoir(name: str, doc: _Docx, paragraphs, fmt, expect: Expected) -> list[Problem]:
     found = []
     titled = doc.sect.find("w:titlePg", NS) is not None
     every = _text(doc.headers["default"]) if "default" in doc.headers else ""
@@ -293,7 +294,7 @@ def _eoir(name: str, doc: _Docx, paragraphs, fmt, expect: Expected) -> list[Find
         for where, text in (("header", every), ("first page", cover)):
             flat = re.sub(r"[\s\-.]", "", text)
             if not (wanted in flat if wanted else re.search(r"A\d{7,9}", flat)):
-                found.append(Finding(name, "a_number", where, "no A-number",
+                found.append(finding(name, "a_number", where, "no A-number",
                                      need(fmt, "a_number", "the respondent's A-number on every "
                                                            "page")))  # fmt: skip
     label = fmt.rules.detained.value if fmt.rules.detained else None
@@ -301,7 +302,7 @@ def _eoir(name: str, doc: _Docx, paragraphs, fmt, expect: Expected) -> list[Find
         head = first if titled else every
         if expect.detained and label not in head:
             found.append(
-                Finding(
+                finding(
                     name,
                     "detained",
                     "first-page header",
@@ -310,13 +311,13 @@ def _eoir(name: str, doc: _Docx, paragraphs, fmt, expect: Expected) -> list[Find
                 )
             )
         if not expect.detained and label in cover:
-            found.append(Finding(name, "detained", "first page", f"{label} on the cover",
+            found.append(finding(name, "detained", "first page", f"{label} on the cover",
                                  f"the respondent is not in custody; {fmt.name} marks only "
                                  "those who are"))  # fmt: skip
     return found
 
 
-def _ruler(name: str, doc: _Docx, fmt: CourtFormat) -> list[Finding]:
+def _ruler(name: str, doc: _Docx, fmt: CourtFormat) -> list[Problem]:
     """Pleading paper: a fixed ruler in every header, not Word's line numbering."""
     ruler = fmt.line_numbers
     if ruler is None:
@@ -324,7 +325,7 @@ def _ruler(name: str, doc: _Docx, fmt: CourtFormat) -> list[Finding]:
     found = []
     if doc.sect.find("w:lnNumType", NS) is not None:
         found.append(
-            Finding(
+            finding(
                 name,
                 "line_numbers",
                 "section 1",
@@ -338,7 +339,7 @@ def _ruler(name: str, doc: _Docx, fmt: CourtFormat) -> list[Finding]:
         numbers = [p for p in frames if _text(p).strip() == wanted]
         where = f"{kind} header"
         if not numbers:
-            found.append(Finding(name, "line_numbers", where, "no ruler of line numbers",
+            found.append(finding(name, "line_numbers", where, "no ruler of line numbers",
                                  need(fmt, "line_numbers", f"the numbers 1 to {ruler.count} in "
                                                            "a frame on every page")))  # fmt: skip
             continue
@@ -347,7 +348,7 @@ def _ruler(name: str, doc: _Docx, fmt: CourtFormat) -> list[Finding]:
         top = int(frame.get(_w("y"), "0")) / 20
         pitch = int(spacing.get(_w("line"), "0")) / 20 if spacing is not None else 0
         if abs(top - fmt.margins[0]) > 0.5 or abs(pitch - ruler.pitch) > 0.05:
-            found.append(Finding(name, "line_numbers", where,
+            found.append(finding(name, "line_numbers", where,
                                  f"ruler at {pt(top)} from the top, lines {pt(pitch)} apart",
                                  need(fmt, "line_numbers", f"the ruler at the top margin, lines "
                                       f"{ruler.pitch:g} pt apart like the text")))  # fmt: skip

@@ -9,7 +9,7 @@ only those two parts:
 - `_Device` records each glyph as the few values the checks read (text, box, size, matrix), in
   pdfplumber's page coordinates, instead of an LTChar converted to a dict afterwards; for
   upright, unrotated text it does pdfminer's arithmetic for a whole string in one loop;
-- `_Interpreter` tokenizes a content stream with one regular expression into the objects
+- `Interpreter` tokenizes a content stream with one regular expression into the objects
   pdfminer's parser yields. A stream with anything that expression does not cover (strings with
   escapes or nested parentheses, `#` in names, inline images, PostScript procedures, unbalanced
   brackets) goes to pdfminer's own parser whole, so no PDF is read differently.
@@ -17,26 +17,24 @@ only those two parts:
 
 from __future__ import annotations
 
-import binascii
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pdfminer import settings
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTContainer, LTCurve, LTImage, LTLine, LTRect
 from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import PDFObjRef, stream_value
 from pdfminer.psexceptions import PSException
-from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, keyword_name, literal_name
-from pdfminer.utils import PDFDocEncoding, apply_matrix_rect, choplist, mult_matrix
+from pdfminer.psparser import PSLiteral
+from pdfminer.utils import PDFDocEncoding, apply_matrix_rect, mult_matrix
 
-from filings.check.findings import Finding, Unreadable, over_limit, short, unreadable
+from filings.check.content import Interpreter
+from filings.check.findings import Unreadable, finding, over_limit, short, unreadable
 from filings.check.streams import BoundedParser, StreamTooLarge
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -75,7 +73,7 @@ def opened(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[PDFDocument]
             document = PDFDocument(parser, password="")
             yield document
         except PDFPasswordIncorrect:
-            raise Unreadable(Finding(path.name, "readable", "", "is encrypted (password-"
+            raise Unreadable(finding(path.name, "readable", "", "is encrypted (password-"
                                      "protected)", "filings check reads only unencrypted PDFs"),
                              ) from None  # fmt: skip
         except StreamTooLarge as exc:
@@ -114,7 +112,7 @@ def read_pages(document: PDFDocument, limits: Limits = DEFAULT_LIMITS,
         raise PdfminerException(exc) from exc
     resources = PDFResourceManager()
     device = _Device(resources, limits.pdf_stream_bytes)
-    interpreter = _Interpreter(resources, device)
+    interpreter = Interpreter(resources, device)
     pages = []
     for number, obj in enumerate(objects, start=1):
         page = _page_box(obj, number)
@@ -329,131 +327,3 @@ def _collect(container, device: _Device, page: PageData) -> None:
             })  # fmt: skip
         elif isinstance(obj, LTImage):
             page.images.append(obj)
-
-
-# --- content streams ---------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    rb"""[\s\x00]*(?:
-      (?P<number>[-+]?[0-9]*\.[0-9]*|[-+]?[0-9]+|[-+])
-    | (?P<name>/[^\s#/%\[\]()<>{}]*)
-    | (?P<open>\[|<<)
-    | (?P<close>\]|>>)
-    | (?P<hex><[0-9A-Fa-f\s]*>)
-    | (?P<string>\([^()\\]*\))
-    | (?P<keyword>[A-Za-z][^\s#/%\[\]()<>{}]*|['"])
-    | (?P<comment>%[^\r\n]*)
-    | (?P<other>[^\s\x00])
-    | (?P<end>\Z)  # trailing space: without it every space of a long run is rescanned to the end
-    )""",
-    re.VERBOSE,
-)
-_SPACE = re.compile(rb"\s")
-_HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.")
-_INLINE_IMAGE = (b"BI", b"ID", b"EI")
-
-
-def _objects(data: bytes) -> list | None:
-    """The operands and operators of a content stream as pdfminer's PDFContentParser yields
-    them, or None where this tokenizer would not be sure to (the caller then asks pdfminer)."""
-    top: list = []
-    current, stack = top, []
-    for match in _TOKEN.finditer(data):
-        kind = match.lastgroup
-        token = match.group(kind)
-        if kind == "number":
-            try:
-                current.append(float(token) if b"." in token else int(token))
-            except ValueError:  # a bare sign or point, which pdfminer drops too
-                pass
-        elif kind == "hex":
-            digits = token[1:-1]
-            try:
-                current.append(binascii.unhexlify(digits))
-            except (binascii.Error, ValueError):
-                digits = _SPACE.sub(b"", digits)
-                current.append(_HEX_PAIR.sub(lambda m: bytes((int(m.group(0), 16),)), digits))
-        elif kind == "keyword":
-            if token == b"true":
-                current.append(True)
-            elif token == b"false":
-                current.append(False)
-            elif token in _INLINE_IMAGE:
-                return None
-            else:
-                current.append(KWD(token))
-        elif kind == "name":
-            try:
-                current.append(LIT(str(token[1:], "utf-8")))
-            except UnicodeDecodeError:
-                current.append(LIT(token[1:]))
-        elif kind == "string":
-            current.append(token[1:-1])
-        elif kind == "open":
-            stack.append((token, current))
-            current = []
-        elif kind == "close":
-            if not stack or stack[-1][0] != (b"[" if token == b"]" else b"<<"):
-                return None
-            opening, outer = stack.pop()
-            if opening == b"[":
-                outer.append(current)
-            else:
-                if len(current) % 2:
-                    return None
-                outer.append({literal_name(k): v for k, v in choplist(2, current)
-                              if v is not None})  # fmt: skip
-            current = outer
-        elif kind == "other":
-            return None
-    return None if stack else top
-
-
-class _Interpreter(PDFPageInterpreter):
-    """pdfminer's page interpreter, with content streams tokenized by `_objects`."""
-
-    def __init__(self, resources, device) -> None:
-        super().__init__(resources, device)
-        self._operators: dict[PSKeyword, tuple] = {}
-
-    def execute(self, streams) -> None:
-        self.device.spend(streams)
-        valid = []
-        for obj in streams:
-            stream = stream_value(obj)
-            if stream.objid is None or stream.objid in self.parent_stream_ids:
-                return super().execute(streams)  # pdfminer skips these, and says so
-            valid.append(stream)
-        objects = _objects(b"\n".join(s.get_data() for s in valid))
-        if objects is None:
-            return super().execute(streams)
-        self.stream_ids.clear()
-        self.stream_ids.update(s.objid for s in valid)
-        operators = self._operators
-        for obj in objects:
-            if not isinstance(obj, PSKeyword):
-                self.argstack.append(obj)
-                continue
-            operator = operators.get(obj)
-            if operator is None:
-                operator = operators[obj] = self._operator(obj)
-            func, nargs = operator
-            if func is None:
-                continue
-            if nargs:
-                args = self.pop(nargs)
-                if len(args) == nargs:
-                    func(*args)
-            else:
-                func()
-
-    def _operator(self, keyword: PSKeyword) -> tuple:
-        """The method and argument count pdfminer's `execute` finds for an operator."""
-        name = keyword_name(keyword)
-        method = "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q")
-        if hasattr(self, method):
-            func = getattr(self, method)
-            return func, func.__code__.co_argcount - 1
-        if settings.STRICT:
-            raise PDFInterpreterError(f"Unknown operator: {name!r}")
-        return None, 0

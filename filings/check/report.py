@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from filings.check.findings import Finding
+from filings.check.findings import finding
 from filings.outputs.formats import CourtFormat
+from filings.problems import Problem
 
 
 def need(fmt: CourtFormat, rule: str, text: str) -> str:
@@ -25,23 +26,23 @@ def digits(text: str) -> str:
     return "A" + found.zfill(9) if found else ""
 
 
-def merge_pages(findings: Iterable[Finding]) -> list[Finding]:
+def merge_pages(findings: Iterable[Problem]) -> list[Problem]:
     """One finding for the same problem on several pages: `pages 1-3, 6`."""
     groups: dict[tuple, list[int]] = {}
     order: list[tuple] = []
-    others: list[Finding] = []
+    others: list[Problem] = []
     for f in findings:
-        match = re.fullmatch(r"page (\d+)", f.where)
+        match = re.fullmatch(r"page (\d+)", f.location.part or "")
         if not match:
             others.append(f)
             continue
-        key = (f.file, f.rule, f.measured, f.required)
+        key = (f.location.file, f.rule, f.message, f.required)
         if key not in groups:
             groups[key] = []
             order.append(key)
         groups[key].append(int(match.group(1)))
-    merged = [Finding(k[0], k[1], _pages(groups[k]), k[2], k[3]) for k in order]
-    return sorted(merged + others, key=lambda f: (_first_page(f.where), f.rule))
+    merged = [finding(k[0], k[1], _pages(groups[k]), k[2], k[3]) for k in order]
+    return sorted(merged + others, key=lambda f: (_first_page(f.location.part or ""), f.rule))
 
 
 def _pages(numbers: list[int]) -> str:

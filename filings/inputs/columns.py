@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filings.errors import DataError, DataErrors, Location
-from filings.inputs.config import CONFIG_FILE
+from filings.inputs.config import CONFIG_FILE, project_config
 from filings.inputs.normalize import words
-from filings.inputs.problems import WARNING, Problem
+from filings.problems import WARNING, Problem
 
 REQUIRED_COLUMNS = ("a_number", "family_name", "given_name", "custody_status")
 ROSTER_COLUMNS = REQUIRED_COLUMNS + (
@@ -95,8 +95,6 @@ def team_aliases(folder: Path | None = None) -> dict[str, str]:
 
     `"Detainee Last" = "family_name"` maps that header to that column.
     """
-    from filings.inputs.config import project_config
-
     config, _ = project_config(folder)
     roster = config.get("roster")
     columns = roster.get("columns", {}) if isinstance(roster, dict) else {}
@@ -187,4 +185,4 @@ def _unrecognized(where: Location, header: str, key: str) -> Problem:
                    f"Say which in {CONFIG_FILE} [roster.columns]")  # fmt: skip
     else:
         message = f"column {header!r} is not a roster column; kept as extra.{key}"
-    return Problem(where, message, header, WARNING)
+    return Problem(where, message, severity=WARNING, value=header)

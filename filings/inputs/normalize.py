@@ -14,6 +14,11 @@ import unicodedata
 from decimal import Decimal
 from functools import cache
 
+from babel import Locale
+from babel.core import get_global
+from babel.localedata import locale_identifiers
+from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
+
 # --- text --------------------------------------------------------------------------------------
 
 
@@ -171,8 +176,6 @@ def full_year(yy: str, *, born: bool = False, today: dt.date | None = None) -> i
 @cache
 def _month_names() -> dict[str, int]:
     """`november`, `nov` and `sept` -> their month, from CLDR's English calendar."""
-    from babel import Locale
-
     months = Locale("en").months["format"]
     names = {n.casefold(): i for width in ("wide", "abbreviated") for i, n in months[width].items()}
     return names | {"sept": 9}
@@ -232,8 +235,6 @@ def parse_iso_date(text: str) -> dt.date:
 
 def excel_date(serial: float, epoch: dt.datetime | None = None) -> dt.date:
     """An Excel serial day number (45973 -> 2025-11-12), in the workbook's date system."""
-    from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
-
     if isinstance(serial, bool) or not EXCEL_SERIALS[0] <= serial <= EXCEL_SERIALS[1]:
         raise ValueError(f"{serial!r} is not an Excel date serial number")
     value = from_excel(serial, epoch or CALENDAR_WINDOWS_1900)
@@ -259,8 +260,6 @@ def _key(text: str) -> str:
 @cache
 def _english_names() -> dict[str, str]:
     """Folded name -> code: the code itself, CLDR's English and Spanish names, our additions."""
-    from babel import Locale
-
     index: dict[str, str] = {}
     for locale in ("en", "es"):
         for code, name in Locale(locale).languages.items():
@@ -272,9 +271,6 @@ def _english_names() -> dict[str, str]:
 @cache
 def _native_names() -> dict[str, str]:
     """Folded autonym -> code (`español` -> es, `kreyòl ayisyen` -> ht); loads every locale."""
-    from babel import Locale
-    from babel.localedata import locale_identifiers
-
     index: dict[str, str] = {}
     for code in sorted(i for i in locale_identifiers() if "_" not in i and i != "root"):
         if name := Locale.parse(code).languages.get(code):
@@ -285,9 +281,6 @@ def _native_names() -> dict[str, str]:
 @cache
 def _codes() -> dict[str, str]:
     """Every code CLDR names, and ISO 639-2/3 aliases (spa, fre, chi) -> the shortest code."""
-    from babel import Locale
-    from babel.core import get_global
-
     known = {code.split("_")[0] for code in Locale("en").languages} | set(LANGUAGE_NAMES.values())
     codes = {code.lower(): code for code in known}
     for alias, target in get_global("language_aliases").items():
@@ -299,8 +292,6 @@ def _codes() -> dict[str, str]:
 
 @cache
 def _scripts() -> frozenset[str]:
-    from babel import Locale
-
     return frozenset(s.lower() for s in Locale("en").scripts)
 
 

@@ -1,43 +1,22 @@
-"""Problems found in the inputs, as data, and the errors CSV a clerk sorts and fixes in Excel."""
+"""The errors CSV a clerk sorts and fixes in Excel: one row per problem found in the inputs."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from filings.errors import DataError, Location
+from filings.errors import DataError
+from filings.problems import Problem
 
-ERROR = "error"
-WARNING = "warning"
 COLUMNS = ("file", "sheet", "row", "cell", "column", "value", "problem", "severity")
 # OWASP's CSV-injection guidance: a cell starting with one of these is a formula to Excel.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem at one place: an error rejects its row, a warning only says something."""
-
-    location: Location | str
-    message: str
-    value: str | None = None
-    severity: str = ERROR
-
-    @classmethod
-    def of(cls, error: DataError) -> Problem:
-        return cls(error.location, error.problem, getattr(error, "value", None), ERROR)
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
-
-
 def problem_row(problem: Problem) -> dict[str, str]:
     """One errors-CSV row: where, which column, the value at fault, what is wrong."""
     where = problem.location
-    if not isinstance(where, Location):
-        where = Location(str(where))
     row = where.row
     return {
         "file": where.file,

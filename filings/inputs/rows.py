@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from filings.errors import DataError, Location
 from filings.inputs.columns import Header
 
@@ -41,8 +43,6 @@ class RawRow:
         """Where the row's cell in column `index` (from 0) is: for a cell under no header."""
         if self.sheet is None:
             return Location(self.source, self.line, f"column {index + 1}")
-        from openpyxl.utils import get_column_letter
-
         return Location(
             self.source, self.line, sheet=self.sheet, column=get_column_letter(index + 1)
         )

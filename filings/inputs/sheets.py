@@ -6,12 +6,14 @@ import codecs
 import csv
 import datetime as dt
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from filings.errors import DataError, Location
@@ -233,8 +235,6 @@ def unzipped_size(path: Path) -> int | None:
     """What a zip file's members add up to once uncompressed, as its directory says; None when
     it is not a zip file. The sizes can be trusted: zipfile stops reading a member at its
     stated size and fails its checksum if it holds more."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as archive:
             return sum(member.file_size for member in archive.infolist())
@@ -244,8 +244,6 @@ def unzipped_size(path: Path) -> int | None:
 
 def xlsx_rows(path: Path, table: dict[str, str], sheet: str | None,
               limits: Limits) -> Iterator[RawRow]:  # fmt: skip
-    from openpyxl import load_workbook
-
     if (size := unzipped_size(path)) is not None and size > limits.unzipped_bytes:
         what = f"holds more than {limits.unzipped_mb:g} MB once unzipped"
         raise exceeded(Location(path.name), "unzipped_mb", what)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from filings.errors import DataError, DataErrors, Location
+from filings.glyphs import describe, unprintable
 from filings.inputs import courtfacts
 from filings.inputs.case_facts import read_facts
 from filings.inputs.columns import DATE_COLUMNS, REQUIRED_COLUMNS, ROSTER_COLUMNS
@@ -30,7 +31,6 @@ from filings.inputs.normalize import (
     parse_language,
     parse_money,
 )
-from filings.inputs.problems import WARNING, Problem
 from filings.inputs.records import (
     ARREST_TYPES,
     CUSTODY_STATUSES,
@@ -42,12 +42,13 @@ from filings.inputs.records import (
     is_latin,
 )
 from filings.inputs.rows import RawRow
+from filings.problems import WARNING, Problem
 
 __all__ = [
     "ARREST_TYPES", "CUSTODY_STATUSES", "PROCEEDINGS", "REQUIRED_COLUMNS", "RISK_ASSESSMENTS",
     "ROSTER_COLUMNS", "Attorney", "Case", "Detainee", "Rejected", "RosterCheck",
     "check_roster", "clean_text", "detainee_from_row", "format_a_number", "load_case",
-    "normalize_a_number", "parse_date", "validate_roster",
+    "normalize_a_number", "parse_date",
 ]  # fmt: skip
 
 _PARSERS = {
@@ -127,8 +128,6 @@ def detainee_from_row(row: RawRow) -> Detainee:
 def text_problems(text: str) -> list[str]:
     """What keeps a value from printing as written: invisible control characters, and characters
     no font of the project has (`filings.glyphs`)."""
-    from filings.glyphs import describe, unprintable
-
     hidden = invisible_characters(text)
     breaks = line_separators(text)
     problems = [f"{describe(c)} is an invisible control character; delete it" for c in hidden]
@@ -187,7 +186,7 @@ def _notices(row: RawRow, detainee: Detainee) -> list[Problem]:
     """What is worth a clerk's look but does not stop the row."""
     notices = [
         Problem(row.at_position(i), f"{value!r} is under no column header, so it is ignored",
-                value, WARNING)
+                severity=WARNING, value=value)
         for i, value in row.stray.items()
     ]  # fmt: skip
     if detainee.custody_status == "released" and detainee.release_date is None:
@@ -285,12 +284,6 @@ def _unknown_attorney(row: RawRow, detainee: Detainee, case: Case) -> DataError 
     known = f"the ids are: {ids}" if ids else "no counsel there has an id yet"
     return _fault(row, "attorney", f"{detainee.attorney!r} is not the id of any counsel in "
                   f"{case.source}; {known}")  # fmt: skip
-
-
-def validate_roster(rows: Iterable[RawRow]) -> tuple[list[Detainee], list[DataError]]:
-    """Every good record, and every problem found (rows and cross-row checks)."""
-    check = check_roster(rows)
-    return check.detainees, check.errors
 
 
 # --- the case file -----------------------------------------------------------------------------

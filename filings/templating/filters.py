@@ -14,6 +14,7 @@ from copy import copy
 from functools import cache
 
 import jinja2
+import lxml.html
 from babel import Locale
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
@@ -21,6 +22,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from filings.errors import TemplateError
+from filings.glyphs import FAMILIES, is_cjk_text, is_rtl, name_script, same_script
 from filings.inputs.validate import format_a_number
 
 LABELS = {
@@ -109,8 +111,6 @@ def name_language(detainee) -> str | None:
     """The language tag a person's name is marked with, so the right glyphs set it and Word
     proofs it right: the person's language when the name is written in its script; for a name in
     Chinese characters, Traditional or Simplified by language and country of citizenship."""
-    from filings.glyphs import FAMILIES, is_cjk_text, name_script, same_script
-
     text = detainee.full_name
     lang = detainee.preferred_language or "en"
     if is_cjk_text(text):
@@ -128,8 +128,6 @@ def name_language(detainee) -> str | None:
 def name(detainee) -> Markup:
     """A person's full name, marked with its language and, when right-to-left, its direction:
     `<span lang="ar" dir="rtl">طارق حداد</span>`."""
-    from filings.glyphs import is_rtl
-
     text = detainee.full_name
     attrs = ""
     if lang := name_language(detainee):
@@ -145,13 +143,11 @@ def name(detainee) -> Markup:
 def side_by_side(left: str, right: str, languages: Sequence[str]) -> Markup:
     """Two renderings of one document as a two-column table, each `<section>` of the first beside
     the same section of the second; both must have the same sections in the same order."""
-    import lxml.html
-
     columns = [_sections(html) for html in (left, right)]
     if len(columns[0]) != len(columns[1]):
         counts = " and ".join(f"{lang}: {len(c)}"
                               for lang, c in zip(languages, columns, strict=True))  # fmt: skip
-        raise TemplateError(f"side_by_side: the languages have different sections ({counts});"
+        raise TemplateError(None, f"side_by_side: the languages have different sections ({counts});"
                             " each translation needs the same sections in order")  # fmt: skip
     rows = []
     for pair in zip(*columns, strict=True):
@@ -166,11 +162,10 @@ def side_by_side(left: str, right: str, languages: Sequence[str]) -> Markup:
 
 
 def _sections(html: str) -> list:
-    import lxml.html
-
     parts = lxml.html.fragments_fromstring(str(html)) if str(html).strip() else []
     if any(not hasattr(p, "tag") or p.tag != "section" for p in parts):
-        raise TemplateError("side_by_side: a translation must be a series of <section> elements")
+        raise TemplateError(None, "side_by_side: a translation must be a series of <section> "
+                            "elements")
     return parts
 
 

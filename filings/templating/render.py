@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from filings.errors import DataError, TemplateError
+from filings.errors import DataError, Location, TemplateError
 from filings.inputs.load import load_yaml
 from filings.inputs.records import Case, Detainee, Removal
 from filings.templating.templates import EmptyValueError, Template
@@ -46,23 +46,26 @@ def render_html(
     try:
         return env.get_template(template.source).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        where = f"{_shown(exc.filename or exc.name or template.source)}:{exc.lineno}"
-        raise TemplateError(f"{where}: {exc.message}") from None
+        where = Location(_shown(exc.filename or exc.name or template.source), exc.lineno)
+        raise TemplateError(where, str(exc.message)) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"{template.source}: no template file named {exc.name!r}") from None
+        raise TemplateError(template.source, f"no template file named {exc.name!r}") from None
     except (SecurityError, TemplateUseError) as exc:  # worded by the sandbox or the record
-        raise TemplateError(f"{_where(exc)}: {exc}") from None
+        raise TemplateError(_where(exc), str(exc)) from None
     except RecursionError as exc:
-        raise TemplateError(f"{_where(exc)}: refused: a macro, include or block that calls "
+        raise TemplateError(_where(exc), "refused: a macro, include or block that calls "
                             "itself without end") from None  # fmt: skip
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"{_where(exc)}: {exc.message}{row}") from None
+        raise TemplateError(_where(exc), f"{exc.message}{row}") from None
     except EmptyValueError as exc:
-        where, expression = _where(exc), _expression(exc)
         raise TemplateError(
-            f"{where}: {expression} is empty for this row{row}; print it only inside "
+            _where(exc), f"{_expression(exc)} is empty for this row{row}; print it only inside "
             "{% if … %} so the text reads naturally without it"
         ) from None
+    except TemplateError as exc:  # raised by a filter or global: the template line that called it
+        if exc.location is not None:
+            raise
+        raise TemplateError(_where(exc), exc.problem) from None
 
 
 def _info(template: Template) -> TemplateInfo:
@@ -76,9 +79,9 @@ def _template_frame(exc: BaseException) -> traceback.FrameSummary | None:
     return frames[-1] if frames else None
 
 
-def _where(exc: BaseException) -> str:
+def _where(exc: BaseException) -> Location:
     frame = _template_frame(exc)
-    return f"{_shown(frame.filename)}:{frame.lineno}" if frame else "template"
+    return Location(_shown(frame.filename), frame.lineno) if frame else Location("template")
 
 
 def _expression(exc: BaseException) -> str:
@@ -149,17 +152,19 @@ def _translations(name: str, folder: Path, stamp: tuple[int, int]):
         return None
     where = f"{name}/template.yaml"
     if not isinstance(pattern, str) or pattern.count("{lang}") != 1:
-        raise TemplateError(f"{where}: translations: {pattern!r} should be a file name with"
-                            " {lang} for the language code, such as '{lang}.html.j2'")  # fmt: skip
+        raise TemplateError(Location(where, field="translations"),
+                            f"{pattern!r} should be a file name with {{lang}} for the language "
+                            "code, such as '{lang}.html.j2'")  # fmt: skip
     layout = meta.get("english", "after")
     if layout not in LAYOUTS:
-        raise TemplateError(f"{where}: english: {layout!r} is not one of: {', '.join(LAYOUTS)}")
+        raise TemplateError(Location(where, field="english"),
+                            f"{layout!r} is not one of: {', '.join(LAYOUTS)}")
     head, tail = pattern.split("{lang}")
     file_name = re.compile(re.escape(head) + _CODE + re.escape(tail))
     files = {m[1]: f"{name}/{m[0]}" for p in sorted(folder.iterdir())
              if (m := file_name.fullmatch(p.name))}  # fmt: skip
     if ENGLISH not in files:
-        raise TemplateError(f"{where}: translations: no English file "
+        raise TemplateError(Location(where, field="translations"), "no English file "
                             f"({pattern.replace('{lang}', ENGLISH)}); English is what a reader "
                             "whose language has no translation gets")  # fmt: skip
     return files, layout

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import jinja2
 
-from filings.errors import TemplateError
+from filings.errors import Location, TemplateError
 from filings.inputs.load import load_yaml
 from filings.inputs.validate import format_a_number
+from filings.templating import filters  # registered in one place
 from filings.templating.applies import AppliesTo, RuleError, read_rule
 from filings.templating.sandbox import Sandbox
 
 KINDS = ("per-detainee", "per-roster")
-SHARED = "_shared"
 
 
 def project_root() -> Path:
@@ -71,38 +71,31 @@ def discover(folders: Path | Sequence[Path] = ()) -> dict[str, Template]:
     return dict(sorted(found.items()))
 
 
-class MetadataError(TemplateError):
-    """A template.yaml value is wrong; `lint` reports the line and the problem apart."""
-
-    def __init__(self, where: str, line: int | None, problem: str) -> None:
-        self.line, self.problem = line, problem
-        super().__init__(f"{where}{'' if line is None else f':{line}'}: {problem}")
-
-
 def _read_metadata(folder: Path, meta_path: Path) -> Template:
     meta = load_yaml(meta_path)
     where = f"{folder.name}/template.yaml"
     fields = ("title", "description", "kind", "format", "main", "output")
     missing = [f for f in fields if not isinstance(meta, dict) or not meta.get(f)]
     if missing:
-        raise TemplateError(f"{where}: missing {', '.join(missing)}")
+        raise TemplateError(where, f"missing {', '.join(missing)}")
     if meta["kind"] not in KINDS:
-        raise TemplateError(f"{where}: kind {meta['kind']!r} is not one of: {', '.join(KINDS)}")
+        raise TemplateError(where, f"kind {meta['kind']!r} is not one of: {', '.join(KINDS)}")
     if not (folder / meta["main"]).is_file():
-        raise TemplateError(f"{where}: main file {meta['main']!r} is not in the folder")
+        raise TemplateError(where, f"main file {meta['main']!r} is not in the folder")
     try:
         output_pattern(str(meta["output"]), meta["kind"])
     except ValueError as exc:
-        raise MetadataError(where, meta.lines.get("output"), f"output: {exc}") from None
+        at = Location(where, meta.lines.get("output"), "output")
+        raise TemplateError(at, str(exc)) from None
     rule = None
     if "applies_to" in meta:
+        at = Location(where, meta.lines.get("applies_to"), "applies_to")
         if meta["kind"] != "per-detainee":
-            raise MetadataError(where, meta.lines.get("applies_to"), "applies_to: only a "
-                                "per-detainee template is for some rows and not others")
+            raise TemplateError(at, "only a per-detainee template is for some rows and not others")
         try:
             rule = read_rule(meta["applies_to"], meta.lines.get("applies_to"))
         except RuleError as exc:
-            raise MetadataError(where, exc.line, exc.problem) from None
+            raise TemplateError(Location(where, exc.line), exc.problem) from None
     return Template(name=folder.name, folder=folder, applies_to=rule,
                     **{f: str(meta[f]) for f in fields})
 
@@ -112,6 +105,7 @@ def select(templates: dict[str, Template], names: tuple[str, ...]) -> list[Templ
     unknown = [n for n in names if n not in templates]
     if unknown:
         raise TemplateError(
+            None,
             f"no template named {', '.join(map(repr, unknown))}; "
             f"the templates are: {', '.join(templates)}"
         )
@@ -208,8 +202,6 @@ def make_environment(folders: Path | Sequence[Path] = ()) -> Sandbox:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from filings.templating import filters  # registered in one place
-
     env.filters.update(filters.FILTERS)
     env.globals.update(filters.GLOBALS)
     return env

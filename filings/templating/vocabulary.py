@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from filings.errors import TemplateError
+from filings.errors import Location, TemplateError
 
 INLINE = frozenset({"b", "strong", "i", "em", "u", "span", "br", "ins", "del"})
 CONTAINERS = frozenset({"section", "div", "body"})
@@ -49,7 +49,7 @@ def check(root, where: str) -> None:
 
 def located(el, why: str, where: str) -> TemplateError:
     """A problem with an element of the rendered HTML, with the element's line."""
-    return TemplateError(f"{where}: line {el.sourceline} of the rendered HTML: {why}")
+    return TemplateError(Location(where, part=f"line {el.sourceline} of the rendered HTML"), why)
 
 
 def refusal(root) -> tuple[object, str] | None:

@@ -43,7 +43,7 @@ def render(html: str, fmt: CourtFormat, meta: Meta) -> tuple[bytes, None]:
     walker = Walker(doc, fmt, where, meta.author, date, Scripts(fmt, lang))
     walker.blocks(root.find("body"), Context(lang=root.get("lang")))
     if walker.pending_break:
-        raise TemplateError(f"{where}: a page break ends the document")
+        raise TemplateError(where, "a page break ends the document")
     page.core_properties(doc, meta.title, meta.author, date, fmt)
     page.custom_properties(doc, properties(fmt, fields))
     return page.reproducible_zip(doc, date), None

@@ -6,6 +6,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
+from filings.glyphs import FAMILIES
 from filings.outputs.formats import CourtFormat
 
 # Child order inside Word's property elements, which Word (unlike LibreOffice) enforces.
@@ -67,8 +68,6 @@ def set_fonts(rpr, fmt: CourtFormat, size: float, lang: str | None = None) -> No
     if lang:
         # The document's language, and the ones Word assumes for Chinese, Japanese and Korean
         # text and for right-to-left and complex-script text, from the format's fonts for them.
-        from filings.glyphs import FAMILIES
-
         element = put(rpr, "lang", RPR_ORDER)
         element.set(qn("w:val"), lang)
         for attr, family in (("eastAsia", fmt.font.east_asian), ("bidi", fmt.font.complex_script)):

@@ -10,6 +10,7 @@ import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
@@ -70,8 +71,6 @@ def _apply(style, st: Style, fmt: CourtFormat, lang: str | None = None) -> None:
 
 
 def define_styles(doc, fmt: CourtFormat, lang: str) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
-
     styles = doc.styles
     # docDefaults carry the fonts too, so text outside any paragraph style still matches.
     defaults = doc.styles.element.find(qn("w:docDefaults"))

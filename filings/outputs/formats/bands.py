@@ -79,28 +79,16 @@ def resolve(fmt: CourtFormat, which: str, fields: dict[str, str], where: str) ->
             missing = next(n for n in FIELD.findall(pattern) if n not in COUNTERS
                            and not fields.get(n))  # fmt: skip
             raise TemplateError(
-                f"{where}: the {fmt.name} format's {which} prints {{{missing}}}; the document "
+                where,
+                f"the {fmt.name} format's {which} prints {{{missing}}}; the document "
                 f'must supply it as <meta name="{META_PREFIX}{missing}" content="…">'
             )
     return out
 
 
-def first_page_header(fmt: CourtFormat, fields: dict[str, str], where: str) -> dict:
-    """The header as the first page shows it: its labels take the place of the header's slots."""
-    return {**resolve(fmt, "header", fields, where), **resolve(fmt, "first_page", fields, where)}
-
-
 def needs_document(band: Band) -> bool:
     """Whether the band's text depends on the document (not just on page numbers)."""
     return any(n not in COUNTERS for p in band.slots.values() for n in FIELD.findall(p))
-
-
-def plain(lines: list[Line], page: int = 1, pages: int = 1) -> str:
-    """Filled lines as text, page numbers included (for tests and the DOCX's cached fields)."""
-    values = {"page": str(page), "pages": str(pages)}
-    return "\n".join(
-        "".join(values[p.name] if isinstance(p, Counter) else p for p in line) for line in lines
-    )
 
 
 def properties(fmt: CourtFormat, fields: dict[str, str]) -> dict[str, str]:

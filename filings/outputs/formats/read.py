@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Sequence
@@ -9,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from filings.errors import DataError, FormatError
+from filings.errors import DataError, FormatError, Location
 from filings.inputs.load import load_yaml
 from filings.outputs.formats.model import (
     BANDS,
@@ -59,7 +60,8 @@ def _load(path: Path, mtime_ns: int, size: int) -> CourtFormat:
     try:
         data = load_yaml(path)
     except DataError as exc:  # YAML syntax: keep its line, report it as the format's problem
-        raise FormatError(f"{_shown(path)}{exc.message.removeprefix(path.name)}") from None
+        at = exc.location or Location(path.name)
+        raise FormatError(dataclasses.replace(at, file=_shown(path)), exc.problem) from None
     return _Reader(path).court_format(data)
 
 
@@ -70,7 +72,7 @@ def format_path(name: str, search: Sequence[Path] = ()) -> Path:
             if (folder / f"{name}.yaml").is_file():
                 return folder / f"{name}.yaml"
     known = ", ".join(formats(search))
-    raise FormatError(f"no court format named {name!r}; the formats are: {known}")
+    raise FormatError(None, f"no court format named {name!r}; the formats are: {known}")
 
 
 def formats(search: Sequence[Path | str] = ()) -> list[str]:
@@ -90,8 +92,7 @@ class _Reader:
 
     def fail(self, mapping: Any, key: str, where: str, problem: str) -> FormatError:
         line = getattr(mapping, "lines", {}).get(key) or getattr(mapping, "start_line", None)
-        shown = _shown(self.path) + (f":{line}" if line else "")
-        return FormatError(f"{shown}: {where}: {problem}")
+        return FormatError(Location(_shown(self.path), line or None, where), problem)
 
     def get(self, mapping, key: str, where: str, kind, default=_MISSING):
         """mapping[key] checked against kind (a type, or a tuple of allowed values)."""
@@ -130,7 +131,7 @@ class _Reader:
         top = ("name", "title", "page", "font", "header", "footer", "first_page", "translations",
                "caption", "line_numbers", "table_after", "rules", "styles")  # fmt: skip
         if not isinstance(data, dict):
-            raise FormatError(f"{_shown(self.path)}: a court format is a YAML mapping")
+            raise FormatError(_shown(self.path), "a court format is a YAML mapping")
         self.known(data, top, "")
         name = self.get(data, "name", "name", str)
         if name != self.path.stem:

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import lxml.html
+from weasyprint import CSS, HTML
+from weasyprint.html import UA_COUNTER_STYLE
+from weasyprint.urls import URLFetcher
 
 from filings.errors import FilingsError
 from filings.outputs.formats import CourtFormat
@@ -112,9 +115,6 @@ def _vocabulary_html():
     WeasyPrint has no public setting for this; `_ua_stylesheets` is the method its own HTML class
     answers with, kept the same through WeasyPrint 70 (the version pyproject.toml pins).
     tests/test_pdf.py checks that the result is byte for byte what WeasyPrint's own gives."""
-    from weasyprint import CSS, HTML
-    from weasyprint.html import UA_COUNTER_STYLE
-
     css = Path(vocabulary.__file__).with_name("vocabulary.css")
     sheet = CSS(string=css.read_text(encoding="utf-8"),
                 counter_style=UA_COUNTER_STYLE)  # fmt: skip
@@ -130,8 +130,6 @@ class PdfRenderer:
     """Renders documents of one court format; set up once, reused for every document."""
 
     def __init__(self, fmt: CourtFormat) -> None:
-        from weasyprint.urls import URLFetcher
-
         self.fmt = fmt
         self.font_config = project_fonts()
         text_layer.install()  # an exact text layer until WeasyPrint fixes Kozea/WeasyPrint#2841
@@ -141,8 +139,6 @@ class PdfRenderer:
 
     def _stylesheet(self, fmt: CourtFormat):
         """The format's parsed stylesheet, `fmt` being this renderer's in some language."""
-        from weasyprint import CSS
-
         key = (fmt.header, fmt.footer, fmt.first_page)
         if key not in self._css:
             self._css[key] = CSS(string=stylesheet(fmt), font_config=self.font_config,
@@ -151,8 +147,6 @@ class PdfRenderer:
 
     def _stylesheets(self, fmt: CourtFormat, fields: dict[str, str], where: str) -> list:
         """The format's stylesheet, and the document's own when its bands print its fields."""
-        from weasyprint import CSS
-
         own = document_stylesheet(fmt, fields, where)
         if not own:
             return [self._stylesheet(fmt)]
@@ -168,8 +162,6 @@ class PdfRenderer:
         document out under WeasyPrint's own user-agent stylesheet instead of `vocabulary.css`
         (for the test that the two agree).
         """
-        from weasyprint import HTML
-
         where, variant = meta.where, meta.pdf_variant
         layout = HTML if meta.weasyprint_stylesheet else _vocabulary_html()
         if variant is not None and variant not in VARIANTS:

@@ -12,6 +12,9 @@ import os
 import tempfile
 from functools import cache
 
+from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+from weasyprint.text.fonts import FontConfiguration
+
 from filings import glyphs
 from filings.outputs.formats import CourtFormat
 
@@ -59,9 +62,6 @@ def project_fonts():
     fontconfig reads the configuration file FONTCONFIG_FILE names when WeasyPrint sets up; an
     empty one loads no fonts, no aliases and no rendering preferences of the machine's, and
     then each of the project's files is added. One per process, shared by every renderer."""
-    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
-    from weasyprint.text.fonts import FontConfiguration
-
     files = glyphs.font_files()  # every file there, or a FontError saying what to install
     with tempfile.TemporaryDirectory(prefix="filings-fonts-") as folder:
         conf = os.path.join(folder, "fonts.conf")
