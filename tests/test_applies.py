@@ -180,16 +180,16 @@ def test_a_latin_form_in_another_script_and_an_unknown_attorney_are_located_erro
 
 @pytest.mark.parametrize("old, new, message", [
     ("  arrest_types: [warrantless, vehicle_stop]", "  arrest_types: [warrantless, stop]",
-     "case.yaml:41: class_covers.arrest_types: 'stop' is not an arrest type; the arrest types "
+     "case.yaml:42: class_covers.arrest_types: 'stop' is not an arrest type; the arrest types "
      "are: warrantless, warrant, vehicle_stop, unknown"),
     ("    id: whitfield\n", "    id: okafor\n",
-     "case.yaml:77: counsel[1].id: 'okafor' is counsel[0]'s id too; each attorney's id must be "
+     "case.yaml:78: counsel[1].id: 'okafor' is counsel[0]'s id too; each attorney's id must be "
      "their own"),
     ("class_covers:\n", "immigration_court:\n  city: Chicago\nclass_covers:\n",
-     "case.yaml:40: immigration_court: is no longer read: give each person's court in the "
+     "case.yaml:41: immigration_court: is no longer read: give each person's court in the "
      "roster's immigration_court column and list the courts under immigration_courts"),
     ("      office: Office of the Principal Legal Advisor, Chicago\n", "",
-     "case.yaml:53: immigration_courts.Chicago.dhs.office: is missing; the case file needs it"),
+     "case.yaml:54: immigration_courts.Chicago.dhs.office: is missing; the case file needs it"),
 ])  # fmt: skip
 def test_case_file_court_facts_are_checked_at_their_line(tmp_path, old, new, message):
     text = CASE.read_text(encoding="utf-8")
@@ -260,7 +260,7 @@ def test_the_counts_add_up_for_each_template(tmp_path):
     }
     for c in counts.values():
         assert c["rows"] == c["rendered"] + c["rejected"] + c["not_applicable"]
-    assert report.summary()["not_applicable"] == 3 and report.rows == (4, 3, 0, 1)
+    assert report.summary().as_json()["not_applicable"] == 3 and report.rows == (4, 3, 0, 1)
 
 
 def test_a_document_of_a_row_now_not_applicable_is_an_orphan(tmp_path):
@@ -281,7 +281,7 @@ def test_a_notice_for_a_row_with_no_language_is_listed_not_silently_english(tmp_
     [row] = listing(tmp_path / "out" / "needs-translation.csv")
     assert (row["a_number"], row["language"], row["language_name"]) == (
         "A012345678", "", "no language recorded")
-    assert report.summary()["needs_translation"] == 1
+    assert report.summary().as_json()["needs_translation"] == 1
 
 
 def test_the_eoir_motion_fails_alone_for_a_court_not_in_the_table(tmp_path):

@@ -87,7 +87,7 @@ def assert_accounted_for(tmp_path, report, failed: set) -> None:
         assert all((out / o["path"]).is_file() for o in x["outputs"].values())
         assert bool(x["outputs"]) == (x["status"] != "failed")
     assert not list((out / "stay-motion").glob(".*.tmp"))
-    assert report.summary()["rows_rejected"] == len(failed)
+    assert report.summary().rows_rejected == len(failed)
 
 
 REASONS = {
