@@ -329,6 +329,7 @@ def _in_every_format(tmp_path: Path) -> dict[str, Path]:
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_the_same_roster_as_csv_xlsx_json_and_yaml_gives_the_same_records(tmp_path):
     records = {}
     for kind, path in _in_every_format(tmp_path).items():

@@ -146,6 +146,7 @@ DOTTED = [
 ]
 
 
+@pytest.mark.slow
 def test_every_known_escape_is_refused_through_every_object(tmp_path, case, detainees):
     env, roots = handed(tmp_path, case, detainees)
     canary = write(tmp_path / "canary.txt", "CANARY-7f3a")
@@ -323,6 +324,7 @@ def test_lint_fails_a_template_that_reaches_for_files(tmp_path, monkeypatch):
     assert not planted.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_hostile_template_fails_alone_and_touches_nothing(tmp_path, monkeypatch, jobs):
     monkeypatch.chdir(tmp_path)

@@ -17,6 +17,8 @@ from filings import __version__
 from filings.build import run as build
 from filings.cli import main
 
+pytestmark = pytest.mark.slow  # worker processes, a cluster or a browser: seconds each
+
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
 

@@ -162,6 +162,7 @@ def test_every_element_of_the_vocabulary_lays_out_as_under_weasyprints_own_style
     assert ours == theirs
 
 
+@pytest.mark.slow
 def test_the_fixture_documents_lay_out_as_under_weasyprints_own_stylesheet(case, detainees):
     from filings.build.plan import format_name
     from filings.templating.render import RosterSummary, render_html

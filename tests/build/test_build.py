@@ -45,6 +45,7 @@ def statuses(report) -> dict:
     return {o.job.key: o.status for o in report.outcomes}
 
 
+@pytest.mark.slow
 def test_a_second_run_with_nothing_changed_renders_nothing(tmp_path):
     first = run(tmp_path)
     assert set(statuses(first).values()) == {"rendered"}
@@ -53,6 +54,7 @@ def test_a_second_run_with_nothing_changed_renders_nothing(tmp_path):
     assert set(statuses(run(tmp_path, force=True)).values()) == {"rendered"}
 
 
+@pytest.mark.slow
 def test_changing_one_row_rerenders_that_person_and_the_roster_report_only(tmp_path):
     run(tmp_path)
     changed = [ROWS[0], ROWS[1].replace("released", "removed"), ROWS[2]]
@@ -62,6 +64,7 @@ def test_changing_one_row_rerenders_that_person_and_the_roster_report_only(tmp_p
     assert found[("stay-motion", "A012345672")] == "not-applicable"  # removed: no stay motion
 
 
+@pytest.mark.slow
 def test_a_changed_or_missing_file_is_rendered_again(tmp_path):
     run(tmp_path)
     pdf = tmp_path / "out" / "stay-motion" / "A012345671-stay-motion.pdf"
@@ -71,6 +74,7 @@ def test_a_changed_or_missing_file_is_rendered_again(tmp_path):
     assert rendered == {("stay-motion", "A012345671"), ("release-notice", "A012345672")}
 
 
+@pytest.mark.slow
 def test_the_same_inputs_give_the_same_bytes(tmp_path):
     first = run(tmp_path / "a", jobs=1)
     second = run(tmp_path / "b", jobs=2)
@@ -80,6 +84,7 @@ def test_the_same_inputs_give_the_same_bytes(tmp_path):
         assert a == (tmp_path / "b" / "out" / relative).read_bytes(), relative
 
 
+@pytest.mark.slow
 def test_the_manifest_accounts_for_every_document(tmp_path):
     report = run(tmp_path)
     out = tmp_path / "out"
@@ -99,6 +104,7 @@ def test_the_manifest_accounts_for_every_document(tmp_path):
     assert not (out / manifest.JOURNAL).exists()
 
 
+@pytest.mark.slow
 def test_a_failed_document_is_recorded_with_its_reason(tmp_path):
     run(tmp_path)
     case = write(tmp_path / "case.yaml", CASE.read_text(encoding="utf-8"))
@@ -118,6 +124,7 @@ def test_a_failed_document_is_recorded_with_its_reason(tmp_path):
     assert len(lines) == len(notices) + 4
 
 
+@pytest.mark.slow
 def test_documents_of_people_no_longer_on_the_roster_are_reported_then_pruned(tmp_path):
     run(tmp_path)
     report = run(tmp_path, ROWS[:2])
@@ -130,6 +137,7 @@ def test_documents_of_people_no_longer_on_the_roster_are_reported_then_pruned(tm
     assert run(tmp_path, ROWS[:2]).orphans == []
 
 
+@pytest.mark.slow
 def test_a_packet_has_every_document_bookmarked_with_numbering_restarting(tmp_path):
     report = run(tmp_path, packet=True, formats=("pdf",))
     packet = pypdf.PdfReader(tmp_path / "out" / "packets" / "stay-motion.pdf")
@@ -147,6 +155,7 @@ def test_a_packet_has_every_document_bookmarked_with_numbering_restarting(tmp_pa
     assert (tmp_path / "out" / "packets" / "stay-motion.pdf").read_bytes() == first
 
 
+@pytest.mark.slow
 def test_a_killed_run_leaves_no_half_file_and_the_next_run_completes_the_rest(tmp_path):
     out = tmp_path / "out"
     command = [sys.executable, "-m", "filings", "render", "stay-motion", "--format", "pdf",
@@ -180,12 +189,14 @@ def test_help_does_not_import_the_renderers():
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_every_job_count_renders_everything(tmp_path, jobs):
     report = run(tmp_path, jobs=jobs)
     assert report.count("rendered") == len(report.outcomes) == 7
 
 
+@pytest.mark.slow
 def test_workers_are_replaced_without_the_run_hanging(tmp_path, monkeypatch):
     """Each worker renders TASKS_PER_WORKER documents and is replaced; the run goes on."""
     monkeypatch.setattr(pool, "TASKS_PER_WORKER", 2)

@@ -148,6 +148,7 @@ def test_traditional_and_simplified_names_are_set_in_their_own_fonts(tmp_path):
 # --- names in every script ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_names_in_fifteen_scripts_print_verbatim_in_the_pdf_and_the_docx(tmp_path):
     roster = roster_of(tmp_path, SCRIPTS.values())
     report = build.build(CASE, roster, tmp_path / "out", ["release-notice", "stay-motion"], jobs=2)

@@ -72,6 +72,7 @@ def test_the_manifest_records_the_template_version(repo, tmp_path):
     assert versions.describe(repo) == "v2-dirty"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])  # 2: the version must reach spawned workers too
 def test_an_old_version_renders_byte_for_byte_without_touching_the_working_tree(repo, tmp_path,
                                                                                 jobs):
@@ -163,6 +164,7 @@ def test_lint_renders_each_template_against_the_fixtures(tmp_path):
     assert "<marquee> is not in the vocabulary" in result.output
 
 
+@pytest.mark.slow
 def test_a_new_template_renders_and_passes_lint(tmp_path):
     folder = tmp_path / "templates"
     created = CliRunner().invoke(main, ["new", "bond-motion", "--dir", str(folder)])

@@ -11,7 +11,6 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
-from conftest import ROOT
 from textof import docx_paragraphs, pdf_pages, squeeze
 
 from filings.check import Expected, check_docx, check_files, check_pdf
@@ -21,7 +20,7 @@ from filings.outputs.formats import load_format
 from filings.templating.render import RosterSummary, render_html
 from filings.templating.templates import discover, make_environment
 
-BROKEN = ROOT / "tests" / "formats" / "broken"  # a templates folder with only _formats/
+BROKEN = Path(__file__).parent / "formats" / "broken"  # a templates folder with only _formats/
 
 
 def in_immigration_court(person):
@@ -164,6 +163,7 @@ def test_pleading_paper_numbers_28_lines_on_every_page_with_the_text_on_them(ren
     assert "<w:lnNumType" not in _xml(pdf.with_suffix(".docx"), "word/document.xml")
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 def test_libreoffice_lays_the_pleading_docx_out_on_its_ruler(render, emergency, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -246,6 +246,7 @@ def _glyphs(pages) -> list[list[dict]]:
     return [[{k: c[k] for k in GLYPH_KEYS} for c in page.chars] for page in pages]
 
 
+@pytest.mark.slow
 def test_the_checkers_reader_gives_the_glyphs_pdfplumber_gives(render, case, emergency, detainees):
     """filings.check.reader computes upright glyph boxes in one loop instead of through pdfplumber;
     every box must still be the very float pdfplumber gives, in every format and script."""

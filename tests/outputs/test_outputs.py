@@ -16,6 +16,9 @@ from textof import docx_footer, docx_paragraphs, pdf_body, pdf_pages, squeeze
 
 from filings.build import run as build
 
+# Every fixture row through both renderers, once for the module: end to end.
+pytestmark = pytest.mark.slow
+
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("FILINGS_REGENERATE_GOLDEN") == "1"
 

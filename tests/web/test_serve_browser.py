@@ -26,6 +26,8 @@ from filings.web.app import create_app
 from filings.web.desk import Settings
 from filings.web.server import bind
 
+pytestmark = pytest.mark.slow  # worker processes, a cluster or a browser: seconds each
+
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 HEADER = "a_number,family_name,given_name,custody_status,preferred_language,arrest_type\n"
 GOOD = HEADER + ("A012345678,Peña,José,detained,es,warrantless\n"

@@ -25,6 +25,8 @@ from filings.cli import main
 from filings.errors import DataErrors
 from filings.inputs.limits import Limits
 
+pytestmark = pytest.mark.slow  # worker processes, a cluster or a browser: seconds each
+
 HEADER = "a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
 ROWS = [
     "A012345671,Peña,José,detained,es,2025-12-01",

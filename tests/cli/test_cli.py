@@ -165,6 +165,7 @@ def test_every_command_and_option_is_in_the_readme():
                     assert re.search(rf"{opt}\b", readme), f"filings {name} {opt}"
 
 
+@pytest.mark.slow
 def test_a_failing_document_is_located_and_the_others_are_still_written(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)

@@ -149,6 +149,7 @@ def test_a_manifest_path_outside_out_is_rendered_again_not_trusted_or_read(tmp_p
     assert "secret" not in "".join(page.extract_text() for page in packet.pages)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("old", "new", "warning"),
     [

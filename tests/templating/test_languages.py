@@ -102,6 +102,7 @@ def test_a_french_reader_gets_the_french_notice_written_as_french_writes(tmp_pat
     assert "IMPORTANT NOTICE ABOUT YOUR CASE" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["ht", "quc", "mam", "kjb", "yue"])
 def test_a_language_with_no_translation_gets_english_and_is_listed(tmp_path, language):
     out = tmp_path / "out"

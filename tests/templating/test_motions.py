@@ -182,6 +182,7 @@ def _limit(pages: int):
     return dataclasses.replace(ndil, rules=dataclasses.replace(ndil.rules, page_limit=rule))
 
 
+@pytest.mark.slow  # a 600-person omnibus motion
 def test_the_page_limit_counts_the_brief_and_not_the_exhibit(tmp_path, case):
     people = [person(f"A{300000000 + i}", name=f"Apellido{i}",
                      removal=dt.date(2025, 12, 1) if i % 50 == 0 else None)
