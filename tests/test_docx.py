@@ -5,7 +5,9 @@ import io
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from docx.shared import Pt
+from textof import docx_paragraphs
 
 from filings.errors import TemplateError
 from filings.outputs.convert import Meta, convert
@@ -62,6 +64,11 @@ def test_escaped_markup_in_text_stays_text():
         ("<marquee>a</marquee>", "<marquee> is not in the vocabulary"),
         ("<div>loose text</div>", "text 'loose text' outside a paragraph"),
         ("<ol><p>x</p></ol>", "<p> inside a list; a list holds <li> only"),
+        ("<ol><li>a<ol><li>b</li></ol> c</li></ol>", "text 'c' after a nested list"),
+        ("<ol><li>a<ol><li>b</li></ol><b>c</b></li></ol>",
+         "<b> after a nested list; an item's text comes before its lists"),
+        ("<ul><li>1<ul><li>2<ul><li>3<ul><li>4<ul><li>5</li></ul></li></ul></li></ul></li></ul>"
+         "</li></ul>", "a list nested more than 4 deep"),
     ],
 )
 def test_anything_outside_the_vocabulary_is_refused(body, message):
@@ -90,11 +97,48 @@ def test_body_text_is_12_point_liberation_serif_double_spaced():
 
 
 def test_roles_map_to_word_styles():
-    d = build("<h1>T</h1><h2>H</h2><h3>S</h3><p class='single'>c</p><ol><li>one</li></ol>")
+    d = build("<h1>T</h1><h2>H</h2><h3>S</h3><p class='single'>c</p><ol><li>one</li></ol>"
+              "<ul><li>dot</li></ul>")  # fmt: skip
     assert [(p.style.name, p.text) for p in d.paragraphs] == [
         ("Title", "T"), ("Heading 1", "H"), ("Heading 2", "S"), ("Normal", "c"),
-        ("List Paragraph", "1.\tone"),
+        ("List Number", "one"), ("List Bullet", "dot"),
     ]  # fmt: skip
+
+
+NESTED = ("<ol><li>one</li><li>two<ol><li>two a</li><li>two b<ul><li>dot</li></ul></li></ol>"
+          "</li><li>three<ol><li>three a</li></ol></li></ol><ol><li>again</li></ol>")  # fmt: skip
+
+
+def test_list_numbers_are_words_own_and_each_list_restarts(tmp_path):
+    """Word numbers the items (numbering.xml, w:numPr), so inserting one renumbers the list; the
+    labels Word shows are the PDF's (test_outputs compares them for the built-in templates)."""
+    path = tmp_path / "list.docx"
+    build(NESTED).save(path)
+    assert docx_paragraphs(path) == ["1.\tone", "2.\ttwo", "a.\ttwo a", "b.\ttwo b", "\u2022\tdot",
+                                     "3.\tthree", "a.\tthree a", "1.\tagain"]  # fmt: skip
+    d = docx.Document(str(path))
+    assert all(p._p.pPr.numPr is not None for p in d.paragraphs)
+    assert "1." not in "".join(p.text for p in d.paragraphs)
+
+
+def test_nested_items_indent_one_level_further_and_list_styles_keep_their_spacing():
+    d = build(NESTED)
+    lefts = [p.paragraph_format.left_indent for p in d.paragraphs]
+    assert lefts[:5] == [None, None, Pt(108), Pt(108), Pt(144)]
+    for name in ("List Number", "List Bullet"):
+        assert d.styles[name].element.pPr.find(qn("w:contextualSpacing")) is None, name
+
+
+def test_every_numbering_instance_the_document_names_exists(tmp_path):
+    d = build(NESTED)
+    numbering = d.part.numbering_part.element
+    defined = {n.get(qn("w:numId")) for n in numbering.findall(qn("w:num"))}
+    abstracts = {a.get(qn("w:abstractNumId")) for a in numbering.findall(qn("w:abstractNum"))}
+    named = {n.get(qn("w:val")) for part in (d.element, d.styles.element)
+             for n in part.iter(qn("w:numId"))}  # fmt: skip
+    assert named and named <= defined
+    used = {n.find(qn("w:abstractNumId")).get(qn("w:val")) for n in numbering.findall(qn("w:num"))}
+    assert used <= abstracts
 
 
 def test_the_footer_numbers_pages_with_fields():

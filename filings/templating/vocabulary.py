@@ -36,6 +36,8 @@ CLASSES = {
 ATTRIBUTES = frozenset({"class", "lang", "dir"})
 META_ATTRIBUTES = frozenset({"name", "content", "charset"})
 
+LIST_DEPTH = 4  # lists inside list items, at most this many levels (legal outline numbering)
+
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 DIRECTIONS = ("ltr", "rtl")
 
@@ -74,6 +76,8 @@ def _refusal(el) -> str | None:
     unknown = set((el.get("class") or "").split()) - CLASSES.get(tag, frozenset())
     if unknown:
         return f'<{tag} class="{" ".join(sorted(unknown))}"> is not in the vocabulary'
+    if tag in ("ol", "ul") and sum(1 for _ in el.iterancestors("ol", "ul")) >= LIST_DEPTH:
+        return f"a list nested more than {LIST_DEPTH} deep"
     lang, direction = el.get("lang"), el.get("dir")
     if lang is not None and not LANG_TAG.fullmatch(lang):
         return f'<{tag} lang="{lang}">: not a language tag such as es or zh-Hant'

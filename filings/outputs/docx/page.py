@@ -1,17 +1,10 @@
 """The DOCX's page from the court format: size and margins, Word styles, header, footer,
-first-page labels, the pleading ruler, and the package's properties."""
+first-page labels and the pleading ruler."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
-from xml.sax.saxutils import escape, quoteattr
-
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
@@ -26,7 +19,7 @@ from filings.outputs.docx.ooxml import (
 )
 from filings.outputs.formats import SLOTS, CourtFormat, Style
 from filings.outputs.formats.bands import Counter, resolve
-from filings.outputs.formats.roles import WORD_STYLES
+from filings.outputs.formats.roles import LIST_STYLES, WORD_STYLES
 
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}  # fmt: skip
@@ -66,6 +59,10 @@ def _apply(style, st: Style, fmt: CourtFormat, lang: str | None = None) -> None:
     pf.first_line_indent = Pt(st.first_indent - st.hanging)
     pf.widow_control = True
     pf.keep_with_next = style.name.startswith(("Heading", "Title"))
+    # Word's list styles drop the space between paragraphs of one style; the PDF keeps it.
+    ppr = style.element.get_or_add_pPr()
+    for contextual in ppr.findall(qn("w:contextualSpacing")):
+        ppr.remove(contextual)
 
 
 def define_styles(doc, fmt: CourtFormat, lang: str) -> None:
@@ -76,8 +73,9 @@ def define_styles(doc, fmt: CourtFormat, lang: str) -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_fonts(rpr, fmt, fmt.styles["compact"].size, lang)
-    names = {**WORD_STYLES, "header": "Header"}
-    for role, name in names.items():
+    names = [*((role, name) for role, name in WORD_STYLES.items()), ("header", "Header"),
+             *(("list", name) for name in LIST_STYLES.values() if name != WORD_STYLES["list"])]
+    for role, name in names:
         try:
             style = styles[name]
         except KeyError:
@@ -185,57 +183,3 @@ def ruler(part, fmt: CourtFormat) -> None:
         if n > 1:
             run.add_break()
         run.add_text(str(n))
-
-
-# --- package -----------------------------------------------------------------------------------
-
-CUSTOM_PROPERTIES = "/docProps/custom.xml"
-CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the id Word gives user-defined properties
-
-
-def core_properties(doc, title: str, author: str, date: dt.date, fmt: CourtFormat) -> None:
-    when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
-    props = doc.core_properties
-    props.title = title
-    props.author = author
-    props.last_modified_by = author
-    props.created = props.modified = when
-    props.last_printed = when
-    props.revision = 1
-    props.comments = ""
-    props.keywords = ""
-    props.subject = ""
-    props.category = fmt.name  # what `filings check` reads to know the format
-
-
-def custom_properties(doc, values: dict[str, str]) -> None:
-    """Word's custom document properties (File > Properties > Custom), for `filings check`."""
-    items = "".join(
-        f'<property fmtid="{FMTID}" pid="{pid}" name={quoteattr(name)}>'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(values.items(), start=2)
-    )
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>')  # fmt: skip
-    package = doc.part.package
-    part = Part(PackURI(CUSTOM_PROPERTIES), CUSTOM_CT, xml.encode(), package)
-    package.relate_to(part, CUSTOM_RT)
-
-
-def reproducible_zip(doc, date: dt.date) -> bytes:
-    """Save with every zip entry stamped with the document's date: same inputs, same bytes."""
-    raw = io.BytesIO()
-    doc.save(raw)
-    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()

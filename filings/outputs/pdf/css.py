@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from filings.outputs.formats import CourtFormat, Style
 from filings.outputs.formats.bands import Counter, Line, fill, needs_document, resolve
-from filings.outputs.formats.roles import CELL_PADDING, ELEMENT_ROLES, GRID_RULE
+from filings.outputs.formats.roles import (
+    CELL_PADDING,
+    ELEMENT_ROLES,
+    GRID_PADDING,
+    GRID_RULE,
+    LIST_LEVELS,
+)
 from filings.outputs.pdf.fonts import families, language_fonts
 
 
@@ -41,21 +47,20 @@ def stylesheet(fmt: CourtFormat) -> str:
         "h1, h2, h3 { break-after: avoid; }",
         "ol, ul { margin: 0; padding: 0; list-style: none; }",
         "ol { counter-reset: item; } ol > li { counter-increment: item; }",
-        f'ol > li::before {{ content: counter(item) "."; display: inline-block;'
-        f" width: {list_style.hanging}pt; text-indent: 0; }}",
-        f'ul > li::before {{ content: "\\2022"; display: inline-block;'
-        f" width: {list_style.hanging}pt; text-indent: 0; }}",
+        *_list_markers(list_style),
         f"table {{ border-collapse: collapse; width: 100%; margin: 0 0 {fmt.table_after:g}pt 0; }}",
         f"td, th {{ vertical-align: top; padding: 0 {CELL_PADDING}pt; text-align: start; }}",
         f"table.grid td, table.grid th {{ border: {GRID_RULE}pt solid black;"
-        f" padding: 1pt {CELL_PADDING}pt; }}",
+        f" padding: {GRID_PADDING}pt {CELL_PADDING}pt; }}",
         # A count table stays on one page when it fits (the DOCX keeps its rows together too).
-        "table.grid { break-inside: avoid; }",
+        # Its columns are equal, as in the DOCX's grid: Word does not lay out by content.
+        "table.grid { break-inside: avoid; table-layout: fixed; }",
         f"table.caption td.parties {{ width: {fmt.caption.parties_width:g}%;"
         f" border-right: {_rule(fmt.caption.rule)}; padding: 0 12pt 0 0; }}",
         "table.caption td.number { vertical-align: middle; padding: 0 0 0 18pt; }",
         "blockquote { margin: 0; }",
-        f".signature {{ margin-left: {half}pt; break-inside: avoid; }}",
+        # A signature block is kept whole, on the page with the end of the text before it.
+        f".signature {{ margin-left: {half}pt; break-inside: avoid; break-before: avoid; }}",
         # Two languages side by side: equal columns, a section beside its translation.
         "table.parallel { table-layout: fixed; }",
         ".page-break { break-before: page; }",
@@ -76,6 +81,26 @@ def stylesheet(fmt: CourtFormat) -> str:
         "body p.indent { margin-left: 36pt; }",
     ]
     return "\n".join(css + _ruled_tables(fmt))
+
+
+def _list_markers(style: Style) -> list[str]:
+    """Each level's number (`LIST_LEVELS`, as Word's numbering has them) hanging in the indent;
+    an item's lists start one hanging indent in from its text, and the space after a paragraph
+    of the list style comes between an item's text and its list, as in Word."""
+    box = f"display: inline-block; width: {style.hanging}pt; text-indent: 0;"
+    css = [f"li li {{ margin-left: {style.hanging}pt; }}",
+           f"li > ol, li > ul {{ margin-top: {style.after}pt; }}"]  # fmt: skip
+    for kind, levels in LIST_LEVELS.items():
+        for depth, (_, label, counter) in enumerate(levels):
+            content = _css_string(label)
+            if counter:
+                before, _, after = label.partition("{}")
+                count = "counter(item)" if counter == "decimal" else f"counter(item, {counter})"
+                pieces = [_css_string(before) if before else "", count, _css_string(after)]
+                content = " ".join(p for p in pieces if p)
+            selector = "li " * depth + f"{kind} > li::before"
+            css.append(f"{selector} {{ content: {content}; {box} }}")
+    return css
 
 
 def _rule(width: float) -> str:
