@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from textof import docx_paragraphs
+from lxml import etree
+from textof import docx_footnotes, docx_paragraphs
 
 from filings.errors import TemplateError
 from filings.outputs.convert import Meta, convert
@@ -174,3 +176,73 @@ def test_core_properties_come_from_the_data_not_the_clock():
     assert props.created == props.modified
     assert props.created.date() == dt.date(2025, 11, 14)
     assert (props.title, props.author) == ("Title", "Author")
+
+
+def test_a_footnote_is_a_word_footnote_with_its_separators_and_styles(tmp_path):
+    path = tmp_path / "note.docx"
+    build('<p>Text.<span class="footnote">See <i>Nken</i>.</span> More.</p>').save(path)
+    d = docx.Document(str(path))
+    [ref] = d.element.body.iter(qn("w:footnoteReference"))
+    assert ref.get(qn("w:id")) == "1"
+    assert ref.getparent().find(f"{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == (
+        d.styles["Footnote Reference"].style_id)
+    assert d.styles["Footnote Reference"].font.superscript
+    assert docx_paragraphs(path) == ["Text.1 More."]
+    assert docx_footnotes(path) == ["1 See Nken."]
+    [part] = [r.target_part for r in d.part.rels.values() if r.reltype.endswith("/footnotes")]
+    notes = etree.fromstring(part.blob).findall(qn("w:footnote"))
+    assert [(n.get(qn("w:type")), n.get(qn("w:id"))) for n in notes] == [
+        ("separator", "-1"), ("continuationSeparator", "0"), (None, "1")]  # fmt: skip
+    [p] = notes[2].findall(qn("w:p"))
+    assert p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "FootnoteText"
+    assert p.find(f".//{qn('w:footnoteRef')}") is not None
+    assert [r.text for r in p.iter(qn("w:t"))] == [" ", "See ", "Nken", "."]
+    pr = d.settings.element.find(qn("w:footnotePr"))
+    assert [f.get(qn("w:id")) for f in pr] == ["-1", "0"]
+
+
+def test_a_document_without_footnotes_has_no_footnotes_part():
+    d = build("<p>x</p>")
+    assert not [r for r in d.part.rels.values() if r.reltype.endswith("/footnotes")]
+    assert d.settings.element.find(qn("w:footnotePr")) is None
+
+
+@pytest.mark.parametrize("href", ["mailto:a@b.example", "https://example.org/a?b=c"])
+def test_a_link_is_a_word_hyperlink_to_its_address(href):
+    d = build(f'<p>Write to <a href="{href}">the <b>clerk</b></a>.</p>')
+    [link] = d.element.body.iter(qn("w:hyperlink"))
+    rel = d.part.rels[link.get(qn("r:id"))]
+    assert (rel.is_external, rel.target_ref) == (True, href)
+    assert "".join(t.text for t in link.iter(qn("w:t"))) == "the clerk"
+    assert d.paragraphs[0].text == "Write to the clerk."
+
+
+FULL = ("<h1>T</h1><p>Body.<span class='footnote'>A <a href='https://example.org'>note</a>.</span>"
+        "</p>" + NESTED + "<table class='grid'><thead><tr><th>A</th><th>B</th></tr></thead>"
+        "<tbody><tr><td>1</td><td>2</td></tr></tbody></table><div class='signature'>"
+        "<p>Respectfully submitted,</p><p><a href='mailto:a@b.example'>a@b.example</a></p></div>")
+
+
+def test_the_package_is_valid_ooxml_and_says_what_made_it(tmp_path):
+    """A schema-aware validator (openxml-audit, offline) finds nothing; python-docx reads it back;
+    app.xml names filings with no page count; no thumbnail or part of python-docx's template
+    that says something untrue (a Mac Word, a blank page's preview, stale styles)."""
+    from openxml_audit import OpenXmlValidator
+    from openxml_audit.errors import FileFormat
+
+    import filings
+
+    path = tmp_path / "full.docx"
+    path.write_bytes(convert("docx", page(FULL), NDIL, Meta(title="T", author="A",
+                                                          date=dt.date(2025, 11, 14)))[0])
+    result = OpenXmlValidator(file_format=FileFormat.OFFICE_2010).validate(path)
+    assert (result.error_count, result.warning_count) == (0, 0)
+    docx.Document(str(path))
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        app = z.read("docProps/app.xml").decode()
+    assert f"<Application>filings {filings.__version__}</Application>" in app
+    assert "Pages" not in app and "Microsoft" not in app
+    assert not names & {"docProps/thumbnail.jpeg", "word/stylesWithEffects.xml",
+                        "customXml/item1.xml"}  # fmt: skip
+    assert {"word/footnotes.xml", "word/numbering.xml", "docProps/core.xml"} <= names

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import docx
 import pypdf
+from lxml import etree
 
 # The page footers: English, or a notice's Spanish or French, then English.
 FOOTER = re.compile(r"^(?:Página \d+ de \d+ / |Page \d+ sur \d+ / )?Page \d+ of \d+$", re.MULTILINE)
@@ -33,10 +35,42 @@ def docx_paragraphs(path: Path) -> list[str]:
         if isinstance(block, docx.table.Table):
             for row in block.rows:
                 for cell in row.cells:
-                    out.extend(labels(p) + p.text for p in cell.paragraphs)
+                    out.extend(labels(p) + _text(p) for p in cell.paragraphs)
         else:
-            out.append(labels(block) + block.text)
+            out.append(labels(block) + _text(block))
     return out
+
+
+def _text(paragraph) -> str:
+    """python-docx's text of a paragraph, with a footnote's call as its number (as the PDF)."""
+    from docx.oxml.ns import qn
+
+    if paragraph._p.find(f".//{qn('w:footnoteReference')}") is None:
+        return paragraph.text
+    out = []
+    for child in paragraph._p.xpath("w:r | w:hyperlink"):
+        if child.tag == qn("w:hyperlink"):
+            out.append("".join(docx.text.run.Run(r, paragraph).text for r in child.xpath("w:r")))
+            continue
+        out.append(docx.text.run.Run(child, paragraph).text)
+        out += [ref.get(qn("w:id")) for ref in child.findall(qn("w:footnoteReference"))]
+    return "".join(out)
+
+
+def docx_footnotes(path: Path) -> list[str]:
+    """Each footnote's text after its number and a space, as the PDF prints it."""
+    from docx.oxml.ns import qn
+
+    with zipfile.ZipFile(path) as z:
+        if "word/footnotes.xml" not in z.namelist():
+            return []
+        root = etree.fromstring(z.read("word/footnotes.xml"))
+    notes = []
+    for note in root.findall(qn("w:footnote")):
+        if note.get(qn("w:type")) is None:
+            text = "".join(t.text or "" for t in note.iter(qn("w:t")))
+            notes.append(f"{note.get(qn('w:id'))}{text}")
+    return notes
 
 
 def _letters(n: int) -> str:

@@ -53,6 +53,8 @@ class _Docx:
         with zipfile.ZipFile(path) as z:
             self.document = etree.fromstring(z.read("word/document.xml"))
             self.styles = etree.fromstring(z.read("word/styles.xml"))
+            notes = "word/footnotes.xml" in z.namelist()
+            self.footnotes = etree.fromstring(z.read("word/footnotes.xml")) if notes else None
             rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
             targets = {r.get("Id"): r.get("Target") for r in rels}
             self.sect = self.document.find(".//w:body/w:sectPr", NS)
@@ -180,6 +182,8 @@ def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]
                 )
             )
     note_rule = fmt.rules.footnote_size
+    if note_rule and doc.footnotes is not None:
+        return found + _footnote_sizes(name, doc, note_rule.value, fmt)
     note = next(
         (
             s
@@ -200,6 +204,22 @@ def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Finding]
                     need(fmt, "footnote_size", f"at least {note_rule.value:g} pt"),
                 )
             )
+    return found
+
+
+def _footnote_sizes(name: str, doc: _Docx, least: float, fmt: CourtFormat) -> list[Finding]:
+    """The type of each footnote's text (its number, a raised call, is not measured)."""
+    found = []
+    for note in doc.footnotes.findall("w:footnote", NS):
+        if note.get(_w("type")) is not None:  # the separators
+            continue
+        for paragraph in note.iter(_w("p")):
+            runs = [r for r in paragraph.findall(".//w:r", NS) if _text(r).strip()]
+            sizes = [doc.size(paragraph, r) for r in runs]
+            if sizes and min(sizes) < least - 0.05:
+                rule = need(fmt, "footnote_size", f"at least {least:g} pt")
+                found.append(Finding(name, "footnote_size", f"footnote {note.get(_w('id'))}",
+                                     f"footnotes {pt(min(sizes))}", rule))  # fmt: skip
     return found
 
 

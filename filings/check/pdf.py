@@ -270,10 +270,10 @@ def _sizes(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
     body_rule, note_rule = fmt.rules.body_size, fmt.rules.footnote_size
     if body_rule is None or not page.body:
         return []
-    small = [s for s in page.body if s.size < body_rule.value - 0.05]
+    small = [s for s in page.body if s.size < body_rule.value - 0.05 and not _call(s, page.body)]
     if not small:
         return []
-    full = [s for s in page.body if s not in small]
+    full = [s for s in page.body if s.size >= body_rule.value - 0.05]
     notes_only = note_rule and full and min(s.top for s in small) > max(s.bottom for s in full)
     least = min(s.size for s in small)
     where = f"page {page.number}"
@@ -291,6 +291,16 @@ def _sizes(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
         ]
     return [Finding(name, "body_size", where, f"body text {pt(least)}",
                     need(fmt, "body_size", f"at least {body_rule.value:g} pt"))]  # fmt: skip
+
+
+def _call(seg: Segment, body: list[Segment]) -> bool:
+    """A footnote's number, raised beside larger text (its call in the text, or its number at
+    the foot of the page): not a size of the text."""
+    return seg.text.strip().isdigit() and any(
+        o.size > seg.size + 0.5 and o.baseline > seg.baseline and o.top < seg.bottom
+        for o in body
+        if o.top < seg.bottom and seg.top < o.bottom
+    )
 
 
 def _pitch(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:

@@ -8,6 +8,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from filings.outputs.docx.notes import LINK_STYLE, REFERENCE_STYLE
 from filings.outputs.docx.ooxml import (
     PPR_ORDER,
     border,
@@ -88,6 +89,14 @@ def define_styles(doc, fmt: CourtFormat, lang: str) -> None:
             ppr = style.element.get_or_add_pPr()
             for rule in ppr.findall(qn("w:pBdr")):
                 ppr.remove(rule)
+    for name, superscript in ((REFERENCE_STYLE, True), (LINK_STYLE, None)):
+        # A footnote's number is raised, as the PDF's call; a link looks like the text around
+        # it, as in the PDF (a filing is printed in black).
+        try:
+            style = styles[name]
+        except KeyError:
+            style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        style.font.superscript = superscript
 
 
 # --- header, footer, first-page labels ---------------------------------------------------------

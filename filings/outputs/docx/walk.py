@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from filings.outputs.docx.inline import Segment, collapse, with_text
+from filings.outputs.docx.notes import Notes, link
 from filings.outputs.docx.numbering import Numbering, level_indent
 from filings.outputs.docx.ooxml import PPR_ORDER, complex_script, put
 from filings.outputs.docx.page import ALIGN
@@ -56,6 +57,7 @@ class Walker:
         self.author, self.date, self.revision = author, date, 0
         self.pending_break = False
         self.numbering = Numbering(doc, fmt)
+        self.notes = Notes(doc)
         top, right, bottom, left = fmt.margins
         self.text_width = fmt.width - left - right
 
@@ -144,13 +146,19 @@ class Walker:
             self.fail(el, f"an empty <{el.tag}>; write <p>&nbsp;</p> for a deliberate blank line")
         paragraph = target.add_paragraph(style=self.doc.styles[style or WORD_STYLES[role]])
         self.format_paragraph(paragraph, role, ctx, classes)
-        for seg in segments:
-            if seg.text == "\n":
-                paragraph.add_run().add_break()
-                continue
-            for text, family in self.scripts.pieces(seg.text, seg.lang):
-                self.run(paragraph, seg, text, family)
+        self.fill(paragraph, segments)
         return paragraph
+
+    def fill(self, paragraph, segments: list[Segment]) -> None:
+        """The paragraph's runs, line breaks, footnote calls (and their notes) and links."""
+        for seg in segments:
+            if seg.note is not None:
+                self.fill(self.notes.call(paragraph), seg.note)
+            elif seg.text == "\n":
+                paragraph.add_run().add_break()
+            else:
+                for text, family in self.scripts.pieces(seg.text, seg.lang):
+                    self.run(paragraph, seg, text, family)
 
     def run(self, paragraph, seg: Segment, text: str, family: str) -> None:
         """One run: the segment's formatting, and the font, language and direction of its text."""
@@ -164,6 +172,8 @@ class Walker:
         self.scripts.mark(run, text, family, seg.lang, seg.rtl)
         if seg.change:
             self.track(run, seg.change)
+        if seg.link:
+            link(self.notes.owner(paragraph), run, seg.link)
 
     def track(self, run, change: str) -> None:
         """Wrap the run in Word's tracked insertion or deletion, attributed to the author."""
@@ -315,6 +325,13 @@ class Walker:
                 out.append(Segment("\n"))
                 return
             lang, direction = attributes(el)
+            if "footnote" in classes:  # its own text, from the paragraph's language
+                note: list[Segment] = []
+                self._collect(el, Segment("", lang=fmt.lang, rtl=fmt.rtl), note, top=True)
+                if not any(s.text.strip() for s in note):
+                    self.fail(el, "an empty footnote")
+                out.append(Segment("", note=collapse(note)))
+                return
             fmt = Segment(
                 "",
                 bold=fmt.bold or tag in ("b", "strong"),
@@ -324,6 +341,7 @@ class Walker:
                 change=tag if tag in ("ins", "del") else fmt.change,
                 lang=lang or fmt.lang,
                 rtl=fmt.rtl if direction is None else direction == "rtl",
+                link=el.get("href") if tag == "a" else fmt.link,
             )
         if el.text:
             out.append(with_text(fmt, el.text))

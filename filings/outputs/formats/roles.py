@@ -45,6 +45,8 @@ ELEMENT_ROLES = (
     # Side by side, a language's paragraphs keep the body's look; the selector outranks `td p`
     # and no more, so the stylesheet's modifiers (`.center`, …) still win.
     (".parallel p", "body"),
+    # A footnote's text, at the foot of the page (Word's Footnote Text).
+    (".footnote", "footnote"),
 )
 _ROLE_OF = {s.strip(): role for selectors, role in ELEMENT_ROLES for s in selectors.split(",")}
 

@@ -13,6 +13,7 @@ from filings.outputs.formats.roles import (
     LIST_LEVELS,
 )
 from filings.outputs.pdf.fonts import families, language_fonts
+from filings.outputs.pdf.lines import FALLBACK
 
 
 def _declarations(style: Style) -> str:
@@ -65,6 +66,22 @@ def stylesheet(fmt: CourtFormat) -> str:
         "table.parallel { table-layout: fixed; }",
         ".page-break { break-before: page; }",
         "b, strong { font-weight: bold; } i, em { font-style: italic; }",
+        # Text in a fallback font keeps the line's exact pitch (`filings.outputs.pdf.lines`).
+        f".{FALLBACK} {{ line-height: 0; }}",
+        # A footnote: its call raised in the text, its number raised before its text at the
+        # foot of the page under a rule, as Word's footnotes are.
+        ".footnote { float: footnote; list-style-position: inside; }",
+        # Raised numbers take no height of their own: lines keep the format's exact pitch, as
+        # Word's exact line spacing keeps them.
+        "::footnote-call { font-size: 67%; line-height: 0; }",
+        '.footnote::footnote-marker { content: counter(footnote) " "; vertical-align: super;'
+        " font-size: 67%; line-height: 0; }",
+        # A rule over the notes, in the middle of an 11-point line as Word's separator (which is
+        # the same rule, 2 inches long).
+        "@page { @footnote { margin-top: 5.25pt; padding-top: 5.25pt;"
+        " border-top: 0.5pt solid black; } }",
+        # A link prints as the text around it (the PDF's link is live all the same).
+        "a { color: inherit; text-decoration: none; }",
         ".smallcaps { font-variant: small-caps; }",
         # A redline's changes (filings diff): insertions underlined, deletions struck.
         "ins { text-decoration: underline; color: #1f4e9c; }",
