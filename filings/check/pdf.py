@@ -440,7 +440,8 @@ def _ruler(name: str, page: Page, fmt: CourtFormat) -> list[Finding]:
                              f"line numbers {pt(min(steps))} to {pt(max(steps))} apart",
                              need(fmt, "line_numbers", f"at least {per_inch} numbers an inch, "
                                                        "evenly spaced")))  # fmt: skip
-    off = [s for s in page.body if min(abs(s.baseline - b) for b in baselines) > 1]
+    off = [s for s in page.body
+           if min(abs(s.baseline - b) for b in baselines) > 1 and not _call(s, page.body)]
     if off:
         worst = max(off, key=lambda s: min(abs(s.baseline - b) for b in baselines))
         distance = min(abs(worst.baseline - b) for b in baselines)

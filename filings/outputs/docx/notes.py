@@ -14,19 +14,22 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.text.paragraph import Paragraph
 
+from filings.outputs.docx.ooxml import twips
+from filings.outputs.formats import CourtFormat
+from filings.outputs.formats.roles import separator_height
+
 REFERENCE_STYLE = "Footnote Reference"  # Word's names; `page.define_styles` makes them
 TEXT_STYLE = "Footnote Text"
 LINK_STYLE = "Hyperlink"
 
 # Word's two separators: the short rule above the notes, and the full one where a note goes on;
-# each a line of exactly 11 pt, as the PDF's rule above its notes takes (`pdf.css`).
+# each a line of exactly the height the PDF's rule above its notes takes (`separator_height`).
 _SEPARATORS = (
-    f'<w:footnotes {nsdecls("w", "r")}>'
-    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="220"'
-    ' w:lineRule="exact"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
-    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0"'
-    ' w:line="220" w:lineRule="exact"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
-    "</w:footnote></w:footnotes>"
+    '<w:footnotes {ns}><w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing'
+    ' w:after="0" w:line="{line}" w:lineRule="exact"/></w:pPr><w:r><w:separator/></w:r></w:p>'
+    '</w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing'
+    ' w:after="0" w:line="{line}" w:lineRule="exact"/></w:pPr><w:r><w:continuationSeparator/>'
+    "</w:r></w:p></w:footnote></w:footnotes>"
 )
 _SETTINGS_ORDER_AFTER = ("endnotePr", "compat", "docVars", "rsids")  # footnotePr comes before
 
@@ -34,15 +37,16 @@ _SETTINGS_ORDER_AFTER = ("endnotePr", "compat", "docVars", "rsids")  # footnoteP
 class Notes:
     """The document's footnotes, numbered in the order their calls appear."""
 
-    def __init__(self, doc) -> None:
-        self.doc = doc
+    def __init__(self, doc, fmt: CourtFormat) -> None:
+        self.doc, self.fmt = doc, fmt
         self.part: XmlPart | None = None
         self.count = 0
 
     def _part(self) -> XmlPart:
         if self.part is None:
             package = self.doc.part.package
-            element = parse_xml(_SEPARATORS)
+            line = twips(separator_height(self.fmt))
+            element = parse_xml(_SEPARATORS.format(ns=nsdecls("w", "r"), line=line))
             self.part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element, package)
             self.doc.part.relate_to(self.part, RT.FOOTNOTES)
             _settings_separators(self.doc.settings.element)

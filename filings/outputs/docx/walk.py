@@ -57,7 +57,7 @@ class Walker:
         self.author, self.date, self.revision = author, date, 0
         self.pending_break = False
         self.numbering = Numbering(doc, fmt)
-        self.notes = Notes(doc)
+        self.notes = Notes(doc, fmt)
         top, right, bottom, left = fmt.margins
         self.text_width = fmt.width - left - right
 

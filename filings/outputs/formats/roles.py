@@ -76,3 +76,9 @@ LIST_LEVELS = {
     "ul": (("bullet", "\u2022", None),) * LIST_DEPTH,
 }
 assert all(len(levels) == LIST_DEPTH for levels in LIST_LEVELS.values())
+
+
+def separator_height(fmt) -> float:
+    """The line holding the rule above the footnotes (Word's separator), in points: on ruled
+    paper a whole numbered line, so the notes stay on the numbers; else 11 points."""
+    return fmt.line_numbers.pitch if fmt.line_numbers else 11

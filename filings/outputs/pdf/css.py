@@ -11,6 +11,7 @@ from filings.outputs.formats.roles import (
     GRID_PADDING,
     GRID_RULE,
     LIST_LEVELS,
+    separator_height,
 )
 from filings.outputs.pdf.fonts import families, language_fonts
 from filings.outputs.pdf.lines import FALLBACK
@@ -36,6 +37,7 @@ def stylesheet(fmt: CourtFormat) -> str:
     family = families(fmt)
     half = (fmt.width - left - right) / 2
     list_style = fmt.styles["list"]
+    half_separator = (separator_height(fmt) - 0.5) / 2
     css = [
         f"@page {{ size: {fmt.width}pt {fmt.height}pt;"
         f" margin: {top}pt {right}pt {bottom}pt {left}pt;{_ruler_page(fmt)}"
@@ -76,10 +78,10 @@ def stylesheet(fmt: CourtFormat) -> str:
         "::footnote-call { font-size: 67%; line-height: 0; }",
         '.footnote::footnote-marker { content: counter(footnote) " "; vertical-align: super;'
         " font-size: 67%; line-height: 0; }",
-        # A rule over the notes, in the middle of an 11-point line as Word's separator (which is
-        # the same rule, 2 inches long).
-        "@page { @footnote { margin-top: 5.25pt; padding-top: 5.25pt;"
-        " border-top: 0.5pt solid black; } }",
+        # A rule over the notes, in the middle of a line as Word's separator (which is the same
+        # rule, 2 inches long).
+        f"@page {{ @footnote {{ margin-top: {half_separator:g}pt;"
+        f" padding-top: {half_separator:g}pt; border-top: 0.5pt solid black; }} }}",
         # A link prints as the text around it (the PDF's link is live all the same).
         "a { color: inherit; text-decoration: none; }",
         ".smallcaps { font-variant: small-caps; }",
