@@ -56,6 +56,7 @@ class _Docx:
             self.styles = package.xml("word/styles.xml")
             if self.styles is None:  # Word's own defaults then apply
                 self.styles = etree.Element(_w("styles"))
+            self.footnotes = package.xml("word/footnotes.xml")
             rels = package.xml("word/_rels/document.xml.rels")
             targets = {r.get("Id"): r.get("Target") for r in (rels if rels is not None else [])}
             self.sect = self.document.find(".//w:body/w:sectPr", NS)
@@ -187,6 +188,8 @@ def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]
                 )
             )
     note_rule = fmt.rules.footnote_size
+    if note_rule and doc.footnotes is not None:
+        return found + _footnote_sizes(name, doc, note_rule.value, fmt)
     note = next(
         (
             s
@@ -207,6 +210,22 @@ def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]
                     need(fmt, "footnote_size", f"at least {note_rule.value:g} pt"),
                 )
             )
+    return found
+
+
+def _footnote_sizes(name: str, doc: _Docx, least: float, fmt: CourtFormat) -> list[Problem]:
+    """The type of each footnote's text (its number, a raised call, is not measured)."""
+    found = []
+    for note in doc.footnotes.findall("w:footnote", NS):
+        if note.get(_w("type")) is not None:  # the separators
+            continue
+        for paragraph in note.iter(_w("p")):
+            runs = [r for r in paragraph.findall(".//w:r", NS) if _text(r).strip()]
+            sizes = [doc.size(paragraph, r) for r in runs]
+            if sizes and min(sizes) < least - 0.05:
+                rule = need(fmt, "footnote_size", f"at least {least:g} pt")
+                found.append(finding(name, "footnote_size", f"footnote {note.get(_w('id'))}",
+                                     f"footnotes {pt(min(sizes))}", rule))  # fmt: skip
     return found
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from filings.check import reader
 from filings.check.findings import Expected, finding
 from filings.check.fonts import fonts_and_glyphs
-from filings.check.page import SLACK, Page, read_page
+from filings.check.page import SLACK, Page, Segment, read_page
 from filings.check.report import digits, merge_pages, need, pt
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -112,10 +112,10 @@ def _sizes(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
     body_rule, note_rule = fmt.rules.body_size, fmt.rules.footnote_size
     if body_rule is None or not page.body:
         return []
-    small = [s for s in page.body if s.size < body_rule.value - 0.05]
+    small = [s for s in page.body if s.size < body_rule.value - 0.05 and not _call(s, page.body)]
     if not small:
         return []
-    full = [s for s in page.body if s not in small]
+    full = [s for s in page.body if s.size >= body_rule.value - 0.05]
     notes_only = note_rule and full and min(s.top for s in small) > max(s.bottom for s in full)
     least = min(s.size for s in small)
     where = f"page {page.number}"
@@ -133,6 +133,16 @@ def _sizes(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
         ]
     return [finding(name, "body_size", where, f"body text {pt(least)}",
                     need(fmt, "body_size", f"at least {body_rule.value:g} pt"))]  # fmt: skip
+
+
+def _call(seg: Segment, body: list[Segment]) -> bool:
+    """A footnote's number, raised beside larger text (its call in the text, or its number at
+    the foot of the page): not a size of the text."""
+    return seg.text.strip().isdigit() and any(
+        o.size > seg.size + 0.5 and o.baseline > seg.baseline and o.top < seg.bottom
+        for o in body
+        if o.top < seg.bottom and seg.top < o.bottom
+    )
 
 
 def _pitch(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
@@ -292,7 +302,8 @@ def _ruler(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
                              f"line numbers {pt(min(steps))} to {pt(max(steps))} apart",
                              need(fmt, "line_numbers", f"at least {per_inch} numbers an inch, "
                                                        "evenly spaced")))  # fmt: skip
-    off = [s for s in page.body if min(abs(s.baseline - b) for b in baselines) > 1]
+    off = [s for s in page.body
+           if min(abs(s.baseline - b) for b in baselines) > 1 and not _call(s, page.body)]
     if off:
         worst = max(off, key=lambda s: min(abs(s.baseline - b) for b in baselines))
         distance = min(abs(worst.baseline - b) for b in baselines)

@@ -13,7 +13,7 @@ import re
 
 from filings.errors import Location, TemplateError
 
-INLINE = frozenset({"b", "strong", "i", "em", "u", "span", "br", "ins", "del"})
+INLINE = frozenset({"b", "strong", "i", "em", "u", "span", "br", "ins", "del", "a"})
 CONTAINERS = frozenset({"section", "div", "body"})
 BLOCKS = frozenset({"h1", "h2", "h3", "p", "ol", "ul", "li", "blockquote",
                     "table", "thead", "tbody", "tr", "th", "td"})  # fmt: skip
@@ -29,12 +29,17 @@ CLASSES = {
     "p": _ALIGN | {"noindent", "single", "indent"},
     "table": frozenset({"grid", "long", "caption", "parallel"}), "td": _CELL, "th": _CELL,
     "div": frozenset({"page-break", "signature"}),
-    "span": frozenset({"smallcaps"}),
+    "span": frozenset({"smallcaps", "footnote"}),
 }  # fmt: skip
 # Attributes every element may carry, and those of a head's <meta> (a field for the court
 # format's header and footer, and the character set).
 ATTRIBUTES = frozenset({"class", "lang", "dir"})
 META_ATTRIBUTES = frozenset({"name", "content", "charset"})
+# A link's target: an e-mail address or a secure web address. Not http: (a filing should not
+# send a reader to an address anyone on the way can change), nor javascript:, file: or data:.
+LINK_SCHEMES = ("mailto:", "https:")
+
+LIST_DEPTH = 4  # lists inside list items, at most this many levels (legal outline numbering)
 
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 DIRECTIONS = ("ltr", "rtl")
@@ -69,14 +74,35 @@ def _refusal(el) -> str | None:
         return f"<{tag}> is not in the vocabulary"
     allowed = ATTRIBUTES | META_ATTRIBUTES if tag == "meta" else ATTRIBUTES
     for name in el.attrib:
-        if name not in allowed:
+        if name not in allowed and not (tag == "a" and name == "href"):
             return f"<{tag} {name}>: the {name} attribute is not in the vocabulary"
+    if tag == "a" and (why := _link_refusal(el.get("href"))):
+        return why
+    if _is_footnote(el) and any(_is_footnote(a) for a in el.iterancestors("span")):
+        return "a footnote inside a footnote"
     unknown = set((el.get("class") or "").split()) - CLASSES.get(tag, frozenset())
     if unknown:
         return f'<{tag} class="{" ".join(sorted(unknown))}"> is not in the vocabulary'
+    if tag in ("ol", "ul") and sum(1 for _ in el.iterancestors("ol", "ul")) >= LIST_DEPTH:
+        return f"a list nested more than {LIST_DEPTH} deep"
     lang, direction = el.get("lang"), el.get("dir")
     if lang is not None and not LANG_TAG.fullmatch(lang):
         return f'<{tag} lang="{lang}">: not a language tag such as es or zh-Hant'
     if direction is not None and direction not in DIRECTIONS:
         return f'<{tag} dir="{direction}">: dir is ltr or rtl'
+    return None
+
+
+def _is_footnote(el) -> bool:
+    return el.tag == "span" and "footnote" in (el.get("class") or "").split()
+
+
+def _link_refusal(href: str | None) -> str | None:
+    if href is None:
+        return "<a> without href: a link needs its address"
+    shown = href if len(href) <= 40 else href[:40] + "…"
+    if not href.lower().startswith(LINK_SCHEMES) or href.strip() != href:
+        return f"<a href={shown!r}>: a link is mailto: or https:"
+    if not href.split(":", 1)[1].strip("/") or any(c.isspace() or ord(c) < 32 for c in href):
+        return f"<a href={shown!r}>: not an address"
     return None

@@ -15,6 +15,7 @@ from textof import docx_paragraphs, pdf_pages, squeeze
 
 from filings.check import Expected, check_docx, check_files, check_pdf
 from filings.check.page import read_page
+from filings.check.pdf import _call
 from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
 from filings.templating.render import RosterSummary, render_html
@@ -158,7 +159,8 @@ def test_pleading_paper_numbers_28_lines_on_every_page_with_the_text_on_them(ren
         assert [int(s.text) for s in page.ruler] == list(range(1, 29))
         numbered = {round(s.baseline, 1) for s in page.ruler}
         assert page.body, page.number  # all() of no lines would pass
-        assert all(round(s.baseline, 1) in numbered for s in page.body), page.number
+        lines = [s for s in page.body if not _call(s, page.body)]  # a raised footnote number
+        assert all(round(s.baseline, 1) in numbered for s in lines), page.number
     assert check_files([pdf, pdf.with_suffix(".docx")]) == {pdf: [], pdf.with_suffix(".docx"): []}
     assert "<w:lnNumType" not in _xml(pdf.with_suffix(".docx"), "word/document.xml")
 
@@ -311,3 +313,23 @@ def test_the_readers_own_arithmetic_matches_pdfplumber_for_every_text_operator(t
         theirs = _glyphs(opened.pages)
     assert "".join(c["text"] for c in theirs[0]).startswith("Peña yRuizA 1Scaled")
     assert ours == theirs
+
+
+def test_footnotes_under_the_courts_size_are_found_in_both_formats(case, emergency, tmp_path):
+    """LR 5.2(c): footnotes at least 11-point. The stay motion's footnote, set at 10 points,
+    is found in the PDF (at the foot of its page) and in the DOCX (in footnotes.xml); its raised
+    number is not text of another size."""
+    ndil = load_format("ndil")
+    small = dataclasses.replace(ndil.styles["footnote"], size=10)
+    fmt = dataclasses.replace(ndil, styles={**ndil.styles, "footnote": small})
+    html = render_html(make_environment(), discover()["stay-motion"], case, emergency,
+                       RosterSummary([emergency]))  # fmt: skip
+    meta = Meta(where="fn", title="T", author="A", date=case.filing_date)
+    found = []
+    for kind in ("pdf", "docx"):
+        path = tmp_path / f"fn.{kind}"
+        path.write_bytes(convert(kind, html, fmt, meta)[0])
+        found += [str(f) for f in (check_pdf if kind == "pdf" else check_docx)(path, ndil)]
+    need = "ndil needs at least 11 pt (LR 5.2(c))"
+    assert found == [f"fn.pdf: page 2: footnote text 10.0 pt; {need}",
+                     f"fn.docx: footnote 1: footnotes 10.0 pt; {need}"]  # fmt: skip

@@ -234,7 +234,10 @@ def test_check_names_each_broken_rule_with_page_and_value(tmp_path):
     wrong = run("check", "--format", "notice", pdf)
     assert wrong.exit_code == 1
     assert wrong.output.splitlines() == [
-        "A012345678-stay-motion.pdf: pages 1-7: body text 12.0 pt; notice needs at least 13 pt "
+        # The motion's 11-point footnote: the notice format has no footnote rule of its own.
+        "A012345678-stay-motion.pdf: page 1: body text 11.0 pt; notice needs at least 13 pt "
+        "(house style for notices: large type)",
+        "A012345678-stay-motion.pdf: pages 2-7: body text 12.0 pt; notice needs at least 13 pt "
         "(house style for notices: large type)",
         "Error: 1 of 1 checked file(s) break a rule",
     ]

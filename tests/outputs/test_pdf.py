@@ -84,6 +84,22 @@ def test_nothing_is_fetched_and_a_warning_fails_the_document():
         ('<p dir="auto">x</p>', '<p dir="auto">: dir is ltr or rtl'),
         ('<p><span lang="not a tag">x</span></p>',
          '<span lang="not a tag">: not a language tag such as es or zh-Hant'),
+        ('<p><a href="http://example.org">x</a></p>',
+         "<a href='http://example.org'>: a link is mailto: or https:"),
+        ('<p><a href="javascript:alert(1)">x</a></p>',
+         "<a href='javascript:alert(1)'>: a link is mailto: or https:"),
+        ('<p><a href="file:///etc/passwd">x</a></p>',
+         "<a href='file:///etc/passwd'>: a link is mailto: or https:"),
+        ('<p><a href="mailto:">x</a></p>', "<a href='mailto:'>: not an address"),
+        ('<p><a href="https://a.org/x y">x</a></p>',
+         "<a href='https://a.org/x y'>: not an address"),
+        ("<p><a>x</a></p>", "<a> without href: a link needs its address"),
+        ('<p><span href="https://a.org">x</span></p>',
+         "<span href>: the href attribute is not in the vocabulary"),
+        ('<p>a<span class="footnote">b<span class="footnote">c</span></span></p>',
+         "a footnote inside a footnote"),
+        ("<ul><li>1<ul><li>2<ul><li>3<ul><li>4<ul><li>5</li></ul></li></ul></li></ul></li></ul>"
+         "</li></ul>", "a list nested more than 4 deep"),
     ],
 )  # fmt: skip
 def test_what_would_change_the_pdf_but_not_the_docx_is_refused_by_both(body, why):
@@ -139,7 +155,10 @@ a name <span dir="rtl">يوسف حداد</span> (A123-456-789),
 <br>after a line break, <ins>inserted words</ins> and <del>deleted words</del>.</p>
 <p class="single noindent">Single-spaced.</p><p class="center">Centred.</p>
 <p class="right">Right.</p><p class="indent">Indented.</p>
-<ol><li>First item.</li><li>Second item.</li></ol><ul><li>A bullet.</li></ul>
+<ol><li>First item.</li><li>Second item.<ol><li>A nested item.<ul><li>A bullet in it.</li>
+</ul></li></ol></li></ol><ul><li>A bullet.</li></ul>
+<p>A footnote.<span class="footnote">Its <i>text</i>, with <a href="https://example.org/a">a
+link</a>.</span> An e-mail: <a href="mailto:name@example.org">name@example.org</a>.</p>
 <blockquote><p>A quotation, single-spaced and indented.</p></blockquote>
 <table class="grid"><thead><tr><th>Status</th><th>Count</th></tr></thead>
 <tbody><tr><td>Detained</td><td>12</td></tr><tr><td><p>Released</p></td><td>3</td></tr></tbody></table>
@@ -180,3 +199,19 @@ def test_the_fixture_documents_lay_out_as_under_weasyprints_own_stylesheet(case,
             theirs = Meta(weasyprint_stylesheet=True)
             assert convert("pdf", html, fmt)[0] == convert("pdf", html, fmt, theirs)[0], (
                 template.name, person and person.a_number)  # fmt: skip
+
+
+def test_nested_list_numbers_footnotes_and_links_in_the_pdf():
+    """The PDF numbers a nested list as Word's numbering does (1., a., (1), (a)), puts a
+    footnote at the foot of the page and makes live links."""
+    body = ("<ol><li>one<ol><li>one a<ol><li>deep<ol><li>deepest</li></ol></li></ol></li></ol>"
+            "</li><li>two</li></ol><p>Text.<span class='footnote'>The note.</span></p>"
+            "<p><a href='mailto:a@b.example'>a@b.example</a></p>")  # fmt: skip
+    data, _ = convert("pdf", page(body), load_format("ndil"))
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    lines = reader.pages[0].extract_text().splitlines()
+    assert lines[:7] == ["1. one", "a. one a", "(1) deep", "(a) deepest", "2. two", "Text.1",
+                         "a@b.example"]  # fmt: skip
+    assert lines[7:] == ["1 The note.", "Page 1 of 1"]
+    [link] = [a.get_object() for a in reader.pages[0]["/Annots"]]
+    assert link["/A"]["/URI"] == "mailto:a@b.example"

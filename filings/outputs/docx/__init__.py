@@ -15,7 +15,7 @@ import lxml.html
 from docx import Document
 
 from filings.errors import TemplateError
-from filings.outputs.docx import page
+from filings.outputs.docx import package, page
 from filings.outputs.docx.scripts import Scripts, document_language
 from filings.outputs.docx.walk import Context, Walker
 from filings.outputs.formats import CourtFormat
@@ -44,6 +44,8 @@ def render(html: str, fmt: CourtFormat, meta: Meta) -> tuple[bytes, None]:
     walker.blocks(root.find("body"), Context(lang=root.get("lang")))
     if walker.pending_break:
         raise TemplateError(where, "a page break ends the document")
-    page.core_properties(doc, meta.title, meta.author, date, fmt)
-    page.custom_properties(doc, properties(fmt, fields))
-    return page.reproducible_zip(doc, date), None
+    package.core_properties(doc, meta.title, meta.author, date, fmt, lang)
+    package.custom_properties(doc, properties(fmt, fields))
+    package.app_properties(doc)
+    package.drop_template_parts(doc)
+    return package.reproducible_zip(doc, date), None

@@ -21,6 +21,8 @@ class Segment:
     change: str | None = None  # "ins" or "del": a redline's tracked change
     lang: str | None = None  # the nearest `lang`, when an inline element sets one
     rtl: bool = False  # inside an inline element with dir="rtl"
+    link: str | None = None  # inside <a href>: its address
+    note: list[Segment] | None = None  # a footnote's call (text ""), holding the note's text
 
 
 
@@ -33,6 +35,9 @@ def collapse(segments: list[Segment]) -> list[Segment]:
     out: list[Segment] = []
     at_line_start = True
     for seg in segments:
+        if seg.note is not None:  # a call: white space on either side of it stays
+            out.append(seg)
+            continue
         if seg.text == "\n":
             if out and out[-1].text.endswith(" "):
                 out[-1].text = out[-1].text[:-1]
@@ -45,7 +50,8 @@ def collapse(segments: list[Segment]) -> list[Segment]:
         if text:
             out.append(dataclasses.replace(seg, text=text))
             at_line_start = False
-    if out and out[-1].text != "\n":
-        out[-1].text = out[-1].text.rstrip(" ")
-    return [s for s in out if s.text]
+    last = next((s for s in reversed(out) if s.note is None), None)
+    if last is not None and last.text != "\n":
+        last.text = last.text.rstrip(" ")
+    return [s for s in out if s.text or s.note is not None]
 

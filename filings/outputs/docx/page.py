@@ -1,22 +1,15 @@
 """The DOCX's page from the court format: size and margins, Word styles, header, footer,
-first-page labels, the pleading ruler, and the package's properties."""
+first-page labels and the pleading ruler."""
 
 from __future__ import annotations
-
-import datetime as dt
-import io
-import unicodedata
-import zipfile
-from xml.sax.saxutils import escape, quoteattr
 
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from filings.outputs.docx.notes import LINK_STYLE, REFERENCE_STYLE
 from filings.outputs.docx.ooxml import (
     PPR_ORDER,
     border,
@@ -28,7 +21,7 @@ from filings.outputs.docx.ooxml import (
 )
 from filings.outputs.formats import SLOTS, CourtFormat, Style
 from filings.outputs.formats.bands import Counter, resolve
-from filings.outputs.formats.roles import WORD_STYLES
+from filings.outputs.formats.roles import LIST_STYLES, WORD_STYLES
 
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}  # fmt: skip
@@ -68,6 +61,10 @@ def _apply(style, st: Style, fmt: CourtFormat, lang: str | None = None) -> None:
     pf.first_line_indent = Pt(st.first_indent - st.hanging)
     pf.widow_control = True
     pf.keep_with_next = style.name.startswith(("Heading", "Title"))
+    # Word's list styles drop the space between paragraphs of one style; the PDF keeps it.
+    ppr = style.element.get_or_add_pPr()
+    for contextual in ppr.findall(qn("w:contextualSpacing")):
+        ppr.remove(contextual)
 
 
 def define_styles(doc, fmt: CourtFormat, lang: str) -> None:
@@ -76,8 +73,9 @@ def define_styles(doc, fmt: CourtFormat, lang: str) -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_fonts(rpr, fmt, fmt.styles["compact"].size, lang)
-    names = {**WORD_STYLES, "header": "Header"}
-    for role, name in names.items():
+    names = [*((role, name) for role, name in WORD_STYLES.items()), ("header", "Header"),
+             *(("list", name) for name in LIST_STYLES.values() if name != WORD_STYLES["list"])]
+    for role, name in names:
         try:
             style = styles[name]
         except KeyError:
@@ -90,6 +88,14 @@ def define_styles(doc, fmt: CourtFormat, lang: str) -> None:
             ppr = style.element.get_or_add_pPr()
             for rule in ppr.findall(qn("w:pBdr")):
                 ppr.remove(rule)
+    for name, superscript in ((REFERENCE_STYLE, True), (LINK_STYLE, None)):
+        # A footnote's number is raised, as the PDF's call; a link looks like the text around
+        # it, as in the PDF (a filing is printed in black).
+        try:
+            style = styles[name]
+        except KeyError:
+            style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        style.font.superscript = superscript
 
 
 # --- header, footer, first-page labels ---------------------------------------------------------
@@ -185,70 +191,3 @@ def ruler(part, fmt: CourtFormat) -> None:
         if n > 1:
             run.add_break()
         run.add_text(str(n))
-
-
-# --- package -----------------------------------------------------------------------------------
-
-CUSTOM_PROPERTIES = "/docProps/custom.xml"
-CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the id Word gives user-defined properties
-
-
-# What the format allows in each text core property (title, author, ...), in characters.
-CORE_PROPERTY_CHARS = 255
-
-
-def core_properties(doc, title: str, author: str, date: dt.date, fmt: CourtFormat) -> None:
-    when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
-    props = doc.core_properties
-    # category is what `filings check` reads to know the format
-    text = {"title": title, "author": author, "last_modified_by": author, "comments": "",
-            "keywords": "", "subject": "", "category": fmt.name}  # fmt: skip
-    for name, value in text.items():
-        setattr(props, name, fit(value, CORE_PROPERTY_CHARS))
-    props.created = props.modified = when
-    props.last_printed = when
-    props.revision = 1
-
-
-def fit(text: str, limit: int) -> str:
-    """The text cut to `limit` characters, ending in an ellipsis when it was cut. The cut never
-    parts a letter from its accents (a decomposed "ễ" keeps all three code points or none)."""
-    if len(text) <= limit:
-        return text
-    cut = limit - 1
-    while cut > 0 and unicodedata.combining(text[cut]):
-        cut -= 1
-    return text[:cut].rstrip() + "…"
-
-
-def custom_properties(doc, values: dict[str, str]) -> None:
-    """Word's custom document properties (File > Properties > Custom), for `filings check`."""
-    items = "".join(
-        f'<property fmtid="{FMTID}" pid="{pid}" name={quoteattr(name)}>'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(values.items(), start=2)
-    )
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>')  # fmt: skip
-    package = doc.part.package
-    part = Part(PackURI(CUSTOM_PROPERTIES), CUSTOM_CT, xml.encode(), package)
-    package.relate_to(part, CUSTOM_RT)
-
-
-def reproducible_zip(doc, date: dt.date) -> bytes:
-    """Save with every zip entry stamped with the document's date: same inputs, same bytes."""
-    raw = io.BytesIO()
-    doc.save(raw)
-    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()

@@ -6,11 +6,15 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from filings.outputs.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, put
-from filings.outputs.formats.roles import CELL_PADDING
+from filings.outputs.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, put, twips
+from filings.outputs.formats.roles import CELL_PADDING, GRID_PADDING, GRID_RULE
 
 
-def table_layout(table, text_width: float, caption: float | None) -> None:
+def table_layout(table, text_width: float, caption: float | None, grid: bool,
+                 ruled: bool) -> None:  # fmt: skip
+    """Full width in fixed columns (the caption's parties column at its share, others equal,
+    as the PDF's `table-layout: fixed`), the grid in the cells' widths, the PDF's padding and
+    rules."""
     tbl_pr = table._tbl.tblPr
     width = put(tbl_pr, "tblW", TBLPR_ORDER)
     width.set(qn("w:w"), "5000")
@@ -20,19 +24,38 @@ def table_layout(table, text_width: float, caption: float | None) -> None:
     indent = put(tbl_pr, "tblInd", TBLPR_ORDER)
     indent.set(qn("w:w"), str(CELL_PADDING * 20))
     indent.set(qn("w:type"), "dxa")
+    if grid:
+        _grid_borders(put(tbl_pr, "tblBorders", TBLPR_ORDER))
+    put(tbl_pr, "tblLayout", TBLPR_ORDER).set(qn("w:type"), "fixed")
     margins = put(tbl_pr, "tblCellMar", TBLPR_ORDER)
-    for side in ("left", "right"):
+    # A grid's cells have the PDF's 1 pt above and below, but on ruled paper, where a row is
+    # whole lines.
+    vertical = GRID_PADDING if grid and not ruled else 0
+    for side, value in (("top", vertical), ("left", CELL_PADDING), ("bottom", vertical),
+                        ("right", CELL_PADDING)):  # fmt: skip
         m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), str(CELL_PADDING * 20))
+        m.set(qn("w:w"), twips(value))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
     if caption:
         fractions = [caption, 1 - caption]
     else:
         fractions = [1 / len(table.columns)] * len(table.columns)
-    for column, fraction in zip(table.columns, fractions, strict=True):
+    columns = table._tbl.tblGrid.findall(qn("w:gridCol"))
+    for column, col, fraction in zip(table.columns, columns, fractions, strict=True):
+        col.set(qn("w:w"), twips(text_width * fraction))
         for cell in column.cells:
             cell.width = Pt(text_width * fraction)
+
+
+def _grid_borders(borders) -> None:
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(round(GRID_RULE * 8)))
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
 
 
 def repeat_header(row) -> None:

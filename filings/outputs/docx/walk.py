@@ -11,19 +11,25 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from filings.outputs.docx.inline import Segment, collapse, with_text
-from filings.outputs.docx.ooxml import complex_script
+from filings.outputs.docx.notes import Notes, link
+from filings.outputs.docx.numbering import Numbering, level_indent
+from filings.outputs.docx.ooxml import PPR_ORDER, complex_script, put
 from filings.outputs.docx.page import ALIGN
 from filings.outputs.docx.scripts import Scripts, attributes, right_to_left
 from filings.outputs.docx.tables import cell_border, cell_margins, repeat_header, table_layout
 from filings.outputs.formats import CourtFormat
 from filings.outputs.formats.bands import META_PREFIX
-from filings.outputs.formats.roles import GRID_RULE, WORD_STYLES, role_of
+from filings.outputs.formats.roles import (
+    GRID_RULE,
+    LIST_STYLES,
+    WORD_STYLES,
+    role_of,
+)
 from filings.templating import vocabulary
 from filings.templating.vocabulary import CONTAINERS, INLINE
 
@@ -50,6 +56,8 @@ class Walker:
         self.where = where
         self.author, self.date, self.revision = author, date, 0
         self.pending_break = False
+        self.numbering = Numbering(doc, fmt)
+        self.notes = Notes(doc, fmt)
         top, right, bottom, left = fmt.margins
         self.text_width = fmt.width - left - right
 
@@ -113,6 +121,7 @@ class Walker:
             self.pending_break = True
         elif tag == "div" and "signature" in (el.get("class") or "").split():
             self.classes(el, {"signature"})
+            self.keep_with_previous(target)
             inner = dataclasses.replace(
                 ctx,
                 role=role_of(".signature p"),
@@ -128,22 +137,28 @@ class Walker:
         else:
             self.fail(el, f"<{tag}> is not in the vocabulary")
 
-    def paragraph(self, target, el, role: str, ctx: Context, classes: set[str], prefix: str = ""):
-        segments = self.inline(el, ctx)
+    def paragraph(self, target, el, role: str, ctx: Context, classes: set[str],
+                  style: str | None = None, skip=()):  # fmt: skip
+        """A paragraph of the element's inline content (but the `skip` children) in its role's
+        style, or in `style`."""
+        segments = self.inline(el, ctx, skip)
         if not any(s.text.strip() or s.text == "\xa0" for s in segments):
             self.fail(el, f"an empty <{el.tag}>; write <p>&nbsp;</p> for a deliberate blank line")
-        paragraph = target.add_paragraph(style=self.doc.styles[WORD_STYLES[role]])
+        paragraph = target.add_paragraph(style=self.doc.styles[style or WORD_STYLES[role]])
         self.format_paragraph(paragraph, role, ctx, classes)
-        if prefix:
-            self.scripts.mark(paragraph.add_run(prefix), prefix, self.fmt.font.family, ctx.lang,
-                              False)  # fmt: skip
-        for seg in segments:
-            if seg.text == "\n":
-                paragraph.add_run().add_break()
-                continue
-            for text, family in self.scripts.pieces(seg.text, seg.lang):
-                self.run(paragraph, seg, text, family)
+        self.fill(paragraph, segments)
         return paragraph
+
+    def fill(self, paragraph, segments: list[Segment]) -> None:
+        """The paragraph's runs, line breaks, footnote calls (and their notes) and links."""
+        for seg in segments:
+            if seg.note is not None:
+                self.fill(self.notes.call(paragraph), seg.note)
+            elif seg.text == "\n":
+                paragraph.add_run().add_break()
+            else:
+                for text, family in self.scripts.pieces(seg.text, seg.lang):
+                    self.run(paragraph, seg, text, family)
 
     def run(self, paragraph, seg: Segment, text: str, family: str) -> None:
         """One run: the segment's formatting, and the font, language and direction of its text."""
@@ -157,6 +172,8 @@ class Walker:
         self.scripts.mark(run, text, family, seg.lang, seg.rtl)
         if seg.change:
             self.track(run, seg.change)
+        if seg.link:
+            link(self.notes.owner(paragraph), run, seg.link)
 
     def track(self, run, change: str) -> None:
         """Wrap the run in Word's tracked insertion or deletion, attributed to the author."""
@@ -183,12 +200,21 @@ class Walker:
             if name in classes:
                 pf.alignment = ALIGN[name]
         if ctx.keep_together:
-            pf.keep_with_next = True
+            pf.keep_with_next = pf.keep_together = True
         if ctx.rtl:
             right_to_left(paragraph)
         if self.pending_break:
             pf.page_break_before = True
             self.pending_break = False
+
+    def keep_with_previous(self, target) -> None:
+        """A signature block starts on the page that holds the end of the text before it (the
+        PDF's `break-before: avoid`): the paragraph before it keeps with it, unless a page
+        break comes between."""
+        body = self.doc.element.body if target is self.doc else target._element
+        previous = [el for el in body if el.tag in (qn("w:p"), qn("w:tbl"))]
+        if previous and previous[-1].tag == qn("w:p") and not self.pending_break:
+            put(previous[-1].get_or_add_pPr(), "keepNext", PPR_ORDER)
 
     def end_keep_together(self, target) -> None:
         """A kept-together block's last paragraph does not keep with what follows."""
@@ -196,20 +222,26 @@ class Walker:
         if paragraphs:
             paragraphs[-1].paragraph_format.keep_with_next = None
 
-    def list(self, target, el, ctx: Context) -> None:
-        for number, item in enumerate(el, start=1):
+    def list(self, target, el, ctx: Context, depth: int = 0, num: int | None = None) -> None:
+        """A list's items as Word list paragraphs; a list inside an item is its next level."""
+        num = num or self.numbering.new(el.tag)
+        for item in el:
             if not isinstance(item.tag, str):
                 continue
             if item.tag != "li":
                 self.fail(item, f"<{item.tag}> inside a list; a list holds <li> only")
-            marker = f"{number}." if el.tag == "ol" else "\u2022"
             inner = self.scoped(item, ctx)
-            role = role_of("li")
-            paragraph = self.paragraph(target, item, role, inner, set(), prefix=f"{marker}\t")
-            style = self.fmt.styles[role]
-            paragraph.paragraph_format.tab_stops.add_tab_stop(
-                Pt(style.left_indent + style.hanging + ctx.extra_left), WD_TAB_ALIGNMENT.LEFT
-            )
+            nested = _nested_lists(item, self.fail)
+            paragraph = self.paragraph(target, item, role_of("li"), inner, set(),
+                                       style=LIST_STYLES[el.tag], skip=nested)  # fmt: skip
+            self.numbering.number(paragraph, num, depth)
+            left, hanging = level_indent(self.fmt, depth)
+            if depth or ctx.extra_left:  # the list style's indent is the first level's
+                pf = paragraph.paragraph_format
+                pf.left_indent, pf.first_line_indent = Pt(left + ctx.extra_left), Pt(-hanging)
+            for n, sub in enumerate(nested):
+                same = sub.tag == el.tag and n == 0  # Word's own shape: one instance, a level down
+                self.list(target, sub, inner, depth + 1, num if same else None)
 
     def table(self, el, classes: set[str], ctx: Context) -> None:
         rows = [r for r in el.iter("tr")]
@@ -224,7 +256,8 @@ class Walker:
         if "grid" in classes:
             table.style = self.doc.styles["Table Grid"]
         parties = self.fmt.caption.parties_width / 100 if "caption" in classes else None
-        table_layout(table, self.text_width, parties)
+        table_layout(table, self.text_width, parties, "grid" in classes,
+                     self.fmt.line_numbers is not None)  # fmt: skip
         header_rows = {id(r) for r in el.iter("tr") if r.getparent().tag == "thead"}
         for r, (row_el, row_cells) in enumerate(zip(rows, cells, strict=True)):
             if id(row_el) in header_rows:
@@ -275,13 +308,14 @@ class Walker:
 
     # Inline
 
-    def inline(self, el, ctx: Context) -> list[Segment]:
+    def inline(self, el, ctx: Context, skip=()) -> list[Segment]:
         """The element's text as formatted segments, white space collapsed as HTML does."""
         segments: list[Segment] = []
-        self._collect(el, Segment("", lang=ctx.lang), segments, top=True)
+        self._collect(el, Segment("", lang=ctx.lang), segments, top=True, skip=skip)
         return collapse(segments)
 
-    def _collect(self, el, fmt: Segment, out: list[Segment], top: bool = False) -> None:
+    def _collect(self, el, fmt: Segment, out: list[Segment], top: bool = False,
+                 skip=()) -> None:  # fmt: skip
         if not top:
             tag = el.tag
             if tag not in INLINE:
@@ -291,6 +325,13 @@ class Walker:
                 out.append(Segment("\n"))
                 return
             lang, direction = attributes(el)
+            if "footnote" in classes:  # its own text, from the paragraph's language
+                note: list[Segment] = []
+                self._collect(el, Segment("", lang=fmt.lang, rtl=fmt.rtl), note, top=True)
+                if not any(s.text.strip() for s in note):
+                    self.fail(el, "an empty footnote")
+                out.append(Segment("", note=collapse(note)))
+                return
             fmt = Segment(
                 "",
                 bold=fmt.bold or tag in ("b", "strong"),
@@ -300,10 +341,13 @@ class Walker:
                 change=tag if tag in ("ins", "del") else fmt.change,
                 lang=lang or fmt.lang,
                 rtl=fmt.rtl if direction is None else direction == "rtl",
+                link=el.get("href") if tag == "a" else fmt.link,
             )
         if el.text:
             out.append(with_text(fmt, el.text))
         for child in el:
+            if any(child is s for s in skip):
+                continue  # a nested list: its own paragraphs, and no text after it
             if isinstance(child.tag, str):
                 self._collect(child, fmt, out)
             if child.tail:  # a child's tail has this element's formatting, not the child's
@@ -313,3 +357,16 @@ class Walker:
 def _classes(el) -> set[str]:
     return set((el.get("class") or "").split())
 
+
+
+def _nested_lists(item, fail) -> list:
+    """The lists inside a list item, which follow all of its text."""
+    lists = [c for c in item if isinstance(c.tag, str) and c.tag in ("ol", "ul")]
+    if lists:
+        after = list(lists[0].itersiblings())
+        for el in [lists[0], *after]:
+            if isinstance(el.tag, str) and el.tag not in ("ol", "ul"):
+                fail(el, f"<{el.tag}> after a nested list; an item's text comes before its lists")
+            if (el.tail or "").strip():
+                fail(el, f"text {el.tail.strip()[:30]!r} after a nested list")
+    return lists

@@ -25,6 +25,7 @@ from filings.outputs.formats.bands import document_fields, properties
 from filings.outputs.pdf import text_layer
 from filings.outputs.pdf.css import document_stylesheet, stylesheet
 from filings.outputs.pdf.fonts import project_fonts
+from filings.outputs.pdf.lines import exact_pitch
 from filings.templating import vocabulary
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ class PdfRenderer:
         with _weasyprint_warnings_are_errors(where), warnings.catch_warnings():
             # WeasyPrint 70 leaves the sRGB profile of a PDF/A file open until the document goes.
             warnings.simplefilter("ignore", ResourceWarning)
-            source = isolate_inline_directions(html)
+            source = exact_pitch(isolate_inline_directions(html), self.fmt)
             document = layout(string=source, url_fetcher=self.fetcher).render(
                 stylesheets=sheets, font_config=self.font_config
             )

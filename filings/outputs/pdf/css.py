@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from filings.outputs.formats import CourtFormat, Style
 from filings.outputs.formats.bands import Counter, Line, fill, needs_document, resolve
-from filings.outputs.formats.roles import CELL_PADDING, ELEMENT_ROLES, GRID_RULE
+from filings.outputs.formats.roles import (
+    CELL_PADDING,
+    ELEMENT_ROLES,
+    GRID_PADDING,
+    GRID_RULE,
+    LIST_LEVELS,
+    separator_height,
+)
 from filings.outputs.pdf.fonts import families, language_fonts
+from filings.outputs.pdf.lines import FALLBACK
 
 
 def _declarations(style: Style) -> str:
@@ -29,6 +37,7 @@ def stylesheet(fmt: CourtFormat) -> str:
     family = families(fmt)
     half = (fmt.width - left - right) / 2
     list_style = fmt.styles["list"]
+    half_separator = (separator_height(fmt) - 0.5) / 2
     css = [
         f"@page {{ size: {fmt.width}pt {fmt.height}pt;"
         f" margin: {top}pt {right}pt {bottom}pt {left}pt;{_ruler_page(fmt)}"
@@ -41,16 +50,14 @@ def stylesheet(fmt: CourtFormat) -> str:
         "h1, h2, h3 { break-after: avoid; }",
         "ol, ul { margin: 0; padding: 0; list-style: none; }",
         "ol { counter-reset: item; } ol > li { counter-increment: item; }",
-        f'ol > li::before {{ content: counter(item) "."; display: inline-block;'
-        f" width: {list_style.hanging}pt; text-indent: 0; }}",
-        f'ul > li::before {{ content: "\\2022"; display: inline-block;'
-        f" width: {list_style.hanging}pt; text-indent: 0; }}",
+        *_list_markers(list_style),
         f"table {{ border-collapse: collapse; width: 100%; margin: 0 0 {fmt.table_after:g}pt 0; }}",
         f"td, th {{ vertical-align: top; padding: 0 {CELL_PADDING}pt; text-align: start; }}",
         f"table.grid td, table.grid th {{ border: {GRID_RULE}pt solid black;"
-        f" padding: 1pt {CELL_PADDING}pt; }}",
+        f" padding: {GRID_PADDING}pt {CELL_PADDING}pt; }}",
         # A count table stays on one page when it fits (the DOCX keeps its rows together too).
-        "table.grid { break-inside: avoid; }",
+        # Its columns are equal, as in the DOCX's grid: Word does not lay out by content.
+        "table.grid { break-inside: avoid; table-layout: fixed; }",
         # A long listing (an exhibit of hundreds of rows) runs on from page to page instead.
         "table.grid.long { break-inside: auto; }",
         f"table.caption td.parties {{ width: {fmt.caption.parties_width:g}%;"
@@ -64,6 +71,22 @@ def stylesheet(fmt: CourtFormat) -> str:
         "table.parallel { table-layout: fixed; }",
         ".page-break { break-before: page; }",
         "b, strong { font-weight: bold; } i, em { font-style: italic; }",
+        # Text in a fallback font keeps the line's exact pitch (`filings.outputs.pdf.lines`).
+        f".{FALLBACK} {{ line-height: 0; }}",
+        # A footnote: its call raised in the text, its number raised before its text at the
+        # foot of the page under a rule, as Word's footnotes are.
+        ".footnote { float: footnote; list-style-position: inside; }",
+        # Raised numbers take no height of their own: lines keep the format's exact pitch, as
+        # Word's exact line spacing keeps them.
+        "::footnote-call { font-size: 67%; line-height: 0; }",
+        '.footnote::footnote-marker { content: counter(footnote) " "; vertical-align: super;'
+        " font-size: 67%; line-height: 0; }",
+        # A rule over the notes, in the middle of a line as Word's separator (which is the same
+        # rule, 2 inches long).
+        f"@page {{ @footnote {{ margin-top: {half_separator:g}pt;"
+        f" padding-top: {half_separator:g}pt; border-top: 0.5pt solid black; }} }}",
+        # A link prints as the text around it (the PDF's link is live all the same).
+        "a { color: inherit; text-decoration: none; }",
         ".smallcaps { font-variant: small-caps; }",
         # A redline's changes (filings diff): insertions underlined, deletions struck.
         "ins { text-decoration: underline; color: #1f4e9c; }",
@@ -80,6 +103,26 @@ def stylesheet(fmt: CourtFormat) -> str:
         "body p.indent { margin-left: 36pt; }",
     ]
     return "\n".join(css + _ruled_tables(fmt))
+
+
+def _list_markers(style: Style) -> list[str]:
+    """Each level's number (`LIST_LEVELS`, as Word's numbering has them) hanging in the indent;
+    an item's lists start one hanging indent in from its text, and the space after a paragraph
+    of the list style comes between an item's text and its list, as in Word."""
+    box = f"display: inline-block; width: {style.hanging}pt; text-indent: 0;"
+    css = [f"li li {{ margin-left: {style.hanging}pt; }}",
+           f"li > ol, li > ul {{ margin-top: {style.after}pt; }}"]  # fmt: skip
+    for kind, levels in LIST_LEVELS.items():
+        for depth, (_, label, counter) in enumerate(levels):
+            content = _css_string(label)
+            if counter:
+                before, _, after = label.partition("{}")
+                count = "counter(item)" if counter == "decimal" else f"counter(item, {counter})"
+                pieces = [_css_string(before) if before else "", count, _css_string(after)]
+                content = " ".join(p for p in pieces if p)
+            selector = "li " * depth + f"{kind} > li::before"
+            css.append(f"{selector} {{ content: {content}; {box} }}")
+    return css
 
 
 def _rule(width: float) -> str:
