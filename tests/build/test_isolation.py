@@ -27,11 +27,13 @@ from filings.inputs.limits import Limits
 
 pytestmark = pytest.mark.slow  # worker processes, a cluster or a browser: seconds each
 
-HEADER = "a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
+HEADER = (
+    "a_number,family_name,given_name,custody_status,preferred_language,removal_date,arrest_type\n"
+)
 ROWS = [
-    "A012345671,Peña,José,detained,es,2025-12-01",
-    "A012345672,Ruiz,Ana,detained,en,",
-    "A012345673,Nguyễn,Thị Hương,detained,vi,",
+    "A012345671,Peña,José,detained,es,2025-12-01,warrantless",
+    "A012345672,Ruiz,Ana,detained,en,,warrantless",
+    "A012345673,Nguyễn,Thị Hương,detained,vi,,warrantless",
 ]
 BAD = "A012345672"  # roster.csv:3
 REAL_INIT = workers._init_worker  # the child imports this module afresh: this stays the real one
@@ -199,7 +201,7 @@ def _case_with(tmp_path, old: str, new: str) -> Path:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_family_name_too_long_for_docx_properties_still_renders(tmp_path, jobs):
-    rows = [ROWS[0], f"{BAD},{'Ruiz' * 63},Ana,detained,en,", ROWS[2]]
+    rows = [ROWS[0], f"{BAD},{'Ruiz' * 63},Ana,detained,en,,warrantless", ROWS[2]]
     report = run(tmp_path, jobs, rows=rows)
     assert failures(report) == {}
     assert report.count("rendered") == 3
