@@ -22,10 +22,11 @@ pytestmark = pytest.mark.slow  # worker processes, a cluster or a browser: secon
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
 
-ROSTER = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date\n"
-          "A012345671,Peña,José,detained,es,2025-12-01\n"
-          "A012345672,Ruiz,Ana,detained,en,\n"
-          "A012345673,Nguyễn,Thị Hương,detained,vi,\n")  # fmt: skip
+ROSTER = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
+          "arrest_type\n"
+          "A012345671,Peña,José,detained,es,2025-12-01,warrantless\n"
+          "A012345672,Ruiz,Ana,detained,en,,warrantless\n"
+          "A012345673,Nguyễn,Thị Hương,detained,vi,,warrantless\n")  # fmt: skip
 DOOMED = "A012345672"
 
 
