@@ -35,12 +35,19 @@ def main() -> None:
         make_roster(roster, args.people)
         common = [args.template, "--roster", str(roster), "--format", "pdf"]
         local = timed_cli([*common, "--out", f"{scratch}/local", "--jobs", "2"])
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None) as cluster:  # fmt: skip
-            timed_cli([*common, "--out", f"{scratch}/warm", "--scheduler",
-                       cluster.scheduler_address])  # warm the workers' set-up  # fmt: skip
-            remote = timed_cli([*common, "--out", f"{scratch}/remote", "--scheduler",
-                                cluster.scheduler_address])  # fmt: skip
+        with LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster:
+            timed_cli(
+                [*common, "--out", f"{scratch}/warm", "--scheduler", cluster.scheduler_address]
+            )  # warm the workers' set-up
+            remote = timed_cli(
+                [*common, "--out", f"{scratch}/remote", "--scheduler", cluster.scheduler_address]
+            )
     n = args.people
     print(f"(a) local pool, --jobs 2:        {n / local:6.2f} docs/s")
     print(f"(b) LocalCluster, 2 workers:     {n / remote:6.2f} docs/s")

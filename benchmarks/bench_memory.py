@@ -30,9 +30,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         roster = Path(tmp) / "roster.csv"
         make_roster(roster, args.people)
-        command = [sys.executable, "-m", "filings", "render", args.template, "--case", str(CASE),
-                   "--roster", str(roster), "--out", str(Path(tmp) / "out"), "--format", "pdf",
-                   "--quiet", *([] if args.check else ["--no-check"])]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "filings",
+            "render",
+            args.template,
+            "--case",
+            str(CASE),
+            "--roster",
+            str(roster),
+            "--out",
+            str(Path(tmp) / "out"),
+            "--format",
+            "pdf",
+            "--quiet",
+            *([] if args.check else ["--no-check"]),
+        ]
         start = time.perf_counter()
         subprocess.run(command, check=True)
         seconds = time.perf_counter() - start

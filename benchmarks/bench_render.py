@@ -44,23 +44,44 @@ def make_roster(path: Path, people: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     with open(path, "w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["a_number", "family_name", "given_name", "custody_status",
-                         "preferred_language", "facility", "arrest_date", "arrest_type",
-                         "risk_assessment", "removal_date"])  # fmt: skip
+        writer.writerow(
+            [
+                "a_number",
+                "family_name",
+                "given_name",
+                "custody_status",
+                "preferred_language",
+                "facility",
+                "arrest_date",
+                "arrest_type",
+                "risk_assessment",
+                "removal_date",
+            ]
+        )
         for i in range(people):
             status = rng.choice(STATUSES)
             imminent = "2025-12-01" if status == "detained" and i % 5 == 0 else ""
-            writer.writerow([f"A{300000000 + i}", rng.choice(FAMILY), rng.choice(GIVEN), status,
-                             rng.choice(["es", "en"]), "Broadview Processing Center",
-                             f"2025-09-{rng.randint(1, 28):02d}",
-                             rng.choice(["warrantless", "vehicle_stop", "warrant"]),
-                             rng.choice(["pending", "not_high_risk"]), imminent])  # fmt: skip
+            writer.writerow(
+                [
+                    f"A{300000000 + i}",
+                    rng.choice(FAMILY),
+                    rng.choice(GIVEN),
+                    status,
+                    rng.choice(["es", "en"]),
+                    "Broadview Processing Center",
+                    f"2025-09-{rng.randint(1, 28):02d}",
+                    rng.choice(["warrantless", "vehicle_stop", "warrant"]),
+                    rng.choice(["pending", "not_high_risk"]),
+                    imminent,
+                ]
+            )
 
 
 def timed_cli(args: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "filings", "render", *args, "--quiet", "--force"],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "filings", "render", *args, "--quiet", "--force"], check=True
+    )
     return time.perf_counter() - start
 
 
@@ -130,8 +151,11 @@ def docxtpl_soffice(roster: Path, out: Path) -> float | None:
         filled.render({"name": person.full_name, "a": person.a_number_display})
         filled.save(out / f"{person.a_number}.docx")
     files = [str(out / f"{p.a_number}.docx") for p in people]
-    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out / "pdf"),
-                    *files], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out / "pdf"), *files],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -172,11 +196,15 @@ def main() -> None:
     render = rate["a2"] / rate["b"]
     print(f"(a')/(b) = {render:.2f}  target >= 2.00  {'met' if render >= 2 else 'NOT met'}")
     check = 1 / rate["a"] - 1 / rate["a2"]
-    print(f"(a)/(b) = {rate['a'] / rate['b']:.2f}  with every PDF read back and checked "
-          f"({check * cores:.3f} s of a worker's time a document)")  # fmt: skip
+    print(
+        f"(a)/(b) = {rate['a'] / rate['b']:.2f}  with every PDF read back and checked "
+        f"({check * cores:.3f} s of a worker's time a document)"
+    )
     efficiency = rate["e"] / (cores / f)
-    print(f"(e)/(cores x f) = {efficiency:.2f}  target >= 0.85  "
-          f"{'met' if efficiency >= 0.85 else 'NOT met'}")  # fmt: skip
+    print(
+        f"(e)/(cores x f) = {efficiency:.2f}  target >= 0.85  "
+        f"{'met' if efficiency >= 0.85 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -23,9 +23,27 @@ from bench_render import CASE, make_roster  # noqa: E402
 
 def render(roster: Path, out: Path, *extra: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "filings", "render", "stay-motion", "release-notice",
-                    "--case", str(CASE), "--roster", str(roster), "--out", str(out),
-                    "--format", "pdf", "--quiet", *extra], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "filings",
+            "render",
+            "stay-motion",
+            "release-notice",
+            "--case",
+            str(CASE),
+            "--roster",
+            str(roster),
+            "--out",
+            str(out),
+            "--format",
+            "pdf",
+            "--quiet",
+            *extra,
+        ],
+        check=True,
+    )
     return time.perf_counter() - start
 
 

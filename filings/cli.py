@@ -54,21 +54,29 @@ FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
 
 def _inputs_options(function):
     """--case and --roster, both defaulting to the fixtures."""
-    function = click.option("--roster", "roster_path", type=FILE,
-                            help="Roster: CSV, XLSX, JSON or YAML, one row per detainee. "
-                            "Default: the fixtures' roster.")(function)  # fmt: skip
+    function = click.option(
+        "--roster",
+        "roster_path",
+        type=FILE,
+        help="Roster: CSV, XLSX, JSON or YAML, one row per detainee. "
+        "Default: the fixtures' roster.",
+    )(function)
     help = "Case file (YAML). Default: the fixtures' case file."
     return click.option("--case", "case_path", type=FILE, help=help)(function)
 
 
 def _templates_option(function):
     return click.option(
-        "--templates", "templates_dirs", envvar="FILINGS_TEMPLATES", multiple=True, type=FOLDER,
+        "--templates",
+        "templates_dirs",
+        envvar="FILINGS_TEMPLATES",
+        multiple=True,
+        type=FOLDER,
         callback=_configured_folders,
         help="A templates folder of your own; repeat for more. Earlier ones override later ones, "
         "and the built-in templates come last. Env: FILINGS_TEMPLATES (':'-separated). "
         "Default: [templates] folders in filings.toml.",
-    )(function)  # fmt: skip
+    )(function)
 
 
 def _configured_folders(ctx, param, value: tuple[Path, ...]) -> tuple[Path, ...]:
@@ -79,10 +87,14 @@ def _configured_folders(ctx, param, value: tuple[Path, ...]) -> tuple[Path, ...]
 def _limits_option(function):
     """--limit NAME=VALUE, over `[limits]` in filings.toml (see filings.inputs.limits)."""
     return click.option(
-        "--limit", "limits", multiple=True, metavar="NAME=VALUE", callback=_limits,
+        "--limit",
+        "limits",
+        multiple=True,
+        metavar="NAME=VALUE",
+        callback=_limits,
         help="Raise or lower one limit for this run, e.g. render_seconds=120; repeat for more. "
         "Default: [limits] in filings.toml, else the built-in limits (README: Limits and safety).",
-    )(function)  # fmt: skip
+    )(function)
 
 
 def _limits(ctx, param, value: tuple[str, ...]):
@@ -96,8 +108,13 @@ def _scheduler(ctx, param, value: str | None) -> str | None:
 
 
 def _out_option(help: str):
-    return click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path("build"), show_default=True, help=help)  # fmt: skip
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("build"),
+        show_default=True,
+        help=help,
+    )
 
 
 @main.command()
@@ -118,31 +135,63 @@ def _out_option(help: str):
     metavar="REF",
     help="Render with the templates as they were at this git tag or commit.",
 )
-@click.option("--jobs", "-j", type=click.IntRange(min=1),
-              help="Worker processes. Default: one per core.")  # fmt: skip
-@click.option("--scheduler", metavar="ADDRESS", envvar="FILINGS_SCHEDULER", callback=_scheduler,
-              help="Render on the Dask cluster whose scheduler is at ADDRESS, e.g. "
-              "tcp://host:8786 (pip install 'filings[dask]'). Env: FILINGS_SCHEDULER. "
-              "Default: [render] scheduler in filings.toml, else this machine.")  # fmt: skip
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes. Default: one per core."
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    envvar="FILINGS_SCHEDULER",
+    callback=_scheduler,
+    help="Render on the Dask cluster whose scheduler is at ADDRESS, e.g. "
+    "tcp://host:8786 (pip install 'filings[dask]'). Env: FILINGS_SCHEDULER. "
+    "Default: [render] scheduler in filings.toml, else this machine.",
+)
 @click.option("--force", is_flag=True, help="Render every document, changed or not.")
-@click.option("--prune", is_flag=True,
-              help="Delete documents whose detainee is no longer on the roster.")  # fmt: skip
-@click.option("--packet", is_flag=True,
-              help="Also write OUT/packets/<template>.pdf: all documents, bookmarked.")  # fmt: skip
-@click.option("--no-check", is_flag=True,
-              help="Do not measure each output against its court format's rules.")  # fmt: skip
-@click.option("--pdf-variant", metavar="VARIANT",
-              help="A PDF variant for WeasyPrint to write, e.g. pdf/a-2b or pdf/ua-1.")  # fmt: skip
+@click.option(
+    "--prune", is_flag=True, help="Delete documents whose detainee is no longer on the roster."
+)
+@click.option(
+    "--packet",
+    is_flag=True,
+    help="Also write OUT/packets/<template>.pdf: all documents, bookmarked.",
+)
+@click.option(
+    "--no-check", is_flag=True, help="Do not measure each output against its court format's rules."
+)
+@click.option(
+    "--pdf-variant",
+    metavar="VARIANT",
+    help="A PDF variant for WeasyPrint to write, e.g. pdf/a-2b or pdf/ua-1.",
+)
 @click.option("--encoding", help="The CSV's text encoding. Default: detected.")
 @click.option("--sheet", help="The worksheet of an XLSX roster. Default: the first.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary; errors only.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
-@click.option("--debug", is_flag=True,
-              help="Add the traceback to a document's unexpected error.")  # fmt: skip
+@click.option("--debug", is_flag=True, help="Add the traceback to a document's unexpected error.")
 @_limits_option
-def render(template_names, case_path, roster_path, out, formats, templates_dirs, templates_ref,
-           jobs, scheduler, force, prune, packet, no_check, pdf_variant, encoding, sheet,
-           quiet, as_json, debug, limits) -> None:  # fmt: skip
+def render(
+    template_names,
+    case_path,
+    roster_path,
+    out,
+    formats,
+    templates_dirs,
+    templates_ref,
+    jobs,
+    scheduler,
+    force,
+    prune,
+    packet,
+    no_check,
+    pdf_variant,
+    encoding,
+    sheet,
+    quiet,
+    as_json,
+    debug,
+    limits,
+) -> None:
     """Render TEMPLATE(s) (default: all) for the roster into OUT/<template>/."""
     from filings.build import run as build
 
@@ -150,12 +199,27 @@ def render(template_names, case_path, roster_path, out, formats, templates_dirs,
     roster_path = roster_path or _fixture("roster.csv")
     formats = formats or build.OUTPUT_FORMATS
     with _Progress(enabled=not quiet) as progress:
-        report = build.build(case_path, roster_path, out, template_names, formats,
-                             templates_dirs=templates_dirs, progress=progress.advance,
-                             templates_ref=templates_ref, jobs=jobs, force=force, prune=prune,
-                             packet=packet, check=not no_check, pdf_variant=pdf_variant,
-                             encoding=encoding, sheet=sheet, limits=limits,
-                             debug=debug, scheduler=scheduler)  # fmt: skip
+        report = build.build(
+            case_path,
+            roster_path,
+            out,
+            template_names,
+            formats,
+            templates_dirs=templates_dirs,
+            progress=progress.advance,
+            templates_ref=templates_ref,
+            jobs=jobs,
+            force=force,
+            prune=prune,
+            packet=packet,
+            check=not no_check,
+            pdf_variant=pdf_variant,
+            encoding=encoding,
+            sheet=sheet,
+            limits=limits,
+            debug=debug,
+            scheduler=scheduler,
+        )
     if as_json:
         click.echo(json.dumps(report.summary().as_json(), indent=2))
     _report(report, out, quiet)
@@ -173,18 +237,31 @@ def _report(report, out: Path, quiet: bool) -> None:
         for path in report.orphans:
             click.echo(f"  {path}", err=True)
     if report.needs_translation and not quiet:
-        langs = sorted({o.job.detainee.preferred_language or "no language recorded"
-                        for o in report.needs_translation})  # fmt: skip
-        click.echo(f"{_count(len(report.needs_translation), 'document')} in English only: no "
-                   f"translation yet for {', '.join(langs)}; see "
-                   f"{out / 'needs-translation.csv'}", err=True)  # fmt: skip
+        langs = sorted(
+            {
+                o.job.detainee.preferred_language or "no language recorded"
+                for o in report.needs_translation
+            }
+        )
+        click.echo(
+            f"{_count(len(report.needs_translation), 'document')} in English only: no "
+            f"translation yet for {', '.join(langs)}; see "
+            f"{out / 'needs-translation.csv'}",
+            err=True,
+        )
     if report.not_applicable and not quiet:
-        click.echo(f"{_count(len(report.not_applicable), 'document')} not made: the template is "
-                   f"not for that person; see {out / 'not-applicable.csv'}", err=True)  # fmt: skip
+        click.echo(
+            f"{_count(len(report.not_applicable), 'document')} not made: the template is "
+            f"not for that person; see {out / 'not-applicable.csv'}",
+            err=True,
+        )
     if report.needs_review and not quiet:
-        click.echo(f"{_count(len(report.needs_review), 'row')} to review: the name has no "
-                   "Latin-letter form as DHS records it; see "
-                   f"{out / 'needs-review.csv'}", err=True)  # fmt: skip
+        click.echo(
+            f"{_count(len(report.needs_review), 'row')} to review: the name has no "
+            "Latin-letter form as DHS records it; see "
+            f"{out / 'needs-review.csv'}",
+            err=True,
+        )
     rows, documents = report.rows_line, report.documents_line
     if report.rows[2] or report.failed:
         raise click.ClickException(f"{rows} — see {out / 'errors.csv'} ({documents})")
@@ -219,9 +296,13 @@ class _Progress:
 
     def advance(self, outcome, total: int) -> None:
         if self.bar is None and total > 5 and self.enabled:
-            self.bar = click.progressbar(length=total, label="Rendering", show_pos=True,
-                                         item_show_func=self._rate,
-                                         file=sys.stderr)  # fmt: skip
+            self.bar = click.progressbar(
+                length=total,
+                label="Rendering",
+                show_pos=True,
+                item_show_func=self._rate,
+                file=sys.stderr,
+            )
         if self.bar is not None:
             self.bar.update(1, outcome)
 
@@ -252,8 +333,14 @@ def validate(case_path, roster_path, report, encoding, sheet, templates_dirs, li
     from filings.build.plan import check_inputs
 
     roster_path = roster_path or _fixture("roster.csv")
-    _, check = check_inputs(case_path or _fixture("case.yaml"), roster_path, encoding, sheet,
-                            limits=limits, templates_dirs=templates_dirs)  # fmt: skip
+    _, check = check_inputs(
+        case_path or _fixture("case.yaml"),
+        roster_path,
+        encoding,
+        sheet,
+        limits=limits,
+        templates_dirs=templates_dirs,
+    )
     _problems(check, quiet=False)
     if report:
         write_problems(report.resolve(), check.problems)
@@ -283,8 +370,13 @@ def check(files, format_name, leave_to_exceed, templates_dirs, limits) -> None:
     from filings.check import check_files
     from filings.templating.templates import search_path
 
-    results = check_files(files, format_name, search=search_path(templates_dirs),
-                          leave_to_exceed=leave_to_exceed, limits=limits)  # fmt: skip
+    results = check_files(
+        files,
+        format_name,
+        search=search_path(templates_dirs),
+        leave_to_exceed=leave_to_exceed,
+        limits=limits,
+    )
     failing = {path: found for path, found in results.items() if found}
     for found in failing.values():
         for finding in found:
@@ -411,25 +503,47 @@ def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, fold
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Any address but this computer's own needs --token.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on; 0 picks a free one.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Any address but this computer's own needs --token.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
 @_inputs_options
 @_templates_option
 @_out_option("Folder the documents are written to; the page keeps its own files in OUT/.serve/.")
 @click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
-@click.option("--token", envvar="FILINGS_TOKEN", metavar="TOKEN",
-              help="A secret every request must carry (16 characters or more). Env: FILINGS_TOKEN.")
+@click.option(
+    "--token",
+    envvar="FILINGS_TOKEN",
+    metavar="TOKEN",
+    help="A secret every request must carry (16 characters or more). Env: FILINGS_TOKEN.",
+)
 @_limits_option
-def serve(host, port, case_path, roster_path, templates_dirs, out, no_browser, token,
-          limits) -> None:  # fmt: skip
+def serve(
+    host, port, case_path, roster_path, templates_dirs, out, no_browser, token, limits
+) -> None:
     """Open a local web page to check a roster, render it and preview templates."""
     from filings.web.desk import Settings
     from filings.web.server import serve as run
 
-    settings = Settings(case_path or _fixture("case.yaml"), roster_path or _fixture("roster.csv"),
-                        out, tuple(templates_dirs), limits, token, host, port)  # fmt: skip
+    settings = Settings(
+        case_path or _fixture("case.yaml"),
+        roster_path or _fixture("roster.csv"),
+        out,
+        tuple(templates_dirs),
+        limits,
+        token,
+        host,
+        port,
+    )
 
     def ready(url: str) -> None:
         click.echo(f"filings serve: {url}  (Ctrl+C stops it)", err=True)
@@ -439,6 +553,8 @@ def serve(host, port, case_path, roster_path, templates_dirs, out, no_browser, t
             webbrowser.open(url)
 
     run(settings, ready)
+
+
 def _changes_text(changes: list[Change], color: bool) -> str:
     """diff's changes as text: colored when color is on, else git's `[-old-]{+new+}` markers."""
     lines = []
@@ -448,8 +564,11 @@ def _changes_text(changes: list[Change], color: bool) -> str:
             if op == "=":
                 out.append(text)
             elif color:
-                style = {"fg": "green", "underline": True} if op == "+" else {
-                    "fg": "red", "strikethrough": True}  # fmt: skip
+                style = (
+                    {"fg": "green", "underline": True}
+                    if op == "+"
+                    else {"fg": "red", "strikethrough": True}
+                )
                 out.append(click.style(text, **style))
             else:
                 out.append(f"{{+{text}+}}" if op == "+" else f"[-{text}-]")

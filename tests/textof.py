@@ -30,8 +30,9 @@ def pdftotext(path: Path) -> str:
     """poppler's reading of the PDF, right-to-left text in reading order: a reader that reverses
     a right-to-left line character by character, as pdf.js and PDFium do too. (pypdf reverses
     it glyph by glyph instead, and so reads a ligature such as that of الله backwards.)"""
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                          check=True, text=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
 
 
 def docx_paragraphs(path: Path) -> list[str]:
@@ -88,16 +89,33 @@ def _letters(n: int) -> str:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, digits in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
-                          (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
-                          (4, "iv"), (1, "i")):  # fmt: skip
+    for value, digits in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while n >= value:
             out, n = out + digits, n - value
     return out
 
 
-FORMATS = {"decimal": str, "lowerLetter": _letters, "upperLetter": lambda n: _letters(n).upper(),
-           "lowerRoman": _roman, "upperRoman": lambda n: _roman(n).upper()}  # fmt: skip
+FORMATS = {
+    "decimal": str,
+    "lowerLetter": _letters,
+    "upperLetter": lambda n: _letters(n).upper(),
+    "lowerRoman": _roman,
+    "upperRoman": lambda n: _roman(n).upper(),
+}
 
 
 class Labels:
@@ -113,11 +131,13 @@ class Labels:
         levels = {}
         for abstract in root.findall(qn("w:abstractNum")):
             levels[abstract.get(qn("w:abstractNumId"))] = {
-                int(lvl.get(qn("w:ilvl"))): (lvl.find(qn("w:numFmt")).get(val),
-                                             lvl.find(qn("w:lvlText")).get(val),
-                                             int(lvl.find(qn("w:start")).get(val)))
+                int(lvl.get(qn("w:ilvl"))): (
+                    lvl.find(qn("w:numFmt")).get(val),
+                    lvl.find(qn("w:lvlText")).get(val),
+                    int(lvl.find(qn("w:start")).get(val)),
+                )
                 for lvl in abstract.findall(qn("w:lvl"))
-            }  # fmt: skip
+            }
         self.nums = {}
         for num in root.findall(qn("w:num")):
             own = dict(levels[num.find(qn("w:abstractNumId")).get(val)])

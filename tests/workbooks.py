@@ -9,8 +9,9 @@ import yaml
 from openpyxl import Workbook
 
 
-def write_xlsx(path: Path, rows: list[list[Any]], sheet: str = "Class members",
-               before: tuple[str, ...] = ()) -> Path:  # fmt: skip
+def write_xlsx(
+    path: Path, rows: list[list[Any]], sheet: str = "Class members", before: tuple[str, ...] = ()
+) -> Path:
     """A workbook whose sheet `sheet` holds `rows` from A1; `before` are sheets to its left."""
     book = Workbook()
     book.active.title = before[0] if before else sheet

@@ -43,6 +43,7 @@ class ClusterError(FilingsError):
 
 # -- what must match: the worker's side and the client's side -------------------------------------
 
+
 def fingerprint() -> dict:
     """This process's filings version and pinned font files (name -> sha256): the same on a
     worker as on the client, or the same document could come out with other pages."""
@@ -67,19 +68,25 @@ def difference(theirs: dict, ours: dict) -> str | None:
     differ = sorted(n for n in fonts_o if n in fonts_t and fonts_t[n] != fonts_o[n])
     missing = sorted(set(fonts_o) - set(fonts_t))
     extra = sorted(set(fonts_t) - set(fonts_o))
-    for words, names in (("font files differ", differ), ("font files missing there", missing),
-                         ("font files only there", extra)):  # fmt: skip
+    for words, names in (
+        ("font files differ", differ),
+        ("font files missing there", missing),
+        ("font files only there", extra),
+    ):
         if names:
             said.append(f"{words}: {', '.join(names[:5])}" + (" …" if len(names) > 5 else ""))
     return "; ".join(said) or None
 
 
 def _refusal(address: str, diff: str) -> str:
-    return (f"the Dask worker at {address} does not match this computer ({diff}); install the "
-            f"same filings ({__version__}) and fonts there (scripts/setup)")  # fmt: skip
+    return (
+        f"the Dask worker at {address} does not match this computer ({diff}); install the "
+        f"same filings ({__version__}) and fonts there (scripts/setup)"
+    )
 
 
 # -- templates folders as bundles -----------------------------------------------------------------
+
 
 def bundle(folder: Path) -> tuple[str, dict[str, bytes]]:
     """Every file of a templates folder (hidden ones aside) and the hash of them all."""
@@ -111,8 +118,10 @@ def materialise(key: str, files: dict[str, bytes]) -> Path:
 
 # -- the worker's side ----------------------------------------------------------------------------
 
-def render_remote(job: Job, worker: Worker, bundles: list[tuple[str, dict]], expected: dict,
-                  run: str):
+
+def render_remote(
+    job: Job, worker: Worker, bundles: list[tuple[str, dict]], expected: dict, run: str
+):
     """On a Dask worker: render and check one document in a scratch folder; send back its outcome
     and its files' bytes (kind -> bytes), or ("mismatch", why) from a worker unlike the client."""
     from distributed import get_worker
@@ -125,8 +134,10 @@ def render_remote(job: Job, worker: Worker, bundles: list[tuple[str, dict]], exp
     template = replace(job.template, folder=moved[job.template.folder.parent] / job.template.name)
     with tempfile.TemporaryDirectory(prefix="filings-doc-") as scratch:
         outcome = render_job(replace(job, template=template), replace(local, out=Path(scratch)))
-        data = {kind: (Path(scratch) / out["path"]).read_bytes()
-                for kind, out in outcome.outputs.items()}  # fmt: skip
+        data = {
+            kind: (Path(scratch) / out["path"]).read_bytes()
+            for kind, out in outcome.outputs.items()
+        }
     if outcome.error:  # name the client's folders, not this worker's copies of them
         for theirs, ours in moved.items():
             outcome.error = outcome.error.replace(str(ours), str(theirs))
@@ -149,6 +160,7 @@ def _set_up(run: str, worker: Worker, bundles: list[tuple[str, dict]]) -> Worker
 
 # -- the client's side ----------------------------------------------------------------------------
 
+
 @dataclass
 class DaskCluster:
     """An executor (filings.build.executor) that renders on the cluster of a Dask scheduler."""
@@ -164,8 +176,9 @@ class DaskCluster:
         try:
             self.client = Client(self.address, timeout=CONNECT_SECONDS, set_as_default=False)
         except OSError as exc:
-            raise ClusterError(f"could not reach the Dask scheduler at {self.address}: "
-                               f"{exc}") from None  # fmt: skip
+            raise ClusterError(
+                f"could not reach the Dask scheduler at {self.address}: {exc}"
+            ) from None
         try:
             self.client.wait_for_workers(1, timeout=CONNECT_SECONDS)
         except TimeoutError:
@@ -188,8 +201,12 @@ class DaskCluster:
             bundles.append((key, future))
         expected = fingerprint()
         run = uuid.uuid4().hex
-        futures = {client.submit(render_remote, job, record, bundles, expected, run, pure=False,
-                                 retries=RETRIES): job for job in jobs}  # fmt: skip
+        futures = {
+            client.submit(
+                render_remote, job, record, bundles, expected, run, pure=False, retries=RETRIES
+            ): job
+            for job in jobs
+        }
         try:
             for future in as_completed(futures, loop=client.loop):
                 yield self._outcome(future, futures[future])
@@ -202,8 +219,12 @@ class DaskCluster:
         try:
             kind, outcome, data = future.result()
         except Exception as exc:  # noqa: BLE001 - its workers died, or its render kept raising
-            return failed(job, f"lost on the cluster ({type(exc).__name__}: {exc})"[:300],
-                          w.out, w.options.formats)  # fmt: skip
+            return failed(
+                job,
+                f"lost on the cluster ({type(exc).__name__}: {exc})"[:300],
+                w.out,
+                w.options.formats,
+            )
         if kind == "mismatch":
             raise ClusterError(outcome)
         if outcome.status != "rendered":

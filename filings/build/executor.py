@@ -47,8 +47,7 @@ class LocalPool:
         pass
 
 
-def make_executor(n_jobs: int, scheduler: str | None = None,
-                  pool: Callable = run_jobs) -> Executor:  # fmt: skip
+def make_executor(n_jobs: int, scheduler: str | None = None, pool: Callable = run_jobs) -> Executor:
     """The local pool, or the Dask cluster whose scheduler is at this address."""
     if scheduler:
         from filings.build.cluster import DaskCluster  # imports distributed only when asked

@@ -40,16 +40,20 @@ def inside(path: Path, root: Path) -> Path | None:
 def _checked(path: Path, root: Path) -> Path:
     real = inside(path, root)
     if real is None:
-        raise OutputError(f"{path}: refusing to write outside {root} (a link leads out of it; "
-                          "delete the link or choose another --out)")  # fmt: skip
+        raise OutputError(
+            f"{path}: refusing to write outside {root} (a link leads out of it; "
+            "delete the link or choose another --out)"
+        )
     return real
 
 
 def cannot_write(exc: OSError, root: Path, path: Path | None = None) -> OutputError:
     """Say what a failed write means for the user, in one line."""
     if exc.errno == errno.ELOOP:
-        return OutputError(f"{path or exc.filename}: is a symbolic link; refusing to write "
-                           "through it (delete it and run again)")  # fmt: skip
+        return OutputError(
+            f"{path or exc.filename}: is a symbolic link; refusing to write "
+            "through it (delete it and run again)"
+        )
     reasons = {
         errno.ENOSPC: ("the disk is full", "free some space or choose another --out"),
         errno.EDQUOT: ("the disk quota is used up", "free some space or choose another --out"),
@@ -57,8 +61,9 @@ def cannot_write(exc: OSError, root: Path, path: Path | None = None) -> OutputEr
         errno.EACCES: ("permission denied", "choose another --out or fix its permissions"),
         errno.EPERM: ("permission denied", "choose another --out or fix its permissions"),
     }
-    reason, todo = reasons.get(exc.errno, (os.strerror(exc.errno or 0).lower(),
-                                           "choose another --out"))  # fmt: skip
+    reason, todo = reasons.get(
+        exc.errno, (os.strerror(exc.errno or 0).lower(), "choose another --out")
+    )
     return OutputError(f"{root}: cannot write ({reason}); {todo}")
 
 
@@ -114,8 +119,10 @@ def _only_name(fd: int, path: Path) -> int:
     check.)"""
     if os.fstat(fd).st_nlink > 1:
         os.close(fd)
-        raise OutputError(f"{path}: has another name (a hard link); refusing to write through it "
-                          "(delete it and run again)")  # fmt: skip
+        raise OutputError(
+            f"{path}: has another name (a hard link); refusing to write through it "
+            "(delete it and run again)"
+        )
     return fd
 
 
@@ -191,8 +198,10 @@ def locked(out: Path) -> Iterator[None]:
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
             pid = holder if holder.isdigit() else "unknown"
-            raise OutputError(f"{out} is in use by another filings run (pid {pid}); wait for it "
-                              f"or remove {path} if no run is going") from None  # fmt: skip
+            raise OutputError(
+                f"{out} is in use by another filings run (pid {pid}); wait for it "
+                f"or remove {path} if no run is going"
+            ) from None
         with _writing(out):
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)

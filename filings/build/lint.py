@@ -39,15 +39,24 @@ def schema(case_data: dict) -> dict:
     """What templates may name, from the records and the case file's own keys."""
     attorney = _record_schema(Attorney)
     detainee = _record_schema(Detainee)
-    nested = {k: {key: ANY for key in (case_data.get(k) or {})} for k in
-              ("court", "caption", "contact", "order")}  # fmt: skip
+    nested = {
+        k: {key: ANY for key in (case_data.get(k) or {})}
+        for k in ("court", "caption", "contact", "order")
+    }
     people = {"counsel": ListOf(attorney), "opposing_counsel": ListOf(attorney), "signer": attorney}
     case = _record_schema(Case, {**nested, **people})
     roster = {"total": ANY, "detainees": ListOf(detainee), "count_by": ANY}
     template = _record_schema(TemplateInfo)  # what render_html hands templates, not the folder
     removal = _record_schema(Removal)
-    return {"case": case, "detainee": detainee, "roster": roster, "template": template,
-            "lang": ANY, "removal": removal, "class_member": ANY}  # fmt: skip
+    return {
+        "case": case,
+        "detainee": detainee,
+        "roster": roster,
+        "template": template,
+        "lang": ANY,
+        "removal": removal,
+        "class_member": ANY,
+    }
 
 
 def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:
@@ -57,8 +66,11 @@ def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:
         if isinstance(node, nodes.Getattr):
             attrs.append(node.attr)
             node = node.node
-        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
-                and isinstance(node.arg.value, str):  # fmt: skip
+        elif (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str)
+        ):
             attrs.append(node.arg.value)
             node = node.node
         elif isinstance(node, nodes.Name):
@@ -161,15 +173,17 @@ def _metadata(root: Path, templates: list[Template]) -> list[Problem]:
     return problems
 
 
-def _render_fixtures(templates: list[Template], folders: Sequence[Path], case_path: Path,
-                     roster_path: Path) -> list[Problem]:  # fmt: skip
+def _render_fixtures(
+    templates: list[Template], folders: Sequence[Path], case_path: Path, roster_path: Path
+) -> list[Problem]:
     """Render each template for every fixture row, to PDF and DOCX, then check the PDF."""
 
     problems = []
     with tempfile.TemporaryDirectory(prefix="filings-lint-") as out:
         names = [t.name for t in templates]
-        report = build.build(case_path, roster_path, Path(out), names, templates_dirs=folders,
-                             jobs=1, force=True)  # fmt: skip
+        report = build.build(
+            case_path, roster_path, Path(out), names, templates_dirs=folders, jobs=1, force=True
+        )
         for outcome in report.failed:
             where = Location(outcome.job.template.name)
             problems.append(Problem(where, outcome.error or "failed", "render"))

@@ -24,8 +24,13 @@ ERRORS_CSV = "errors.csv"
 def write_errors(out: Path, report: Report) -> None:
     """OUT/errors.csv: every rejected row and why, and every document that failed; none, none."""
     problems = list(report.roster.problems)
-    problems += [Problem(o.job.detainee.source if o.job.detainee else Location(o.job.template.name),
-                         o.error or "failed") for o in report.failed]  # fmt: skip
+    problems += [
+        Problem(
+            o.job.detainee.source if o.job.detainee else Location(o.job.template.name),
+            o.error or "failed",
+        )
+        for o in report.failed
+    ]
     if problems:
         write_problems(out / ERRORS_CSV, problems)
     else:
@@ -33,8 +38,18 @@ def write_errors(out: Path, report: Report) -> None:
 
 
 NEEDS_TRANSLATION_CSV = "needs-translation.csv"
-NEEDS_TRANSLATION_COLUMNS = ("file", "row", "a_number", "family_name", "given_name", "language",
-                             "language_name", "facility", "template", "files")  # fmt: skip
+NEEDS_TRANSLATION_COLUMNS = (
+    "file",
+    "row",
+    "a_number",
+    "family_name",
+    "given_name",
+    "language",
+    "language_name",
+    "facility",
+    "template",
+    "files",
+)
 NO_LANGUAGE = "no language recorded"
 
 
@@ -50,31 +65,67 @@ def write_needs_translation(out: Path, report: Report) -> None:
         d = outcome.job.detainee
         files = " ".join(output["path"] for output in outcome.outputs.values())
         code = d.preferred_language or ""
-        rows.append((d.source.file, d.source.row, d.a_number, d.family_name, d.given_name, code,
-                     language_name(code) if code else NO_LANGUAGE, d.facility or "",
-                     outcome.job.template.name, files))  # fmt: skip
+        rows.append(
+            (
+                d.source.file,
+                d.source.row,
+                d.a_number,
+                d.family_name,
+                d.given_name,
+                code,
+                language_name(code) if code else NO_LANGUAGE,
+                d.facility or "",
+                outcome.job.template.name,
+                files,
+            )
+        )
     _write_rows(out, NEEDS_TRANSLATION_CSV, NEEDS_TRANSLATION_COLUMNS, rows)
 
 
 NOT_APPLICABLE_CSV = "not-applicable.csv"
-NOT_APPLICABLE_COLUMNS = ("template", "file", "row", "a_number", "family_name", "given_name",
-                          "reason")  # fmt: skip
+NOT_APPLICABLE_COLUMNS = (
+    "template",
+    "file",
+    "row",
+    "a_number",
+    "family_name",
+    "given_name",
+    "reason",
+)
 
 
 def write_not_applicable(out: Path, report: Report) -> None:
     """OUT/not-applicable.csv: each person a template's applies_to is not for, and why, so a
     clerk sees every row left without that document; none, no file."""
-    rows = [(o.job.template.name, o.job.detainee.source.file, o.job.detainee.source.row,
-             o.job.detainee.a_number, o.job.detainee.family_name, o.job.detainee.given_name,
-             o.reason or "") for o in report.not_applicable]  # fmt: skip
+    rows = [
+        (
+            o.job.template.name,
+            o.job.detainee.source.file,
+            o.job.detainee.source.row,
+            o.job.detainee.a_number,
+            o.job.detainee.family_name,
+            o.job.detainee.given_name,
+            o.reason or "",
+        )
+        for o in report.not_applicable
+    ]
     _write_rows(out, NOT_APPLICABLE_CSV, NOT_APPLICABLE_COLUMNS, rows)
 
 
 NEEDS_REVIEW_CSV = "needs-review.csv"
-NEEDS_REVIEW_COLUMNS = ("file", "row", "a_number", "family_name", "given_name", "reason",
-                        "templates")  # fmt: skip
-NO_LATIN_NAME = ("name has no Latin-letter form as DHS records it; court filings need it (add "
-                 "family_name_latin and given_name_latin)")  # fmt: skip
+NEEDS_REVIEW_COLUMNS = (
+    "file",
+    "row",
+    "a_number",
+    "family_name",
+    "given_name",
+    "reason",
+    "templates",
+)
+NO_LATIN_NAME = (
+    "name has no Latin-letter form as DHS records it; court filings need it (add "
+    "family_name_latin and given_name_latin)"
+)
 
 
 def write_needs_review(out: Path, report: Report) -> None:
@@ -87,8 +138,18 @@ def write_needs_review(out: Path, report: Report) -> None:
             made.setdefault(o.job.detainee.a_number, []).append(o.job.template.name)
     people = report.roster.detainees if report.roster else []
     report.needs_review = [d for d in people if d.a_number in made and not d.has_latin_name]
-    rows = [(d.source.file, d.source.row, d.a_number, d.family_name, d.given_name, NO_LATIN_NAME,
-             " ".join(made[d.a_number])) for d in report.needs_review]  # fmt: skip
+    rows = [
+        (
+            d.source.file,
+            d.source.row,
+            d.a_number,
+            d.family_name,
+            d.given_name,
+            NO_LATIN_NAME,
+            " ".join(made[d.a_number]),
+        )
+        for d in report.needs_review
+    ]
     _write_rows(out, NEEDS_REVIEW_CSV, NEEDS_REVIEW_COLUMNS, rows)
 
 

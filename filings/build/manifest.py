@@ -21,8 +21,19 @@ from filings.inputs.problems import excel_safe
 MANIFEST = "manifest.jsonl"
 MANIFEST_CSV = "manifest.csv"
 JOURNAL = ".manifest.journal.jsonl"
-CSV_COLUMNS = ("template", "template_version", "a_number", "status", "format", "path", "sha256",
-               "pages", "inputs", "reason", "needs_translation")  # fmt: skip
+CSV_COLUMNS = (
+    "template",
+    "template_version",
+    "a_number",
+    "status",
+    "format",
+    "path",
+    "sha256",
+    "pages",
+    "inputs",
+    "reason",
+    "needs_translation",
+)
 
 
 @dataclass
@@ -63,8 +74,10 @@ def load(out: Path) -> Known:
         data = files.read_bytes(path, out)
         if data is None:
             if path.is_symlink():
-                known.warnings.append(f"{path}: is a symbolic link; not read, so every "
-                                      "document will be rendered again")  # fmt: skip
+                known.warnings.append(
+                    f"{path}: is a symbolic link; not read, so every "
+                    "document will be rendered again"
+                )
             continue
         lines = data.split(b"\n")
         if name == JOURNAL and lines[-1]:
@@ -86,8 +99,10 @@ def load(out: Path) -> Known:
 def _unusable(path: Path, problems: list[str]) -> str:
     if len(problems) == 1:
         return f"{path}: 1 unusable line ({problems[0]}); its document will be rendered again"
-    return (f"{path}: {len(problems)} unusable lines (the first: {problems[0]}); their documents "
-            "will be rendered again")  # fmt: skip
+    return (
+        f"{path}: {len(problems)} unusable lines (the first: {problems[0]}); their documents "
+        "will be rendered again"
+    )
 
 
 def _entry(line: bytes, number: int, out: Path) -> tuple[Entry | None, str | None]:
@@ -125,8 +140,10 @@ def _fields_problem(record: dict) -> str | None:
         elif not isinstance(record[name], types):
             return f"{name} is not {what}"
     if record["status"] not in STATUSES:
-        return (f"status: {_shown(record['status'])} is not rendered, unchanged, failed or "
-                "not-applicable")
+        return (
+            f"status: {_shown(record['status'])} is not rendered, unchanged, failed or "
+            "not-applicable"
+        )
     return None
 
 
@@ -139,8 +156,11 @@ def _outputs_problem(outputs: dict, out: Path) -> str | None:
             if not ok(output.get(name)):
                 return f"{where}.{name} is not {what}"
         path = output["path"]
-        if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts \
-                or files.inside(out / path, out) is None:  # fmt: skip
+        if (
+            PurePosixPath(path).is_absolute()
+            or ".." in PurePosixPath(path).parts
+            or files.inside(out / path, out) is None
+        ):
             return f"{where}.path: {_shown(path)} is not inside {out}"
     return None
 
@@ -157,8 +177,9 @@ def _shown(value: str) -> str:
     return repr(value if len(value) <= 60 else value[:60] + "…")
 
 
-def is_current(entry: Entry | None, inputs: str, paths: dict[str, PurePosixPath], out: Path
-               ) -> bool:  # fmt: skip
+def is_current(
+    entry: Entry | None, inputs: str, paths: dict[str, PurePosixPath], out: Path
+) -> bool:
     """The document's files are where this run would write them, hold what was recorded, and
     came from these same inputs."""
     if entry is None or entry.status == "failed" or entry.inputs != inputs:
@@ -209,8 +230,18 @@ def _csv(entries: list[Entry]) -> str:
     for e in entries:
         outputs = e.outputs.items() or [("", {})]
         for kind, output in outputs:
-            row = (e.template, e.template_version, e.a_number or "", e.status, kind,
-                   output.get("path", ""), output.get("sha256", ""), output.get("pages", ""),
-                   e.inputs, e.reason or "", "yes" if e.needs_translation else "")  # fmt: skip
+            row = (
+                e.template,
+                e.template_version,
+                e.a_number or "",
+                e.status,
+                kind,
+                output.get("path", ""),
+                output.get("sha256", ""),
+                output.get("pages", ""),
+                e.inputs,
+                e.reason or "",
+                "yes" if e.needs_translation else "",
+            )
             writer.writerow([excel_safe(str(v)) for v in row])
     return buffer.getvalue()

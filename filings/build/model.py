@@ -11,6 +11,7 @@ from filings.templating.templates import Template
 
 OUTPUT_FORMATS = ("pdf", "docx")
 
+
 @dataclass(frozen=True)
 class Options:
     """How documents are written: part of every document's inputs."""
@@ -87,8 +88,11 @@ class Report:
     @property
     def not_applicable_rows(self) -> set[str]:
         """A-numbers of accepted rows no per-person document of this run is for."""
-        made = {o.job.detainee.a_number for o in self.outcomes
-                if o.job.detainee and o.status != NOT_APPLICABLE}  # fmt: skip
+        made = {
+            o.job.detainee.a_number
+            for o in self.outcomes
+            if o.job.detainee and o.status != NOT_APPLICABLE
+        }
         skipped = {o.job.detainee.a_number for o in self.not_applicable}
         return skipped - made - self.failed_rows
 
@@ -106,9 +110,15 @@ class Report:
         counts: dict[str, dict[str, int]] = {}
         rejected = self.roster.rejected if self.roster else 0
         for o in (o for o in self.outcomes if o.job.detainee):
-            row = counts.setdefault(o.job.template.name, {
-                "rows": self.roster.rows_read if self.roster else 0, "rendered": 0,
-                "rejected": rejected, "not_applicable": 0})  # fmt: skip
+            row = counts.setdefault(
+                o.job.template.name,
+                {
+                    "rows": self.roster.rows_read if self.roster else 0,
+                    "rendered": 0,
+                    "rejected": rejected,
+                    "not_applicable": 0,
+                },
+            )
             key = {"failed": "rejected", NOT_APPLICABLE: "not_applicable"}.get(o.status, "rendered")
             row[key] += 1
         return counts
@@ -125,21 +135,32 @@ class Report:
     def documents_line(self) -> str:
         """`1800 documents: 3 rendered, 1797 unchanged, 0 failed` (`, 6 not applicable` when so)."""
         counts = [self.count(s) for s in ("rendered", "unchanged", "failed", NOT_APPLICABLE)]
-        line = (f"{counted(len(self.outcomes), 'document')}: {counts[0]} rendered, "
-                f"{counts[1]} unchanged, {counts[2]} failed")  # fmt: skip
+        line = (
+            f"{counted(len(self.outcomes), 'document')}: {counts[0]} rendered, "
+            f"{counts[1]} unchanged, {counts[2]} failed"
+        )
         return line + (f", {counts[3]} not applicable" if counts[3] else "")
 
     def summary(self) -> Summary:
         read, rendered, rejected, skipped = self.rows
-        return Summary(rows=read, rows_rendered=rendered, rows_rejected=rejected,
-                       rows_not_applicable=skipped, documents=len(self.outcomes),
-                       rendered=self.count("rendered"), unchanged=self.count("unchanged"),
-                       failed=self.count("failed"), not_applicable=self.count(NOT_APPLICABLE),
-                       needs_translation=len(self.needs_translation),
-                       needs_review=len(self.needs_review), templates=self.template_rows(),
-                       orphans=[str(p) for p in self.orphans], pruned=self.pruned,
-                       packets=[str(p) for p in self.packets],
-                       warnings=list(self.warnings))  # fmt: skip
+        return Summary(
+            rows=read,
+            rows_rendered=rendered,
+            rows_rejected=rejected,
+            rows_not_applicable=skipped,
+            documents=len(self.outcomes),
+            rendered=self.count("rendered"),
+            unchanged=self.count("unchanged"),
+            failed=self.count("failed"),
+            not_applicable=self.count(NOT_APPLICABLE),
+            needs_translation=len(self.needs_translation),
+            needs_review=len(self.needs_review),
+            templates=self.template_rows(),
+            orphans=[str(p) for p in self.orphans],
+            pruned=self.pruned,
+            packets=[str(p) for p in self.packets],
+            warnings=list(self.warnings),
+        )
 
 
 @dataclass(frozen=True)
@@ -165,4 +186,3 @@ class Summary:
 
     def as_json(self) -> dict:
         return dataclasses.asdict(self)
-

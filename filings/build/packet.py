@@ -20,8 +20,11 @@ def write_packets(out: Path, report: Report, templates: Sequence[Template]) -> l
     """Write OUT/packets/<template>.pdf for each per-detainee template; return their paths."""
     written = []
     for template in (t for t in templates if t.kind == "per-detainee"):
-        outcomes = [o for o in report.outcomes if o.job.template.name == template.name
-                    and "pdf" in o.outputs]  # fmt: skip
+        outcomes = [
+            o
+            for o in report.outcomes
+            if o.job.template.name == template.name and "pdf" in o.outputs
+        ]
         if not outcomes:
             continue
         writer = PdfWriter()
@@ -46,6 +49,7 @@ def _document(out: Path, outcome: Outcome) -> bytes:
     """A document's PDF as written this run or checked unchanged: read only inside OUT."""
     data = read_bytes(out / outcome.outputs["pdf"]["path"], out)
     if data is None:
-        raise OutputError(f"{out / outcome.outputs['pdf']['path']}: not a file in {out}; "
-                          "run again to render it")  # fmt: skip
+        raise OutputError(
+            f"{out / outcome.outputs['pdf']['path']}: not a file in {out}; run again to render it"
+        )
     return data

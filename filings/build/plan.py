@@ -34,10 +34,15 @@ def load_inputs(case_path: Path, roster_path: Path, **read) -> tuple[Case, list[
     return case, check.detainees
 
 
-def check_inputs(case_path: Path, roster_path: Path, encoding: str | None = None,
-                 sheet: str | None = None, *, limits: Limits = DEFAULT_LIMITS,
-                 templates_dirs: Sequence[Path] = (),
-                 ) -> tuple[Case, RosterCheck]:  # fmt: skip
+def check_inputs(
+    case_path: Path,
+    roster_path: Path,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    templates_dirs: Sequence[Path] = (),
+) -> tuple[Case, RosterCheck]:
     """Read the case file (any problem stops) and check the roster row by row: every check of
     the inputs that rendering makes, so `validate` passing means `render` will not refuse them.
 
@@ -113,9 +118,16 @@ def plan(
     for template in templates:
         root = template.folder.parent
         version = (pinned or {}).get(root) or versions.describe(root)
-        base = _hash(code_fingerprint(), _tree_hash(template.folder), shared, case_bytes,
-                     format_name(template, case), options.check, options.pdf_variant,
-                     version)  # fmt: skip
+        base = _hash(
+            code_fingerprint(),
+            _tree_hash(template.folder),
+            shared,
+            case_bytes,
+            format_name(template, case),
+            options.check,
+            options.pdf_variant,
+            version,
+        )
         if template.kind == "per-detainee":
             jobs.extend(Job(template, d, _hash(base, _record(d)), version) for d in detainees)
         else:
@@ -134,10 +146,12 @@ def check_rules(templates: Sequence[Template], case: Case) -> None:
     covers: one error at the case file, before anything renders."""
     asking = [t.name for t in templates if needs_class_covers(t.applies_to, case)]
     if asking:
-        raise DataError(Location(case.source, None, "class_covers"),
-                        f"is missing; the applies_to of {', '.join(asking)} asks whether the "
-                        "class covers each arrest (class_member), so the case file must say which "
-                        "arrest types it covers, e.g. class_covers: {arrest_types: [warrantless]}")
+        raise DataError(
+            Location(case.source, None, "class_covers"),
+            f"is missing; the applies_to of {', '.join(asking)} asks whether the "
+            "class covers each arrest (class_member), so the case file must say which "
+            "arrest types it covers, e.g. class_covers: {arrest_types: [warrantless]}",
+        )
 
 
 def screen(job: Job, case: Case) -> tuple[str, str] | None:
@@ -159,4 +173,3 @@ def output_paths(job: Job, formats: Sequence[str]) -> dict[str, Path]:
     d = job.detainee
     stem = output_name(job.template, d.a_number if d else None, d.family_name if d else "")
     return {kind: Path(job.template.name) / f"{stem}.{kind}" for kind in formats}
-

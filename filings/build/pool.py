@@ -77,8 +77,12 @@ def _start(worker: workers.Worker) -> _Slot:
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     # workers._init_worker is looked up now, so a test can stand in its own set-up
-    process = context.Process(target=workers.serve, args=(theirs, worker, workers._init_worker),
-                              daemon=True, name="filings-render")  # fmt: skip
+    process = context.Process(
+        target=workers.serve,
+        args=(theirs, worker, workers._init_worker),
+        daemon=True,
+        name="filings-render",
+    )
     process.start()
     theirs.close()
     return _Slot(process, ours, time.monotonic() + START_SECONDS)

@@ -38,8 +38,13 @@ class Change:
 
 def _leaves(body) -> list:
     """Blocks that hold text directly, in document order."""
-    return [el for el in body.iter() if isinstance(el.tag, str) and el.tag in LEAVES
-            and not any(isinstance(c.tag, str) and c.tag in BLOCKS for c in el)]  # fmt: skip
+    return [
+        el
+        for el in body.iter()
+        if isinstance(el.tag, str)
+        and el.tag in LEAVES
+        and not any(isinstance(c.tag, str) and c.tag in BLOCKS for c in el)
+    ]
 
 
 def _text(el) -> str:
@@ -102,8 +107,9 @@ def redline(old_html: str, new_html: str) -> tuple[str, list[Change]]:
     old_doc = lxml.html.document_fromstring(old_html)
     new_doc = lxml.html.document_fromstring(new_html)
     old_blocks, new_blocks = _leaves(old_doc.find("body")), _leaves(new_doc.find("body"))
-    matcher = difflib.SequenceMatcher(None, [_text(b) for b in old_blocks],
-                                      [_text(b) for b in new_blocks], autojunk=False)  # fmt: skip
+    matcher = difflib.SequenceMatcher(
+        None, [_text(b) for b in old_blocks], [_text(b) for b in new_blocks], autojunk=False
+    )
     changes: list[Change] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -159,13 +165,22 @@ def _subjects(template, case, people: list, roster: str, asked: bool) -> list:
     if rule is None or not people:
         return people
     if asked and (reasons := rule.reasons(people[0], case)):
-        raise DataError(roster, f"{template.name} is not for {people[0].a_number}: "
-                        f"{'; '.join(reasons)}")  # fmt: skip
+        raise DataError(
+            roster, f"{template.name} is not for {people[0].a_number}: {'; '.join(reasons)}"
+        )
     return [p for p in people if not rule.reasons(p, case)]
 
 
-def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
-            new_ref: str | None, a_number: str | None, out) -> Redline:  # fmt: skip
+def compare(
+    template_name: str,
+    case_path,
+    roster_path,
+    folder,
+    old_ref: str,
+    new_ref: str | None,
+    a_number: str | None,
+    out,
+) -> Redline:
     """Render one document with the templates at old_ref and at new_ref (the working tree when
     None), and write the redline PDF and DOCX into OUT/redlines/, in the court format as the
     templates at new_ref keep it (their `_formats/` first)."""
@@ -177,20 +192,36 @@ def compare(template_name: str, case_path, roster_path, folder, old_ref: str,
         if not people:
             raise DataError(roster_path.name, f"no one with A-number {wanted} on the roster")
     with tempfile.TemporaryDirectory(prefix="filings-diff-") as scratch:
-        found = [_version(template_name, folder, ref, Path(scratch) / str(i))
-                 for i, ref in enumerate((old_ref, new_ref))]  # fmt: skip
+        found = [
+            _version(template_name, folder, ref, Path(scratch) / str(i))
+            for i, ref in enumerate((old_ref, new_ref))
+        ]
         htmls = []
         subjects = _subjects(found[-1][2], case, people, roster_path.name, bool(a_number))
         for root, label, template in found:
             if template.kind == "per-detainee" and not people:
-                raise DataError(roster_path.name, f"the roster has no rows; {template.name} is "
-                                "one document per person, so diff needs at least one")  # fmt: skip
+                raise DataError(
+                    roster_path.name,
+                    f"the roster has no rows; {template.name} is "
+                    "one document per person, so diff needs at least one",
+                )
             if template.kind == "per-detainee" and not subjects:
-                raise DataError(roster_path.name, f"no row of the roster is one {template.name} "
-                                "is for (its applies_to); diff needs at least one")  # fmt: skip
+                raise DataError(
+                    roster_path.name,
+                    f"no row of the roster is one {template.name} "
+                    "is for (its applies_to); diff needs at least one",
+                )
             person = subjects[0] if template.kind == "per-detainee" else None
-            htmls.append(render_html(make_environment([root]), template, case, person,
-                                     RosterSummary(people), template_version=label))  # fmt: skip
+            htmls.append(
+                render_html(
+                    make_environment([root]),
+                    template,
+                    case,
+                    person,
+                    RosterSummary(people),
+                    template_version=label,
+                )
+            )
         html, changes = redline(*htmls)
         (_, old_label, _), (new_root, new_label, template) = found
         who = subjects[0].a_number if template.kind == "per-detainee" else "roster"
@@ -217,8 +248,12 @@ def _write_redline(result: Redline, template, case, out, search) -> list:
     stem = f"{result.template}-{result.who}-{result.old_version}-to-{result.new_version}"
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
     fmt = load_format(format_name(template, case), search)
-    meta = Meta(where=f"redline of {result.template}", title=f"Redline: {template.title}",
-                author=f"filings (templates {result.new_version})", date=case.filing_date)
+    meta = Meta(
+        where=f"redline of {result.template}",
+        title=f"Redline: {template.title}",
+        author=f"filings (templates {result.new_version})",
+        date=case.filing_date,
+    )
     pdf, _ = convert("pdf", result.html, fmt, meta)
     docx, _ = convert("docx", result.html, fmt, meta)
     paths = [out / "redlines" / f"{stem}.pdf", out / "redlines" / f"{stem}.docx"]

@@ -35,6 +35,7 @@ from filings.templating.templates import select as select_templates
 
 log = logging.getLogger(__name__)
 
+
 def build(
     case_path: Path,
     roster_path: Path,
@@ -62,8 +63,9 @@ def build(
     With templates_ref, the first templates folder (the built-in one when none is given) is read
     as it was at that git tag or commit. With scheduler (a Dask scheduler's address, e.g.
     tcp://host:8786) the documents render on that cluster instead of this machine's workers."""
-    case, roster = check_inputs(case_path, roster_path, encoding, sheet, limits=limits,
-                                templates_dirs=templates_dirs)  # fmt: skip
+    case, roster = check_inputs(
+        case_path, roster_path, encoding, sheet, limits=limits, templates_dirs=templates_dirs
+    )
     with files.locked(out), tempfile.TemporaryDirectory(prefix="filings-ref-") as scratch:
         folders, pinned = tuple(templates_dirs), {}
         if templates_ref:
@@ -71,9 +73,23 @@ def build(
         options = Options(tuple(formats), check, pdf_variant)
         # run_jobs is looked up now, so a test can stand in its own pool
         executor = make_executor(jobs or os.cpu_count() or 1, scheduler, run_jobs)
-        report = _build(case, roster, case_path.read_bytes(), out, template_names, options,
-                        folders, pinned, progress, executor, force=force, prune=prune,
-                        packet=packet, limits=limits, debug=debug)  # fmt: skip
+        report = _build(
+            case,
+            roster,
+            case_path.read_bytes(),
+            out,
+            template_names,
+            options,
+            folders,
+            pinned,
+            progress,
+            executor,
+            force=force,
+            prune=prune,
+            packet=packet,
+            limits=limits,
+            debug=debug,
+        )
         report.roster = roster
         listings.write_errors(out, report)
         listings.write_needs_translation(out, report)
@@ -82,16 +98,33 @@ def build(
     return report
 
 
-def _at_ref(folders: tuple[Path, ...], ref: str,
-            scratch: Path) -> tuple[tuple[Path, ...], dict[Path, str]]:  # fmt: skip
+def _at_ref(
+    folders: tuple[Path, ...], ref: str, scratch: Path
+) -> tuple[tuple[Path, ...], dict[Path, str]]:
     """The folders with the first one read at ref, and that copy's version."""
     first = folders[0] if folders else search_path()[-1]
     copy, version = versions.templates_at(ref, first, scratch)
     return (copy, *folders[1:]), {copy: version}
 
 
-def _build(case, check, case_bytes, out, template_names, options, folders, pinned, progress,
-           executor: Executor, *, force, prune, packet, limits, debug) -> Report:  # fmt: skip
+def _build(
+    case,
+    check,
+    case_bytes,
+    out,
+    template_names,
+    options,
+    folders,
+    pinned,
+    progress,
+    executor: Executor,
+    *,
+    force,
+    prune,
+    packet,
+    limits,
+    debug,
+) -> Report:
     detainees, formats = check.detainees, options.formats
     templates = select_templates(discover(folders), tuple(template_names))
     check_formats(templates, case, search_path(folders))
@@ -107,15 +140,23 @@ def _build(case, check, case_bytes, out, template_names, options, folders, pinne
         elif job.detainee is None and check.rejected:
             outcomes[job.key] = _incomplete_roster(job, check.rejected, out, formats)
         elif manifest.is_current(entry, job.inputs, output_paths(job, formats), out):
-            outcomes[job.key] = Outcome(job, "unchanged", entry.outputs,
-                                        needs_translation=entry.needs_translation)  # fmt: skip
+            outcomes[job.key] = Outcome(
+                job, "unchanged", entry.outputs, needs_translation=entry.needs_translation
+            )
         else:
             todo.append(job)
             continue
         if progress:
             progress(outcomes[job.key], len(planned))
-    worker = Worker(case, RosterSummary(detainees), out, options, search_path(folders),
-                    limits=limits, debug=debug)  # fmt: skip
+    worker = Worker(
+        case,
+        RosterSummary(detainees),
+        out,
+        options,
+        search_path(folders),
+        limits=limits,
+        debug=debug,
+    )
     _remove_leftovers(out, templates)
 
     def record(outcome: Outcome) -> None:
@@ -150,8 +191,10 @@ class Stopped(FilingsError):
 
     def __init__(self, signum: int, done: int, total: int) -> None:
         name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
-        super().__init__(f"stopped by {name}: {done} of {total} documents finished and recorded; "
-                         f"run the same command again to render the other {total - done}")
+        super().__init__(
+            f"stopped by {name}: {done} of {total} documents finished and recorded; "
+            f"run the same command again to render the other {total - done}"
+        )
         self.exit_code = 128 + signum  # as the shell reports a command a signal stopped
 
 
@@ -159,8 +202,9 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, handled exactly as Ctrl-C is."""
 
 
-def _render(todo: list[Job], executor: Executor, worker: Worker,
-            record: Callable[[Outcome], None]) -> None:  # fmt: skip
+def _render(
+    todo: list[Job], executor: Executor, worker: Worker, record: Callable[[Outcome], None]
+) -> None:
     """Render the documents, recording each as it finishes. Every document is accounted for: a
     fault in the pool itself fails the ones not yet done, with its reason, and a stop (Ctrl-C,
     SIGTERM) leaves only finished documents, each recorded, before it is reported."""
@@ -234,9 +278,16 @@ def _screened(job: Job, case, out: Path, formats: Sequence[str]) -> Outcome | No
 
 def _entry(outcome: Outcome) -> manifest.Entry:
     template, a_number = outcome.job.key
-    return manifest.Entry(template, a_number, outcome.job.inputs, outcome.job.version,
-                          outcome.status, outcome.outputs, outcome.error or outcome.reason,
-                          outcome.needs_translation)  # fmt: skip
+    return manifest.Entry(
+        template,
+        a_number,
+        outcome.job.inputs,
+        outcome.job.version,
+        outcome.status,
+        outcome.outputs,
+        outcome.error or outcome.reason,
+        outcome.needs_translation,
+    )
 
 
 def _remove_leftovers(out: Path, templates: Sequence[Template]) -> None:
@@ -253,7 +304,11 @@ def _orphans(out: Path, templates: Sequence[Template], report: Report) -> list[P
     current = {out / p for p in report.files}
     found = []
     for template in templates:
-        found += [p for p in files.listdir(out / template.name, out)
-                  if p.suffix in (".pdf", ".docx", ".html") and p not in current
-                  and not p.name.startswith(".")]  # fmt: skip
+        found += [
+            p
+            for p in files.listdir(out / template.name, out)
+            if p.suffix in (".pdf", ".docx", ".html")
+            and p not in current
+            and not p.name.startswith(".")
+        ]
     return found

@@ -21,8 +21,9 @@ class VersionError(FilingsError):
 
 
 def _git(folder: Path, *args: str, binary: bool = False):
-    result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, timeout=60,
-                            text=not binary)  # fmt: skip
+    result = subprocess.run(
+        ["git", "-C", str(folder), *args], capture_output=True, timeout=60, text=not binary
+    )
     if result.returncode != 0:
         err = result.stderr if isinstance(result.stderr, str) else result.stderr.decode()
         raise VersionError(f"{folder}: git {' '.join(args)}: {err.strip() or 'failed'}")
@@ -56,13 +57,15 @@ def templates_at(ref: str, folder: Path, dest: Path) -> tuple[Path, str]:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         for member in tar.getmembers():
             if _points_outside(member, prefix):
-                raise _refused(ref, member.name, prefix, "is a link pointing outside the "
-                               "templates folder")  # fmt: skip
+                raise _refused(
+                    ref, member.name, prefix, "is a link pointing outside the templates folder"
+                )
         try:
             tar.extractall(dest, filter="data")
         except tarfile.FilterError as exc:  # what the check above lets by, the filter stops
-            raise _refused(ref, exc.tarinfo.name, prefix, "cannot be copied safely "
-                           f"({type(exc).__name__})") from None  # fmt: skip
+            raise _refused(
+                ref, exc.tarinfo.name, prefix, f"cannot be copied safely ({type(exc).__name__})"
+            ) from None
     copied = (dest / prefix).resolve()
     if not copied.is_dir():
         raise VersionError(f"{folder}: the templates folder did not exist at {ref!r}")

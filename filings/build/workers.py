@@ -139,15 +139,19 @@ def render_job(job: Job, w: Worker) -> Outcome:
     outcome = Outcome(job)
     paths = output_paths(job, w.options.formats)
     try:
-        html = render_html(w.env, job.template, w.case, job.detainee, w.roster,
-                           template_version=job.version)  # fmt: skip
+        html = render_html(
+            w.env, job.template, w.case, job.detainee, w.roster, template_version=job.version
+        )
         for kind, relative in paths.items():
             data, pages = convert_job(kind, html, job, w)
             write_atomic(w.out / relative, data, w.out)
             if w.options.check and kind in CHECKED:
                 _check(kind, w.out / relative, job, w)
-            outcome.outputs[kind] = {"path": relative.as_posix(), "pages": pages,
-                                     "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
+            outcome.outputs[kind] = {
+                "path": relative.as_posix(),
+                "pages": pages,
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
         languages = document_languages(job.template, job.detainee)
         outcome.needs_translation = bool(languages and languages.needs_translation)
     except OutputError:
@@ -157,8 +161,12 @@ def render_job(job: Job, w: Worker) -> Outcome:
         return Outcome(job, "failed", error=exc.message)
     except MemoryError:
         mb = w.limits.render_memory_mb
-        return failed(job, f"needed more than {mb} MB of memory (limit render_memory_mb)", w.out,
-                      w.options.formats)  # fmt: skip
+        return failed(
+            job,
+            f"needed more than {mb} MB of memory (limit render_memory_mb)",
+            w.out,
+            w.options.formats,
+        )
     except Exception as exc:  # noqa: BLE001 - one document's fault, whatever it is, is its own
         return failed(job, _reason(exc, w.debug), w.out, w.options.formats)
     return outcome
@@ -181,8 +189,13 @@ def convert_job(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int |
     web page's live preview converts through here too)."""
     case = w.case
     title = job.template.title + (f": {job.detainee.full_name}" if job.detainee else "")
-    meta = Meta(where=where(job), title=title, author=case.signer.name, date=case.filing_date,
-                pdf_variant=w.options.pdf_variant)  # fmt: skip
+    meta = Meta(
+        where=where(job),
+        title=title,
+        author=case.signer.name,
+        date=case.filing_date,
+        pdf_variant=w.options.pdf_variant,
+    )
     return convert(kind, html, load_format(format_name(job.template, case), w.templates_dirs), meta)
 
 

@@ -23,29 +23,45 @@ from filings.outputs.formats import CourtFormat, load_format
 from filings.problems import Problem
 
 
-def check_pdf(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = False,
-              expect: Expected | None = None,
-              limits: Limits = DEFAULT_LIMITS) -> list[Problem]:  # fmt: skip
+def check_pdf(
+    path: Path | str,
+    fmt: CourtFormat,
+    *,
+    leave_to_exceed: bool = False,
+    expect: Expected | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Problem]:
     """Every rule of the format the PDF breaks, measured on its pages. A PDF that cannot be
     read (broken, encrypted, a stream over `limits.pdf_stream_mb`) raises Unreadable."""
     expect = expect or Expected()
-    return pdf.measure(Path(path), fmt, leave_to_exceed=leave_to_exceed, expect=expect,
-                       limits=limits)  # fmt: skip
+    return pdf.measure(
+        Path(path), fmt, leave_to_exceed=leave_to_exceed, expect=expect, limits=limits
+    )
 
 
-def check_docx(path: Path | str, fmt: CourtFormat, *, leave_to_exceed: bool = False,
-               expect: Expected | None = None,
-               limits: Limits = DEFAULT_LIMITS) -> list[Problem]:  # fmt: skip
+def check_docx(
+    path: Path | str,
+    fmt: CourtFormat,
+    *,
+    leave_to_exceed: bool = False,
+    expect: Expected | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Problem]:
     """Every rule of the format the DOCX breaks, read from its XML (a DOCX has no pages yet, so
     the page limit and what depends on layout are left to its PDF). A DOCX that cannot be read
     (not a zip, broken XML, over `limits.unzipped_mb`) raises Unreadable."""
     return docx.measure(Path(path), fmt, expect=expect or Expected(), limits=limits)
 
 
-def check_files(paths: Iterable[Path | str], format_name: str | None = None, *,
-                search: Sequence[Path] = (), leave_to_exceed: bool = False,
-                expect: Expected | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> dict[Path, list[Problem]]:  # fmt: skip
+def check_files(
+    paths: Iterable[Path | str],
+    format_name: str | None = None,
+    *,
+    search: Sequence[Path] = (),
+    leave_to_exceed: bool = False,
+    expect: Expected | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[Path, list[Problem]]:
     """Check each PDF or DOCX; the format is `format_name`, or else the one the file records.
 
     What an eoir document must show (A-number, custody) comes from `expect`, or else from the
@@ -70,8 +86,15 @@ def check_files(paths: Iterable[Path | str], format_name: str | None = None, *,
 def _check_one(path, format_name, search, leave_to_exceed, expect, limits) -> list[Problem]:
     kind = path.suffix.lower()
     if kind not in (".pdf", ".docx"):
-        return [finding(path.name, "readable", "", f"a {kind or 'nameless'} file",
-                        "filings check reads .pdf and .docx files")]  # fmt: skip
+        return [
+            finding(
+                path.name,
+                "readable",
+                "",
+                f"a {kind or 'nameless'} file",
+                "filings check reads .pdf and .docx files",
+            )
+        ]
     recorded, fields = recorded_format(path, limits)
     name = format_name or recorded
     if not name:
@@ -82,8 +105,10 @@ def _check_one(path, format_name, search, leave_to_exceed, expect, limits) -> li
     return check(path, fmt, leave_to_exceed=leave_to_exceed, expect=expect, limits=limits)
 
 
-def recorded_format(path: Path, limits: Limits = DEFAULT_LIMITS,
-                    ) -> tuple[str | None, dict | None]:  # fmt: skip
+def recorded_format(
+    path: Path,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[str | None, dict | None]:
     """The format name and document fields `filings render` stored in the file, if any."""
     reader = pdf.info if path.suffix.lower() == ".pdf" else docx.properties
     values = reader(path, limits)
@@ -101,5 +126,4 @@ def expected_from(fields: dict | None) -> Expected:
     return Expected(a_number=fields.get("a_number"), detained=fields.get("custody") == "DETAINED")
 
 
-__all__ = ["Expected", "Unreadable", "check_pdf", "check_docx", "check_files",
-           "recorded_format"]
+__all__ = ["Expected", "Unreadable", "check_pdf", "check_docx", "check_files", "recorded_format"]

@@ -86,8 +86,7 @@ def _objects(data: bytes) -> list | None:
             else:
                 if len(current) % 2:
                     return None
-                outer.append({literal_name(k): v for k, v in choplist(2, current)
-                              if v is not None})  # fmt: skip
+                outer.append({literal_name(k): v for k, v in choplist(2, current) if v is not None})
             current = outer
         elif kind == "other":
             return None

@@ -130,8 +130,9 @@ def _text(element) -> str:
     return "".join(out)
 
 
-def measure(path: Path, fmt: CourtFormat, *, expect: Expected,
-            limits: Limits = DEFAULT_LIMITS) -> list[Problem]:  # fmt: skip
+def measure(
+    path: Path, fmt: CourtFormat, *, expect: Expected, limits: Limits = DEFAULT_LIMITS
+) -> list[Problem]:
     doc = _Docx(path, limits)
     name = path.name
     paragraphs = list(doc.document.iter(_w("p")))
@@ -145,11 +146,19 @@ def _page(name: str, doc: _Docx, fmt: CourtFormat) -> list[Problem]:
     found = []
     size = doc.sect.find("w:pgSz", NS)
     width, height = int(size.get(_w("w"))) / 20, int(size.get(_w("h"))) / 20
-    if fmt.rules.paper and (abs(width - fmt.rules.paper.value[0]) > 0.5
-                            or abs(height - fmt.rules.paper.value[1]) > 0.5):  # fmt: skip
+    if fmt.rules.paper and (
+        abs(width - fmt.rules.paper.value[0]) > 0.5 or abs(height - fmt.rules.paper.value[1]) > 0.5
+    ):
         wanted = "{:g} × {:g} pt".format(*fmt.rules.paper.value)
-        found.append(finding(name, "paper", "section 1", f"paper {width:.1f} × {height:.1f} pt",
-                             need(fmt, "paper", wanted)))  # fmt: skip
+        found.append(
+            finding(
+                name,
+                "paper",
+                "section 1",
+                f"paper {width:.1f} × {height:.1f} pt",
+                need(fmt, "paper", wanted),
+            )
+        )
     margins = doc.sect.find("w:pgMar", NS)
     minimum = fmt.rules.margins.value if fmt.rules.margins else fmt.margins
     for side, least in zip(("top", "right", "bottom", "left"), minimum, strict=True):
@@ -224,8 +233,15 @@ def _footnote_sizes(name: str, doc: _Docx, least: float, fmt: CourtFormat) -> li
             sizes = [doc.size(paragraph, r) for r in runs]
             if sizes and min(sizes) < least - 0.05:
                 rule = need(fmt, "footnote_size", f"at least {least:g} pt")
-                found.append(finding(name, "footnote_size", f"footnote {note.get(_w('id'))}",
-                                     f"footnotes {pt(min(sizes))}", rule))  # fmt: skip
+                found.append(
+                    finding(
+                        name,
+                        "footnote_size",
+                        f"footnote {note.get(_w('id'))}",
+                        f"footnotes {pt(min(sizes))}",
+                        rule,
+                    )
+                )
     return found
 
 
@@ -258,8 +274,9 @@ def _fonts(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]
     allowed = {fmt.font.family, fmt.font.complex_script, fmt.font.east_asian, *fmt.font.fallbacks}
     used_styles = {doc.style_id(p) for p in paragraphs}
     sources = [("document defaults", doc.defaults)]
-    sources += [(f"style {doc.style_name(s)}", st) for s in sorted(used_styles)
-                for st in doc.chain(s)]  # fmt: skip
+    sources += [
+        (f"style {doc.style_name(s)}", st) for s in sorted(used_styles) for st in doc.chain(s)
+    ]
     sources += [(f"paragraph {i}", p) for i, p in enumerate(paragraphs, start=1)]
     found, seen = [], set()
     for where, element in sources:
@@ -285,8 +302,15 @@ def _glyphs(name: str, paragraphs, fmt: CourtFormat) -> list[Problem]:
     found = []
     for index, paragraph in enumerate(paragraphs, start=1):
         if "\ufffd" in _text(paragraph):
-            found.append(finding(name, "glyphs", f"paragraph {index}", "a U+FFFD replacement "
-                                 "character", f"{fmt.name} needs the text as written"))  # fmt: skip
+            found.append(
+                finding(
+                    name,
+                    "glyphs",
+                    f"paragraph {index}",
+                    "a U+FFFD replacement character",
+                    f"{fmt.name} needs the text as written",
+                )
+            )
     return found
 
 
@@ -313,9 +337,15 @@ def _eoir(name: str, doc: _Docx, paragraphs, fmt, expect: Expected) -> list[Prob
         for where, text in (("header", every), ("first page", cover)):
             flat = re.sub(r"[\s\-.]", "", text)
             if not (wanted in flat if wanted else re.search(r"A\d{7,9}", flat)):
-                found.append(finding(name, "a_number", where, "no A-number",
-                                     need(fmt, "a_number", "the respondent's A-number on every "
-                                                           "page")))  # fmt: skip
+                found.append(
+                    finding(
+                        name,
+                        "a_number",
+                        where,
+                        "no A-number",
+                        need(fmt, "a_number", "the respondent's A-number on every page"),
+                    )
+                )
     label = fmt.rules.detained.value if fmt.rules.detained else None
     if label and expect.detained is not None:
         head = first if titled else every
@@ -330,9 +360,15 @@ def _eoir(name: str, doc: _Docx, paragraphs, fmt, expect: Expected) -> list[Prob
                 )
             )
         if not expect.detained and label in cover:
-            found.append(finding(name, "detained", "first page", f"{label} on the cover",
-                                 f"the respondent is not in custody; {fmt.name} marks only "
-                                 "those who are"))  # fmt: skip
+            found.append(
+                finding(
+                    name,
+                    "detained",
+                    "first page",
+                    f"{label} on the cover",
+                    f"the respondent is not in custody; {fmt.name} marks only those who are",
+                )
+            )
     return found
 
 
@@ -358,17 +394,37 @@ def _ruler(name: str, doc: _Docx, fmt: CourtFormat) -> list[Problem]:
         numbers = [p for p in frames if _text(p).strip() == wanted]
         where = f"{kind} header"
         if not numbers:
-            found.append(finding(name, "line_numbers", where, "no ruler of line numbers",
-                                 need(fmt, "line_numbers", f"the numbers 1 to {ruler.count} in "
-                                                           "a frame on every page")))  # fmt: skip
+            found.append(
+                finding(
+                    name,
+                    "line_numbers",
+                    where,
+                    "no ruler of line numbers",
+                    need(
+                        fmt,
+                        "line_numbers",
+                        f"the numbers 1 to {ruler.count} in a frame on every page",
+                    ),
+                )
+            )
             continue
         frame = numbers[0].find("w:pPr/w:framePr", NS)
         spacing = numbers[0].find("w:pPr/w:spacing", NS)
         top = int(frame.get(_w("y"), "0")) / 20
         pitch = int(spacing.get(_w("line"), "0")) / 20 if spacing is not None else 0
         if abs(top - fmt.margins[0]) > 0.5 or abs(pitch - ruler.pitch) > 0.05:
-            found.append(finding(name, "line_numbers", where,
-                                 f"ruler at {pt(top)} from the top, lines {pt(pitch)} apart",
-                                 need(fmt, "line_numbers", f"the ruler at the top margin, lines "
-                                      f"{ruler.pitch:g} pt apart like the text")))  # fmt: skip
+            found.append(
+                finding(
+                    name,
+                    "line_numbers",
+                    where,
+                    f"ruler at {pt(top)} from the top, lines {pt(pitch)} apart",
+                    need(
+                        fmt,
+                        "line_numbers",
+                        f"the ruler at the top margin, lines "
+                        f"{ruler.pitch:g} pt apart like the text",
+                    ),
+                )
+            )
     return found

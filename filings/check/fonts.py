@@ -28,13 +28,22 @@ def fonts_and_glyphs(
         for font in (resolve1((page.resources or {}).get("Font")) or {}).values():
             font = resolve1(font)
             fonts.setdefault(str(resolve1(font.get("BaseFont"))), (font, number))
-    found = [f for name, (font, number) in sorted(fonts.items(), key=lambda kv: kv[1][1])
-             for f in _font_findings(file, fmt, name, font, number)]  # fmt: skip
+    found = [
+        f
+        for name, (font, number) in sorted(fonts.items(), key=lambda kv: kv[1][1])
+        for f in _font_findings(file, fmt, name, font, number)
+    ]
     for number, text in enumerate(texts, start=1):
         if "\ufffd" in text or "(cid:" in text:
-            found.append(finding(file, "glyphs", f"page {number}",
-                                 "characters with no Unicode text (U+FFFD or a bare glyph id)",
-                                 f"{fmt.name} needs text that reads as written"))  # fmt: skip
+            found.append(
+                finding(
+                    file,
+                    "glyphs",
+                    f"page {number}",
+                    "characters with no Unicode text (U+FFFD or a bare glyph id)",
+                    f"{fmt.name} needs text that reads as written",
+                )
+            )
     return found
 
 
@@ -48,14 +57,24 @@ def _font_findings(file: str, fmt: CourtFormat, name: str, font: dict, page: int
     if "Type0" in subtype:
         target = resolve1(resolve1(font.get("DescendantFonts"))[0])
         if _uses_cid_zero(resolve1(target.get("W")) or []):
-            yield finding(file, "glyphs", where, f"font {shown} draws its .notdef glyph (glyph 0)",
-                          f"{fmt.name} needs a glyph for every character; a font that has them "
-                          "must be installed")  # fmt: skip
+            yield finding(
+                file,
+                "glyphs",
+                where,
+                f"font {shown} draws its .notdef glyph (glyph 0)",
+                f"{fmt.name} needs a glyph for every character; a font that has them "
+                "must be installed",
+            )
     descriptor = resolve1(target.get("FontDescriptor")) or {}
     if not any(k in descriptor for k in ("FontFile", "FontFile2", "FontFile3")):
-        yield finding(file, "fonts", where, f"font {shown} is not embedded",
-                      f"{fmt.name} needs every font embedded, so the filing prints and reads "
-                      "the same everywhere")  # fmt: skip
+        yield finding(
+            file,
+            "fonts",
+            where,
+            f"font {shown} is not embedded",
+            f"{fmt.name} needs every font embedded, so the filing prints and reads "
+            "the same everywhere",
+        )
 
 
 def _uses_cid_zero(widths: list) -> bool:

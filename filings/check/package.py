@@ -18,8 +18,9 @@ from lxml import etree
 from filings.check.findings import over_limit, short, unreadable
 from filings.inputs.limits import Limits
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                          load_dtd=False, dtd_validation=False)  # fmt: skip
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
+)
 
 
 class Package:
@@ -47,8 +48,10 @@ class Package:
         total = sum(m.file_size for m in members)
         if total > self.left:
             largest = max(members, key=lambda m: m.file_size)
-            raise self._over(f"{total / 2**20:.1f} MB once unzipped ({_shown(largest.filename)} "
-                             f"{largest.file_size / 2**20:.1f} MB)")  # fmt: skip
+            raise self._over(
+                f"{total / 2**20:.1f} MB once unzipped ({_shown(largest.filename)} "
+                f"{largest.file_size / 2**20:.1f} MB)"
+            )
 
     def _over(self, measured: str):
         mb = self.limits.unzipped_mb
@@ -80,8 +83,9 @@ class Package:
             reason = short(Exception(f"{_shown(part)}: line {exc.lineno}: {message}"))
             raise unreadable(self.name, "DOCX", reason) from None
         if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
-            raise unreadable(self.name, "DOCX", f"{_shown(part)} declares a DTD, which no DOCX "
-                                                "part has")  # fmt: skip
+            raise unreadable(
+                self.name, "DOCX", f"{_shown(part)} declares a DTD, which no DOCX part has"
+            )
         return root
 
 

@@ -115,10 +115,22 @@ def read_page(page, fmt: CourtFormat, fields: dict) -> Page:
             body.append(seg)
     # Vertical lines, and the left edges of tall rectangles (WeasyPrint strokes a border as a
     # rectangle clipped to the side it draws).
-    rules = [(e["x0"], e["top"], e["bottom"]) for e in (*page.lines, *page.rects, *page.curves)
-             if e["bottom"] - e["top"] > 36]  # fmt: skip
-    return Page(page.page_number, float(page.width), float(page.height), body, furniture, ruler,
-                "".join(c["text"] for c in chars), len(page.images), rules)  # fmt: skip
+    rules = [
+        (e["x0"], e["top"], e["bottom"])
+        for e in (*page.lines, *page.rects, *page.curves)
+        if e["bottom"] - e["top"] > 36
+    ]
+    return Page(
+        page.page_number,
+        float(page.width),
+        float(page.height),
+        body,
+        furniture,
+        ruler,
+        "".join(c["text"] for c in chars),
+        len(page.images),
+        rules,
+    )
 
 
 def _matches(patterns: list[re.Pattern], text: str) -> bool:

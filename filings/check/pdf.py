@@ -33,12 +33,20 @@ def info(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, str]:
 
 
 def _info(document) -> dict[str, str]:
-    return {k: v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-            for k, v in reader.metadata(document).items()}  # fmt: skip
+    return {
+        k: v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+        for k, v in reader.metadata(document).items()
+    }
 
 
-def measure(path: Path, fmt: CourtFormat, *, leave_to_exceed: bool, expect: Expected,
-            limits: Limits = DEFAULT_LIMITS):  # fmt: skip
+def measure(
+    path: Path,
+    fmt: CourtFormat,
+    *,
+    leave_to_exceed: bool,
+    expect: Expected,
+    limits: Limits = DEFAULT_LIMITS,
+):
     """Every page read once; the fonts from the same open document."""
     with reader.opened(path, limits) as document:
         fields = _recorded_fields(_info(document))
@@ -75,8 +83,15 @@ def _paper(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
     if abs(page.width - width) <= SLACK and abs(page.height - height) <= SLACK:
         return []
     measured = f"paper {page.width:.1f} × {page.height:.1f} pt"
-    return [finding(name, "paper", f"page {page.number}", measured,
-                    need(fmt, "paper", f"{width:g} × {height:g} pt"))]  # fmt: skip
+    return [
+        finding(
+            name,
+            "paper",
+            f"page {page.number}",
+            measured,
+            need(fmt, "paper", f"{width:g} × {height:g} pt"),
+        )
+    ]
 
 
 def _margins(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
@@ -94,16 +109,26 @@ def _margins(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
         }
         for side, least in zip(("top", "right", "bottom", "left"), minimum, strict=True):
             if distances[side] < least - EDGE_SLACK:
-                found.append(finding(
-                    name, "margins", f"page {page.number}",
-                    f"text {pt(distances[side])} from the {side} edge",
-                    need(fmt, "margins", f"a {side} margin of at least {least:g} pt"),
-                ))  # fmt: skip
+                found.append(
+                    finding(
+                        name,
+                        "margins",
+                        f"page {page.number}",
+                        f"text {pt(distances[side])} from the {side} edge",
+                        need(fmt, "margins", f"a {side} margin of at least {least:g} pt"),
+                    )
+                )
     for seg in page.furniture + page.ruler:
         if seg.x0 < 0 or seg.top < 0 or seg.x1 > page.width or seg.bottom > page.height:
-            found.append(finding(name, "margins", f"page {page.number}",
-                                 f"{seg.text.strip()[:30]!r} runs off the page",
-                                 need(fmt, "margins", "every line on the page")))  # fmt: skip
+            found.append(
+                finding(
+                    name,
+                    "margins",
+                    f"page {page.number}",
+                    f"{seg.text.strip()[:30]!r} runs off the page",
+                    need(fmt, "margins", "every line on the page"),
+                )
+            )
     return found
 
 
@@ -131,8 +156,15 @@ def _sizes(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
                 need(fmt, "footnote_size", f"at least {note_rule.value:g} pt"),
             )
         ]
-    return [finding(name, "body_size", where, f"body text {pt(least)}",
-                    need(fmt, "body_size", f"at least {body_rule.value:g} pt"))]  # fmt: skip
+    return [
+        finding(
+            name,
+            "body_size",
+            where,
+            f"body text {pt(least)}",
+            need(fmt, "body_size", f"at least {body_rule.value:g} pt"),
+        )
+    ]
 
 
 def _call(seg: Segment, body: list[Segment]) -> bool:
@@ -167,9 +199,15 @@ def _pitch(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
             gaps.append(lower.baseline - upper.baseline)
     if not gaps or min(gaps) >= rule.value - SLACK:
         return []
-    return [finding(name, "line_pitch", f"page {page.number}",
-                    f"body lines {pt(min(gaps))} apart",
-                    need(fmt, "line_pitch", f"at least {rule.value:g} pt"))]  # fmt: skip
+    return [
+        finding(
+            name,
+            "line_pitch",
+            f"page {page.number}",
+            f"body lines {pt(min(gaps))} apart",
+            need(fmt, "line_pitch", f"at least {rule.value:g} pt"),
+        )
+    ]
 
 
 def _extractable(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
@@ -211,9 +249,20 @@ def _page_limit(name: str, brief: Brief, fmt: CourtFormat, leave: bool) -> list[
     if rule is None or leave or len(pages) <= rule.value:
         return []
     before = f" before {brief.ends_before}" if brief.ends_before else ""
-    return [finding(name, "page_limit", "", f"{len(pages)} pages{before}",
-                    need(fmt, "page_limit", f"at most {rule.value} without leave of court "
-                         "(page_limit_leave: true in the case file records leave)"))]  # fmt: skip
+    return [
+        finding(
+            name,
+            "page_limit",
+            "",
+            f"{len(pages)} pages{before}",
+            need(
+                fmt,
+                "page_limit",
+                f"at most {rule.value} without leave of court "
+                "(page_limit_leave: true in the case file records leave)",
+            ),
+        )
+    ]
 
 
 def _a_number(name: str, page: Page, fmt: CourtFormat, expect: Expected) -> list[Problem]:
@@ -230,8 +279,15 @@ def _a_number(name: str, page: Page, fmt: CourtFormat, expect: Expected) -> list
         shown = "an A-number"
     if present:
         return []
-    return [finding(name, "a_number", f"page {page.number}", f"{shown} is not on the page",
-                    need(fmt, "a_number", "the respondent's A-number on every page"))]  # fmt: skip
+    return [
+        finding(
+            name,
+            "a_number",
+            f"page {page.number}",
+            f"{shown} is not on the page",
+            need(fmt, "a_number", "the respondent's A-number on every page"),
+        )
+    ]
 
 
 def _detained(name: str, pages: list[Page], fmt: CourtFormat, expect: Expected) -> list[Problem]:
@@ -243,9 +299,19 @@ def _detained(name: str, pages: list[Page], fmt: CourtFormat, expect: Expected) 
     hits = [s for s in cover.body + cover.furniture if label in s.text]
     where = "page 1"
     if expect.detained and not hits:
-        return [finding(name, "detained", where, f"no {label} on the cover",
-                        need(fmt, "detained", f"{label} at the top right of the cover when the "
-                                              "respondent is in custody"))]  # fmt: skip
+        return [
+            finding(
+                name,
+                "detained",
+                where,
+                f"no {label} on the cover",
+                need(
+                    fmt,
+                    "detained",
+                    f"{label} at the top right of the cover when the respondent is in custody",
+                ),
+            )
+        ]
     if not expect.detained and hits:
         return [
             finding(
@@ -298,19 +364,33 @@ def _ruler(name: str, page: Page, fmt: CourtFormat) -> list[Problem]:
     baselines = [s.baseline for s in page.ruler]
     steps = [b - a for a, b in zip(baselines, baselines[1:], strict=False)]
     if max(steps) - min(steps) > SLACK or max(steps) > 72 / per_inch + SLACK:
-        found.append(finding(name, "line_numbers", where,
-                             f"line numbers {pt(min(steps))} to {pt(max(steps))} apart",
-                             need(fmt, "line_numbers", f"at least {per_inch} numbers an inch, "
-                                                       "evenly spaced")))  # fmt: skip
-    off = [s for s in page.body
-           if min(abs(s.baseline - b) for b in baselines) > 1 and not _call(s, page.body)]
+        found.append(
+            finding(
+                name,
+                "line_numbers",
+                where,
+                f"line numbers {pt(min(steps))} to {pt(max(steps))} apart",
+                need(fmt, "line_numbers", f"at least {per_inch} numbers an inch, evenly spaced"),
+            )
+        )
+    off = [
+        s
+        for s in page.body
+        if min(abs(s.baseline - b) for b in baselines) > 1 and not _call(s, page.body)
+    ]
     if off:
         worst = max(off, key=lambda s: min(abs(s.baseline - b) for b in baselines))
         distance = min(abs(worst.baseline - b) for b in baselines)
-        found.append(finding(name, "line_numbers", where,
-                             f"{len(off)} line(s) of text off the numbered lines (first: "
-                             f"{worst.text.strip()[:24]!r}, {pt(distance)} off)",
-                             need(fmt, "line_numbers", "text on the numbered lines")))  # fmt: skip
+        found.append(
+            finding(
+                name,
+                "line_numbers",
+                where,
+                f"{len(off)} line(s) of text off the numbered lines (first: "
+                f"{worst.text.strip()[:24]!r}, {pt(distance)} off)",
+                need(fmt, "line_numbers", "text on the numbered lines"),
+            )
+        )
     numbers_end = max(s.x1 for s in page.ruler)
     text_start = min((s.x0 for s in page.body), default=fmt.margins[3])
     if not any(numbers_end <= x <= text_start for x, _, _ in page.vertical_rules):

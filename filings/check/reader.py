@@ -73,14 +73,25 @@ def opened(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[PDFDocument]
             document = PDFDocument(parser, password="")
             yield document
         except PDFPasswordIncorrect:
-            raise Unreadable(finding(path.name, "readable", "", "is encrypted (password-"
-                                     "protected)", "filings check reads only unencrypted PDFs"),
-                             ) from None  # fmt: skip
+            raise Unreadable(
+                finding(
+                    path.name,
+                    "readable",
+                    "",
+                    "is encrypted (password-protected)",
+                    "filings check reads only unencrypted PDFs",
+                ),
+            ) from None
         except StreamTooLarge as exc:
             where = f"page {exc.page}" if exc.page else ""
             what = "its content unpacks" if exc.whole_page else "a stream unpacks"
-            raise over_limit(path.name, where, f"{what} to more than {limits.pdf_stream_mb:g} MB",
-                             "pdf_stream_mb", limits.pdf_stream_mb) from None  # fmt: skip
+            raise over_limit(
+                path.name,
+                where,
+                f"{what} to more than {limits.pdf_stream_mb:g} MB",
+                "pdf_stream_mb",
+                limits.pdf_stream_mb,
+            ) from None
         except PdfminerException as exc:
             raise unreadable(path.name, "PDF", short(exc.__cause__ or exc)) from None
         except (PSException, EOFError) as exc:  # reading the document's objects
@@ -100,8 +111,10 @@ def metadata(document: PDFDocument) -> dict:
     return values
 
 
-def read_pages(document: PDFDocument, limits: Limits = DEFAULT_LIMITS,
-               ) -> list[tuple[PDFPage, PageData]]:  # fmt: skip
+def read_pages(
+    document: PDFDocument,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[tuple[PDFPage, PageData]]:
     """Every page: pdfminer's page object and what it draws (at most `limits.pdf_stream_mb` of
     content a page, its streams and the forms it draws together)."""
     try:
@@ -261,16 +274,18 @@ class _Device(PDFLayoutAnalyzer):
                 left = x * a + e
                 right = a * adv + left
                 x0, x1 = (left, right) if left <= right else (right, left)
-                chars.append({
-                    "text": text,
-                    "x0": x0 + shift,
-                    "x1": x1 + shift,
-                    "top": top,
-                    "bottom": bottom,
-                    "size": size,
-                    "upright": upright,
-                    "matrix": (a, b, c, d, left, baseline),
-                })  # fmt: skip
+                chars.append(
+                    {
+                        "text": text,
+                        "x0": x0 + shift,
+                        "x1": x1 + shift,
+                        "top": top,
+                        "bottom": bottom,
+                        "size": size,
+                        "upright": upright,
+                        "matrix": (a, b, c, d, left, baseline),
+                    }
+                )
                 x += adv
                 if cid == 32 and wordspace:
                     x += wordspace
@@ -296,16 +311,18 @@ class _Device(PDFLayoutAnalyzer):
         size = x1 - x0 if vertical else y1 - y0
         if self._x0 != 0:
             x0, x1 = x0 + self._x0, x1 + self._x0
-        self._chars.append({
-            "text": text,
-            "x0": x0,
-            "x1": x1,
-            "top": (self._height - y1) + self._top,
-            "bottom": (self._height - y0) + self._top,
-            "size": size,
-            "upright": a * d * scaling > 0 and b * c <= 0,
-            "matrix": matrix,
-        })  # fmt: skip
+        self._chars.append(
+            {
+                "text": text,
+                "x0": x0,
+                "x1": x1,
+                "top": (self._height - y1) + self._top,
+                "bottom": (self._height - y0) + self._top,
+                "size": size,
+                "upright": a * d * scaling > 0 and b * c <= 0,
+                "matrix": matrix,
+            }
+        )
         return adv
 
 
@@ -319,11 +336,13 @@ def _collect(container, device: _Device, page: PageData) -> None:
             if device._x0 != 0:
                 x0, x1 = x0 + device._x0, x1 + device._x0
             kind = {LTLine: page.lines, LTRect: page.rects}.get(type(obj), page.curves)
-            kind.append({
-                "x0": x0,
-                "x1": x1,
-                "top": (device._height - obj.y1) + device._top,
-                "bottom": (device._height - obj.y0) + device._top,
-            })  # fmt: skip
+            kind.append(
+                {
+                    "x0": x0,
+                    "x1": x1,
+                    "top": (device._height - obj.y1) + device._top,
+                    "bottom": (device._height - obj.y0) + device._top,
+                }
+            )
         elif isinstance(obj, LTImage):
             page.images.append(obj)

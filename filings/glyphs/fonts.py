@@ -54,46 +54,62 @@ def _noto(name: str, script: str, language: str, version: str) -> Family:
 
 def _cjk(region: str, face: int, script: str, language: str) -> Family:
     files = (f"NotoSerifCJK-Regular.ttc#{face}", f"NotoSerifCJK-Bold.ttc#{face}")
-    return Family(f"Noto Serif CJK {region}", "fonts-noto-cjk", files, "Version 2.001", script,
-                  language)  # fmt: skip
+    return Family(
+        f"Noto Serif CJK {region}", "fonts-noto-cjk", files, "Version 2.001", script, language
+    )
 
 
 # Every family a court format may name. Liberation Serif 2.x is metrically compatible with Times
 # New Roman and covers Latin (Vietnamese too), Greek and Cyrillic; Noto Serif covers what Latin it
 # lacks; the others cover the scripts of the people on a detention roster.
-FAMILIES: dict[str, Family] = {f.name: f for f in (
-    Family("Liberation Serif", "fonts-liberation2",
-           tuple(f"LiberationSerif-{s}.ttf" for s in STYLES), "Version 2.1.5"),
-    Family("Noto Serif", "fonts-noto-core", tuple(f"NotoSerif-{s}.ttf" for s in STYLES),
-           "Version 2.004"),
-    Family("Noto Sans", "fonts-noto-core", tuple(f"NotoSans-{s}.ttf" for s in STYLES),
-           "Version 2.004"),
-    _noto("Noto Naskh Arabic", "Arab", "ar-SA", "2.004"),  # Arabic, Persian, Pashto, Urdu
-    _noto("Noto Serif Hebrew", "Hebr", "he-IL", "Version 2.000"),
-    _noto("Noto Serif Devanagari", "Deva", "hi-IN", "Version 2.001"),  # Hindi, Nepali, Marathi
-    _noto("Noto Serif Bengali", "Beng", "bn-BD", "Version 2.001"),
-    _noto("Noto Serif Gurmukhi", "Guru", "pa-IN", "Version 2.001"),  # Punjabi
-    _noto("Noto Serif Gujarati", "Gujr", "gu-IN", "Version 2.002"),
-    _noto("Noto Serif Tamil", "Taml", "ta-IN", "Version 2.001"),
-    _noto("Noto Serif Telugu", "Telu", "te-IN", "Version 2.001"),
-    _noto("Noto Serif Kannada", "Knda", "kn-IN", "Version 2.002"),
-    _noto("Noto Serif Malayalam", "Mlym", "ml-IN", "Version 2.001"),
-    _noto("Noto Serif Sinhala", "Sinh", "si-LK", "Version 2.002"),
-    _noto("Noto Serif Thai", "Thai", "th-TH", "Version 2.000"),
-    _noto("Noto Serif Lao", "Laoo", "lo-LA", "Version 2.000"),
-    _noto("Noto Serif Khmer", "Khmr", "km-KH", "Version 2.001"),
-    _noto("Noto Serif Myanmar", "Mymr", "my-MM", "Version 2.001"),  # Burmese
-    _noto("Noto Serif Tibetan", "Tibt", "bo-CN", "Version 2.001"),
-    _noto("Noto Serif Ethiopic", "Ethi", "am-ET", "Version 2.000"),  # Amharic, Tigrinya
-    _noto("Noto Serif Georgian", "Geor", "ka-GE", "Version 2.001"),
-    _noto("Noto Serif Armenian", "Armn", "hy-AM", "Version 2.005"),
-    # One collection, five regional glyph sets of the same characters (face order in the file).
-    _cjk("SC", 2, "Hans", "zh-CN"),
-    _cjk("TC", 3, "Hant", "zh-TW"),
-    _cjk("HK", 4, "Hant", "zh-HK"),
-    _cjk("JP", 0, "Jpan", "ja-JP"),
-    _cjk("KR", 1, "Kore", "ko-KR"),
-)}  # fmt: skip
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (
+        Family(
+            "Liberation Serif",
+            "fonts-liberation2",
+            tuple(f"LiberationSerif-{s}.ttf" for s in STYLES),
+            "Version 2.1.5",
+        ),
+        Family(
+            "Noto Serif",
+            "fonts-noto-core",
+            tuple(f"NotoSerif-{s}.ttf" for s in STYLES),
+            "Version 2.004",
+        ),
+        Family(
+            "Noto Sans",
+            "fonts-noto-core",
+            tuple(f"NotoSans-{s}.ttf" for s in STYLES),
+            "Version 2.004",
+        ),
+        _noto("Noto Naskh Arabic", "Arab", "ar-SA", "2.004"),  # Arabic, Persian, Pashto, Urdu
+        _noto("Noto Serif Hebrew", "Hebr", "he-IL", "Version 2.000"),
+        _noto("Noto Serif Devanagari", "Deva", "hi-IN", "Version 2.001"),  # Hindi, Nepali, Marathi
+        _noto("Noto Serif Bengali", "Beng", "bn-BD", "Version 2.001"),
+        _noto("Noto Serif Gurmukhi", "Guru", "pa-IN", "Version 2.001"),  # Punjabi
+        _noto("Noto Serif Gujarati", "Gujr", "gu-IN", "Version 2.002"),
+        _noto("Noto Serif Tamil", "Taml", "ta-IN", "Version 2.001"),
+        _noto("Noto Serif Telugu", "Telu", "te-IN", "Version 2.001"),
+        _noto("Noto Serif Kannada", "Knda", "kn-IN", "Version 2.002"),
+        _noto("Noto Serif Malayalam", "Mlym", "ml-IN", "Version 2.001"),
+        _noto("Noto Serif Sinhala", "Sinh", "si-LK", "Version 2.002"),
+        _noto("Noto Serif Thai", "Thai", "th-TH", "Version 2.000"),
+        _noto("Noto Serif Lao", "Laoo", "lo-LA", "Version 2.000"),
+        _noto("Noto Serif Khmer", "Khmr", "km-KH", "Version 2.001"),
+        _noto("Noto Serif Myanmar", "Mymr", "my-MM", "Version 2.001"),  # Burmese
+        _noto("Noto Serif Tibetan", "Tibt", "bo-CN", "Version 2.001"),
+        _noto("Noto Serif Ethiopic", "Ethi", "am-ET", "Version 2.000"),  # Amharic, Tigrinya
+        _noto("Noto Serif Georgian", "Geor", "ka-GE", "Version 2.001"),
+        _noto("Noto Serif Armenian", "Armn", "hy-AM", "Version 2.005"),
+        # One collection, five regional glyph sets of the same characters (face order in the file).
+        _cjk("SC", 2, "Hans", "zh-CN"),
+        _cjk("TC", 3, "Hant", "zh-TW"),
+        _cjk("HK", 4, "Hant", "zh-HK"),
+        _cjk("JP", 0, "Jpan", "ja-JP"),
+        _cjk("KR", 1, "Kore", "ko-KR"),
+    )
+}
 CJK_FAMILIES = tuple(name for name in FAMILIES if name.startswith("Noto Serif CJK"))
 
 
@@ -108,8 +124,10 @@ def family(name: str, where: str = "font") -> Family:
     try:
         return FAMILIES[name]
     except KeyError:
-        raise FontError(f"{where}: {name!r} is not one of the project's fonts "
-                        f"(filings/glyphs/fonts.py): {', '.join(FAMILIES)}") from None  # fmt: skip
+        raise FontError(
+            f"{where}: {name!r} is not one of the project's fonts "
+            f"(filings/glyphs/fonts.py): {', '.join(FAMILIES)}"
+        ) from None
 
 
 def _dirs() -> list[Path]:
@@ -124,8 +142,10 @@ def locate(file: str, fam: Family | None = None) -> tuple[Path, int]:
         if (folder / name).is_file():
             return folder / name, int(face or 0)
     owner = f" ({fam.name}, Debian package {fam.package})" if fam else ""
-    raise FontError(f"font file {name}{owner} is not installed; run scripts/setup, or set "
-                    "FILINGS_FONT_DIRS to a folder that holds it")  # fmt: skip
+    raise FontError(
+        f"font file {name}{owner} is not installed; run scripts/setup, or set "
+        "FILINGS_FONT_DIRS to a folder that holds it"
+    )
 
 
 def font_files() -> list[Path]:
@@ -161,9 +181,11 @@ def version(name: str) -> str:
 
 def pinned_mismatches() -> list[str]:
     """Families whose installed version is not the pinned one (same fonts -> same pages)."""
-    return [f"{fam.name}: {version(fam.name)!r}, pinned {fam.version!r} ({fam.package})"
-            for fam in FAMILIES.values()
-            if not version(fam.name).startswith(fam.version)]  # fmt: skip
+    return [
+        f"{fam.name}: {version(fam.name)!r}, pinned {fam.version!r} ({fam.package})"
+        for fam in FAMILIES.values()
+        if not version(fam.name).startswith(fam.version)
+    ]
 
 
 # --- coverage ----------------------------------------------------------------------------------
@@ -196,8 +218,12 @@ class Coverage:
 def _charset(path: Path, face: int) -> list[tuple[int, int]]:
     """The font face's character set as fontconfig (which Pango, and so WeasyPrint, use) reads
     it: fast, and without loading the font's tables into this process."""
-    result = subprocess.run(["fc-query", "-i", str(face), "-f", "%{charset}", str(path)],
-                            capture_output=True, text=True, check=True)  # fmt: skip
+    result = subprocess.run(
+        ["fc-query", "-i", str(face), "-f", "%{charset}", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     ranges = []
     for token in result.stdout.split():
         first, _, last = token.partition("-")
@@ -216,9 +242,10 @@ def coverage(name: str) -> Coverage:
 def covered() -> Coverage:
     """Every code point some font of the project covers."""
     return Coverage.merged(
-        (start, end) for name in FAMILIES
+        (start, end)
+        for name in FAMILIES
         for start, end in zip(coverage(name).starts, coverage(name).ends, strict=True)
-    )  # fmt: skip
+    )
 
 
 # Characters no font needs to draw: line breaks and tabs are white space, and the control and
@@ -237,8 +264,11 @@ def describe(char: str) -> str:
     name = unicodedata.name(char, "")
     if not name:
         kind = unicodedata.category(char)
-        name = {"Cc": "(control)", "Cn": "(not a character Unicode assigns)",
-                "Co": "(a private-use character)"}.get(kind, f"(category {kind})")  # fmt: skip
+        name = {
+            "Cc": "(control)",
+            "Cn": "(not a character Unicode assigns)",
+            "Co": "(a private-use character)",
+        }.get(kind, f"(category {kind})")
     return f"U+{ord(char):04X} {name}"
 
 

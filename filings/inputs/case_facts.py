@@ -33,8 +33,9 @@ def read_facts(r: Any, data: dict, court: dict, filed: dt.date | None) -> dict[s
     `filed` the filing date (nothing a filing reports as done can come after it)."""
     facts = dict(
         conferral=_conferral(r, data),
-        defendants_position=r.get(data, "defendants_position", "defendants_position",
-                                  required=False),  # fmt: skip
+        defendants_position=r.get(
+            data, "defendants_position", "defendants_position", required=False
+        ),
         facilities=_facilities(r, data, court),
         decree=_decree(r, data),
         report_order=_dated(r, data, "report_order"),
@@ -42,20 +43,27 @@ def read_facts(r: Any, data: dict, court: dict, filed: dt.date | None) -> dict[s
     for key, field in (("conferral", "date"), ("report_order", "date"), ("decree", "approved")):
         when = (facts[key] or {}).get(field)
         if filed and when and when > filed:
-            r.fail(data[key], field, f"{key}.{field}", f"{when.isoformat()} is after the filing "
-                                                       f"date, {filed.isoformat()}")  # fmt: skip
+            r.fail(
+                data[key],
+                field,
+                f"{key}.{field}",
+                f"{when.isoformat()} is after the filing date, {filed.isoformat()}",
+            )
     return facts
 
 
 def _conferral(r: Any, data: dict) -> dict | None:
     if r.get(data, "conferral", "conferral", dict, required=False) is None:
         return None
-    out = r.mapping(data, "conferral", "conferral", {"date": dt.date, "with": str,
-                                                     "position": str})  # fmt: skip
+    out = r.mapping(data, "conferral", "conferral", {"date": dt.date, "with": str, "position": str})
     position = out.get("position")
     if position is not None and position not in POSITIONS:
-        r.fail(data["conferral"], "position", "conferral.position",
-               f"{position!r} is not one of: {', '.join(POSITIONS)}")  # fmt: skip
+        r.fail(
+            data["conferral"],
+            "position",
+            "conferral.position",
+            f"{position!r} is not one of: {', '.join(POSITIONS)}",
+        )
         out["position"] = None
     return out
 
@@ -76,8 +84,13 @@ def _decree(r: Any, data: dict) -> dict | None:
     for key in given:
         path = f"decree.paragraphs.{key}"
         if key not in DECREE_PARAGRAPHS:
-            r.fail(given, key, path, f"is not a paragraph the templates cite; the keys are: "
-                                     f"{', '.join(DECREE_PARAGRAPHS)}")  # fmt: skip
+            r.fail(
+                given,
+                key,
+                path,
+                f"is not a paragraph the templates cite; the keys are: "
+                f"{', '.join(DECREE_PARAGRAPHS)}",
+            )
             continue
         pin = r.get(given, key, path)
         if pin is not None and not pin.startswith("¶"):

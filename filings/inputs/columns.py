@@ -13,58 +13,157 @@ from filings.problems import WARNING, Problem
 
 REQUIRED_COLUMNS = ("a_number", "family_name", "given_name", "custody_status")
 ROSTER_COLUMNS = REQUIRED_COLUMNS + (
-    "preferred_language", "country_of_citizenship", "date_of_birth", "facility",
-    "arrest_date", "arrest_location", "arrest_type", "risk_assessment",
-    "release_date", "release_conditions", "removal_date", "notes",
+    "preferred_language",
+    "country_of_citizenship",
+    "date_of_birth",
+    "facility",
+    "arrest_date",
+    "arrest_location",
+    "arrest_type",
+    "risk_assessment",
+    "release_date",
+    "release_conditions",
+    "removal_date",
+    "notes",
     # For court filings: the name as DHS records it, and the immigration court case.
-    "family_name_latin", "given_name_latin", "immigration_court", "immigration_judge",
-    "next_hearing_date", "proceedings", "final_order_date", "motion_to_reopen_date", "attorney",
-)  # fmt: skip
-DATE_COLUMNS = ("date_of_birth", "arrest_date", "release_date", "removal_date",
-                "next_hearing_date", "final_order_date", "motion_to_reopen_date")  # fmt: skip
+    "family_name_latin",
+    "given_name_latin",
+    "immigration_court",
+    "immigration_judge",
+    "next_hearing_date",
+    "proceedings",
+    "final_order_date",
+    "motion_to_reopen_date",
+    "attorney",
+)
+DATE_COLUMNS = (
+    "date_of_birth",
+    "arrest_date",
+    "release_date",
+    "removal_date",
+    "next_hearing_date",
+    "final_order_date",
+    "motion_to_reopen_date",
+)
 
 # What teams write in a header row, besides the column's own name. Matched ignoring case,
 # spaces, punctuation and accents; `#` and `No.` read as "number" (`A#`, `A No.`).
 ALIASES: dict[str, tuple[str, ...]] = {
-    "a_number": ("A#", "A Number", "Alien Number", "Alien #", "Alien Registration Number",
-                 "A No.", "A Num", "A Nbr", "A-File Number"),
-    "family_name": ("Last Name", "Last", "Surname", "Family Name", "Apellido", "Apellidos",
-                    "Last Names"),
-    "given_name": ("First Name", "First", "Given Name", "Given Names", "First Names",
-                   "Forename", "Nombre", "Nombres"),
+    "a_number": (
+        "A#",
+        "A Number",
+        "Alien Number",
+        "Alien #",
+        "Alien Registration Number",
+        "A No.",
+        "A Num",
+        "A Nbr",
+        "A-File Number",
+    ),
+    "family_name": (
+        "Last Name",
+        "Last",
+        "Surname",
+        "Family Name",
+        "Apellido",
+        "Apellidos",
+        "Last Names",
+    ),
+    "given_name": (
+        "First Name",
+        "First",
+        "Given Name",
+        "Given Names",
+        "First Names",
+        "Forename",
+        "Nombre",
+        "Nombres",
+    ),
     "custody_status": ("Custody", "Status", "Custody Status", "Estado"),
-    "preferred_language": ("Language", "Preferred Language", "Primary Language", "Lang",
-                           "Idioma", "Lengua"),
-    "country_of_citizenship": ("Country", "Nationality", "Citizenship", "Country of Origin",
-                               "Pais", "Nacionalidad"),
-    "date_of_birth": ("DOB", "D.O.B.", "Date of Birth", "Birth Date", "Birthdate",
-                      "Fecha de nacimiento"),
-    "facility": ("Facility", "Detention Facility", "Detention Center", "Facility Name",
-                 "Current Facility", "Detained At"),
-    "arrest_date": ("Arrest Date", "Date of Arrest", "Arrested", "Apprehension Date",
-                    "Fecha de arresto"),
-    "arrest_location": ("Arrest Location", "Location of Arrest", "Place of Arrest",
-                        "Arrest Place", "Where Arrested"),
+    "preferred_language": (
+        "Language",
+        "Preferred Language",
+        "Primary Language",
+        "Lang",
+        "Idioma",
+        "Lengua",
+    ),
+    "country_of_citizenship": (
+        "Country",
+        "Nationality",
+        "Citizenship",
+        "Country of Origin",
+        "Pais",
+        "Nacionalidad",
+    ),
+    "date_of_birth": (
+        "DOB",
+        "D.O.B.",
+        "Date of Birth",
+        "Birth Date",
+        "Birthdate",
+        "Fecha de nacimiento",
+    ),
+    "facility": (
+        "Facility",
+        "Detention Facility",
+        "Detention Center",
+        "Facility Name",
+        "Current Facility",
+        "Detained At",
+    ),
+    "arrest_date": (
+        "Arrest Date",
+        "Date of Arrest",
+        "Arrested",
+        "Apprehension Date",
+        "Fecha de arresto",
+    ),
+    "arrest_location": (
+        "Arrest Location",
+        "Location of Arrest",
+        "Place of Arrest",
+        "Arrest Place",
+        "Where Arrested",
+    ),
     "arrest_type": ("Arrest Type", "Type of Arrest"),
     "risk_assessment": ("Risk", "Risk Assessment", "Risk Level"),
     "release_date": ("Release Date", "Date of Release", "Date Released", "Released On"),
     "release_conditions": ("Release Conditions", "Conditions of Release", "Conditions"),
     "removal_date": ("Removal Date", "Date of Removal", "Deportation Date", "Date Removed"),
     "notes": ("Notes", "Note", "Comments", "Comment", "Remarks", "Notas"),
-    "family_name_latin": ("Last Name (Latin)", "Family Name (Latin)", "Last Name as DHS Records It",
-                          "DHS Last Name", "Latin Last Name"),
-    "given_name_latin": ("First Name (Latin)", "Given Name (Latin)",
-                         "First Name as DHS Records It", "DHS First Name", "Latin First Name"),
+    "family_name_latin": (
+        "Last Name (Latin)",
+        "Family Name (Latin)",
+        "Last Name as DHS Records It",
+        "DHS Last Name",
+        "Latin Last Name",
+    ),
+    "given_name_latin": (
+        "First Name (Latin)",
+        "Given Name (Latin)",
+        "First Name as DHS Records It",
+        "DHS First Name",
+        "Latin First Name",
+    ),
     "immigration_court": ("Immigration Court", "EOIR Court", "IJ Court"),
     "immigration_judge": ("Immigration Judge", "IJ"),
     "next_hearing_date": ("Next Hearing", "Next Hearing Date", "Hearing Date", "Next Court Date"),
     "proceedings": ("Proceedings", "Case Status", "Removal Proceedings", "Proceedings Status"),
-    "final_order_date": ("Final Order Date", "Date of Final Order", "Order of Removal Date",
-                         "Removal Order Date"),
-    "motion_to_reopen_date": ("Motion to Reopen Date", "MTR Date", "MTR Filed",
-                              "Motion to Reopen Filed"),
+    "final_order_date": (
+        "Final Order Date",
+        "Date of Final Order",
+        "Order of Removal Date",
+        "Removal Order Date",
+    ),
+    "motion_to_reopen_date": (
+        "Motion to Reopen Date",
+        "MTR Date",
+        "MTR Filed",
+        "Motion to Reopen Filed",
+    ),
     "attorney": ("Attorney", "EOIR Attorney", "Attorney of Record", "Counsel", "Attorney ID"),
-}  # fmt: skip
+}
 # Headers that could mean more than one column: kept as extras, with a warning, unless the
 # team's filings.toml says which column they mean. "Location" is where someone is held on one
 # team's sheet and where they were arrested on another's; a court filing must not guess.
@@ -99,8 +198,10 @@ def team_aliases(folder: Path | None = None) -> dict[str, str]:
     roster = config.get("roster")
     columns = roster.get("columns", {}) if isinstance(roster, dict) else {}
     if not isinstance(columns, dict):
-        raise DataError(Location(CONFIG_FILE, field="roster.columns"),
-                        'should be a table of "Header" = "column" lines')  # fmt: skip
+        raise DataError(
+            Location(CONFIG_FILE, field="roster.columns"),
+            'should be a table of "Header" = "column" lines',
+        )
     bad = [(h, c) for h, c in columns.items() if c not in ROSTER_COLUMNS]
     if bad:
         header, column = bad[0]
@@ -181,8 +282,10 @@ def _doubled(where: Location, first: str, second: str, key: str) -> DataError:
 def _unrecognized(where: Location, header: str, key: str) -> Problem:
     ambiguous = AMBIGUOUS.get(header_key(header))
     if ambiguous:
-        message = (f"column {header!r} could be {' or '.join(ambiguous)}; kept as extra.{key}. "
-                   f"Say which in {CONFIG_FILE} [roster.columns]")  # fmt: skip
+        message = (
+            f"column {header!r} could be {' or '.join(ambiguous)}; kept as extra.{key}. "
+            f"Say which in {CONFIG_FILE} [roster.columns]"
+        )
     else:
         message = f"column {header!r} is not a roster column; kept as extra.{key}"
     return Problem(where, message, severity=WARNING, value=header)

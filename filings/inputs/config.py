@@ -31,13 +31,16 @@ def template_folders(folder: Path | None = None) -> tuple[Path, ...]:
     section = config.get("templates", {})
     folders = section.get("folders", []) if isinstance(section, dict) else None
     if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
-        raise DataError(Location(CONFIG_FILE, field="templates.folders"),
-                        'should be a list of folder names, like ["templates"]')  # fmt: skip
+        raise DataError(
+            Location(CONFIG_FILE, field="templates.folders"),
+            'should be a list of folder names, like ["templates"]',
+        )
     paths = tuple((base / f).resolve() for f in folders)
     missing = [f for f, p in zip(folders, paths, strict=True) if not p.is_dir()]
     if missing:
-        raise DataError(Location(CONFIG_FILE, field="templates.folders"),
-                        f"{missing[0]!r} is not a folder")  # fmt: skip
+        raise DataError(
+            Location(CONFIG_FILE, field="templates.folders"), f"{missing[0]!r} is not a folder"
+        )
     return paths
 
 
@@ -47,6 +50,8 @@ def render_scheduler(folder: Path | None = None) -> str | None:
     section = config.get("render", {})
     value = section.get("scheduler") if isinstance(section, dict) else None
     if value is not None and (not isinstance(value, str) or "://" not in value):
-        raise DataError(Location(CONFIG_FILE, field="render.scheduler"),
-                        'should be a scheduler address, like "tcp://host:8786"')  # fmt: skip
+        raise DataError(
+            Location(CONFIG_FILE, field="render.scheduler"),
+            'should be a scheduler address, like "tcp://host:8786"',
+        )
     return value

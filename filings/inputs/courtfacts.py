@@ -16,9 +16,9 @@ _EOIR_ID = re.compile(r"[A-Za-z0-9]{4,12}")  # as EOIR issues it (`AB123456`); n
 # motion never goes to a court the person's row does not name.
 RETIRED = {
     "immigration_court": "give each person's court in the roster's immigration_court column and "
-                         "list the courts under immigration_courts",
+    "list the courts under immigration_courts",
     "dhs_service": "give each court's DHS office under immigration_courts (dhs: office, address)",
-}  # fmt: skip
+}
 
 
 def class_covers(r: Any, data: dict) -> dict | None:
@@ -29,9 +29,12 @@ def class_covers(r: Any, data: dict) -> dict | None:
     types = r.get(covers, "arrest_types", "class_covers.arrest_types", list)
     for value in types or ():
         if value not in ARREST_TYPES:
-            r.fail(covers, "arrest_types", "class_covers.arrest_types",
-                   f"{value!r} is not an arrest type; the arrest types are: "
-                   f"{', '.join(ARREST_TYPES)}")  # fmt: skip
+            r.fail(
+                covers,
+                "arrest_types",
+                "class_covers.arrest_types",
+                f"{value!r} is not an arrest type; the arrest types are: {', '.join(ARREST_TYPES)}",
+            )
     return {"arrest_types": tuple(str(t) for t in types or ())}
 
 
@@ -45,14 +48,22 @@ def immigration_courts(r: Any, data: dict) -> dict[str, ImmigrationCourt]:
         if not isinstance(entry, dict):
             r.fail(table, key, path, "should be a mapping (name, city, address, dhs)")
             continue
-        values = {f: r.get(entry, f, f"{path}.{f}", list if f == "address" else str)
-                  for f in ("name", "city", "address")}  # fmt: skip
+        values = {
+            f: r.get(entry, f, f"{path}.{f}", list if f == "address" else str)
+            for f in ("name", "city", "address")
+        }
         dhs = r.mapping(entry, "dhs", f"{path}.dhs", {"office": str, "address": list})
         if None in values.values() or None in dhs.values() or not dhs:
             continue
         courts[str(key)] = ImmigrationCourt(
-            str(key), values["name"], values["city"], _lines(values["address"]), dhs["office"],
-            _lines(dhs["address"]), getattr(table, "lines", {}).get(key))  # fmt: skip
+            str(key),
+            values["name"],
+            values["city"],
+            _lines(values["address"]),
+            dhs["office"],
+            _lines(dhs["address"]),
+            getattr(table, "lines", {}).get(key),
+        )
     return courts
 
 
@@ -68,16 +79,31 @@ def check_counsel(r: Any, data: dict, counsel: tuple[Attorney, ...]) -> None:
     for i, (item, attorney) in enumerate(zip(items, counsel, strict=False)):
         path = f"counsel[{i}]"
         if attorney.id is not None and not _ID.fullmatch(attorney.id):
-            r.fail(item, "id", f"{path}.id", f"{attorney.id!r} should be lower-case letters, "
-                   "digits, - or _ (the roster's attorney column writes it)")  # fmt: skip
+            r.fail(
+                item,
+                "id",
+                f"{path}.id",
+                f"{attorney.id!r} should be lower-case letters, "
+                "digits, - or _ (the roster's attorney column writes it)",
+            )
         elif attorney.id is not None and attorney.id in first:
-            r.fail(item, "id", f"{path}.id", f"{attorney.id!r} is counsel[{first[attorney.id]}]'s "
-                   "id too; each attorney's id must be their own")  # fmt: skip
+            r.fail(
+                item,
+                "id",
+                f"{path}.id",
+                f"{attorney.id!r} is counsel[{first[attorney.id]}]'s "
+                "id too; each attorney's id must be their own",
+            )
         elif attorney.id is not None:
             first[attorney.id] = i
         if attorney.eoir_id is not None and not _EOIR_ID.fullmatch(attorney.eoir_id):
-            r.fail(item, "eoir_id", f"{path}.eoir_id", f"{attorney.eoir_id!r} is not an EOIR ID; "
-                   "write it as EOIR issued it, letters and digits only")  # fmt: skip
+            r.fail(
+                item,
+                "eoir_id",
+                f"{path}.eoir_id",
+                f"{attorney.eoir_id!r} is not an EOIR ID; "
+                "write it as EOIR issued it, letters and digits only",
+            )
 
 
 def retired_keys(r: Any, data: dict) -> None:

@@ -68,8 +68,9 @@ def _number(name: str, value: object, where: Location) -> float | int:
     return number
 
 
-def load_limits(config: Mapping | None = None, overrides: Sequence[str] = (),
-                config_file: str = "filings.toml") -> Limits:  # fmt: skip
+def load_limits(
+    config: Mapping | None = None, overrides: Sequence[str] = (), config_file: str = "filings.toml"
+) -> Limits:
     """The defaults, then `[limits]` from filings.toml, then `--limit NAME=VALUE` options."""
     values: dict[str, float | int] = {}
     section = (config or {}).get(CONFIG_SECTION, {})

@@ -23,8 +23,16 @@ TWICE = "appears twice{where}; delete one: only the last would be read"
 
 
 # The reader for each extension; any other is read as CSV (.txt is Excel's "Unicode Text").
-ROSTER_READERS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
-                  ".json": "json", ".yaml": "yaml", ".yml": "yaml"}  # fmt: skip
+ROSTER_READERS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
 
 
 def read_roster(
@@ -70,8 +78,9 @@ def read_roster(
 _RECORD = {"json": ("an object", "objects"), "yaml": ("a mapping", "mappings")}
 
 
-def _load_records(path: Path, kind: str, encoding: str | None,
-                  limits: Limits) -> tuple[list, list[Location]]:  # fmt: skip
+def _load_records(
+    path: Path, kind: str, encoding: str | None, limits: Limits
+) -> tuple[list, list[Location]]:
     """The list of records and each one's location: its line (YAML) or index (JSON)."""
     if kind == "yaml":
         data = load_yaml(path, loader=_RosterLoader, limits=limits)
@@ -173,10 +182,14 @@ def _twice(item: dict, at: Location) -> list[DataError]:
     """A key written twice in one record: the reader kept only the last value."""
     if isinstance(item, JsonObject):
         where = " in this object"
-        return [DataError(Location(at.file, field=k, index=at.index), TWICE.format(where=where))
-                for k in item.duplicates]  # fmt: skip
-    return [DataError(Location(at.file, line, key), TWICE.format(where=f" (first on line {first})"))
-            for key, line, first in getattr(item, "duplicates", [])]  # fmt: skip
+        return [
+            DataError(Location(at.file, field=k, index=at.index), TWICE.format(where=where))
+            for k in item.duplicates
+        ]
+    return [
+        DataError(Location(at.file, line, key), TWICE.format(where=f" (first on line {first})"))
+        for key, line, first in getattr(item, "duplicates", [])
+    ]
 
 
 def _key_location(item: dict, key: Any, at: Location) -> Location:

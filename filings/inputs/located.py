@@ -70,8 +70,11 @@ class _LocatedLoader(yaml.SafeLoader):
         self.inner_aliases.append(0)
         node = super().compose_node(parent, index)
         self.depth -= 1
-        children = node.value if isinstance(node, yaml.SequenceNode) else \
-            [n for pair in node.value for n in pair]  # fmt: skip
+        children = (
+            node.value
+            if isinstance(node, yaml.SequenceNode)
+            else [n for pair in node.value for n in pair]
+        )
         self.height[id(node)] = 1 + max((self.height.get(id(c), 0) for c in children), default=0)
         self.weight[id(node)] = self.inner_aliases.pop()
         self.inner_aliases[-1] += self.weight[id(node)]
@@ -87,14 +90,20 @@ class _LocatedLoader(yaml.SafeLoader):
         self.aliases += expanded
         self.inner_aliases[-1] += expanded
         if self.aliases > self.limits.yaml_aliases:
-            raise exceeded(Location(self.source), "yaml_aliases",
-                           f"more than {self.limits.yaml_aliases} YAML aliases")  # fmt: skip
+            raise exceeded(
+                Location(self.source),
+                "yaml_aliases",
+                f"more than {self.limits.yaml_aliases} YAML aliases",
+            )
         self._deeper(self.depth + self.height.get(id(node), 0), event)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LocatedDict:
         # Read the keys as written before the base class folds merged (`<<`) keys in.
-        written = [(k.value, k.start_mark.line + 1) for k, _ in node.value
-                   if isinstance(k, yaml.ScalarNode) and k.tag != MERGE_TAG]  # fmt: skip
+        written = [
+            (k.value, k.start_mark.line + 1)
+            for k, _ in node.value
+            if isinstance(k, yaml.ScalarNode) and k.tag != MERGE_TAG
+        ]
         mapping = LocatedDict(super().construct_mapping(node, deep=True))
         mapping.lines, mapping.duplicates = {}, []
         for key, line in written:
@@ -135,8 +144,9 @@ _RosterLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_yaml(path: Path, *, loader: type[_LocatedLoader] = _LocatedLoader,
-              limits: Limits = DEFAULT) -> Any:  # fmt: skip
+def load_yaml(
+    path: Path, *, loader: type[_LocatedLoader] = _LocatedLoader, limits: Limits = DEFAULT
+) -> Any:
     """Load a YAML file whose mappings remember their lines; errors keep line and column."""
     check_file_size(path, limits)
     text = read_text(path, hint="UTF-8")

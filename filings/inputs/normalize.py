@@ -29,9 +29,28 @@ def clean_text(text: str) -> str:
 
 # Scripts whose spelling uses the zero-width (non-)joiner: Persian compounds (رحمت‌الله), Indic
 # conjuncts, Khmer, Myanmar. Elsewhere a joiner is invisible debris from copying and pasting.
-JOINER_SCRIPTS = ("ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "DEVANAGARI", "BENGALI", "GURMUKHI",
-                  "GUJARATI", "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA",
-                  "KHMER", "MYANMAR", "TIBETAN", "LIMBU", "BALINESE", "JAVANESE")  # fmt: skip
+JOINER_SCRIPTS = (
+    "ARABIC",
+    "SYRIAC",
+    "NKO",
+    "MONGOLIAN",
+    "DEVANAGARI",
+    "BENGALI",
+    "GURMUKHI",
+    "GUJARATI",
+    "ORIYA",
+    "TAMIL",
+    "TELUGU",
+    "KANNADA",
+    "MALAYALAM",
+    "SINHALA",
+    "KHMER",
+    "MYANMAR",
+    "TIBETAN",
+    "LIMBU",
+    "BALINESE",
+    "JAVANESE",
+)
 JOINERS = ("\u200c", "\u200d")
 # Visible characters Unicode files under "format": Arabic number signs and the end of an ayah.
 VISIBLE_FORMAT = set("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u08e2\U000110bd")
@@ -117,8 +136,9 @@ def parse_money(value: int | float | Decimal) -> Decimal:
         raise ValueError(f"{amount} is not an amount of money: {MONEY_EXAMPLE}")
     cents = amount.quantize(Decimal("0.01"))
     if cents != amount:
-        raise ValueError(f"{amount} has a fraction of a cent; write dollars and cents, such as "
-                         "1500.50")  # fmt: skip
+        raise ValueError(
+            f"{amount} has a fraction of a cent; write dollars and cents, such as 1500.50"
+        )
     return cents.copy_abs()  # -0.0 is 0
 
 
@@ -246,10 +266,20 @@ def excel_date(serial: float, epoch: dt.datetime | None = None) -> dt.date:
 # Names CLDR does not list (or lists otherwise) that rosters use. Mayan languages have no ISO
 # 639-1 code; their ISO 639-3 code is kept, as CLDR does for K'iche' (quc).
 LANGUAGE_NAMES = {
-    "mandarin": "zh", "mandarin chinese": "zh", "kreyol": "ht", "creole": "ht",
-    "haitian": "ht", "kreyol ayisyen": "ht", "farsi": "fa", "quiche": "quc", "k iche": "quc",
-    "mam": "mam", "q anjob al": "kjb", "qanjobal": "kjb", "kanjobal": "kjb",
-}  # fmt: skip
+    "mandarin": "zh",
+    "mandarin chinese": "zh",
+    "kreyol": "ht",
+    "creole": "ht",
+    "haitian": "ht",
+    "kreyol ayisyen": "ht",
+    "farsi": "fa",
+    "quiche": "quc",
+    "k iche": "quc",
+    "mam": "mam",
+    "q anjob al": "kjb",
+    "qanjobal": "kjb",
+    "kanjobal": "kjb",
+}
 LANGUAGE_EXAMPLE = "es, spa, Spanish or español"
 
 
@@ -333,11 +363,29 @@ def parse_language(text: str) -> str:
 # What people write for each code (besides the code itself), matched ignoring case and punctuation.
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "custody_status": {
-        "detained": ("in custody", "ice custody", "custody", "in detention", "in ice custody",
-                     "detenido", "detenida", "en custodia"),
-        "released": ("paroled", "parole", "bonded out", "bonded", "out on bond",
-                     "released on bond", "released on parole", "released on recognizance",
-                     "liberado", "liberada", "en libertad"),
+        "detained": (
+            "in custody",
+            "ice custody",
+            "custody",
+            "in detention",
+            "in ice custody",
+            "detenido",
+            "detenida",
+            "en custodia",
+        ),
+        "released": (
+            "paroled",
+            "parole",
+            "bonded out",
+            "bonded",
+            "out on bond",
+            "released on bond",
+            "released on parole",
+            "released on recognizance",
+            "liberado",
+            "liberada",
+            "en libertad",
+        ),
         "removed": ("deported", "removal", "deportado", "deportada"),
         "unknown": ("unk", "not known"),
     },
@@ -355,12 +403,17 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "proceedings": {
         "none": ("no proceedings", "not in proceedings", "no nta"),
         "pending": ("in proceedings", "open", "ongoing"),
-        "final_order": ("final order", "final", "order of removal", "removal order",
-                        "ordered removed"),
+        "final_order": (
+            "final order",
+            "final",
+            "order of removal",
+            "removal order",
+            "ordered removed",
+        ),
         "appeal": ("on appeal", "bia appeal", "appealed", "at the bia"),
         "unknown": ("unk", "not known"),
     },
-}  # fmt: skip
+}
 
 
 def choice_key(text: str) -> str:

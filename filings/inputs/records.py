@@ -206,8 +206,11 @@ class Case:
     def joint_report(self) -> bool:
         """A status report is joint only when Defendants' position is recorded and every opposing
         counsel has consented to be signed for."""
-        return bool(self.defendants_position and self.opposing_counsel and all(
-            a.consents_to_esignature for a in self.opposing_counsel))  # fmt: skip
+        return bool(
+            self.defendants_position
+            and self.opposing_counsel
+            and all(a.consents_to_esignature for a in self.opposing_counsel)
+        )
 
     def covers(self, detainee: Detainee) -> bool | None:
         """Whether the class covers this person's arrest; None when the case file does not say

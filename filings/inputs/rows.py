@@ -72,8 +72,12 @@ def undecodable(path: Path, encoding: str, exc: UnicodeDecodeError) -> DataError
 # --- text encodings ----------------------------------------------------------------------------
 
 # Byte-order marks, UTF-32 first: UTF-32-LE's mark begins with UTF-16-LE's.
-BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 SNIFF = 4096  # bytes looked at for NUL bytes
 
 

@@ -76,8 +76,9 @@ def detect_delimiter(sample: str) -> str:
     return max(DELIMITERS, key=width)  # ties go to the comma, the first
 
 
-def csv_rows(path: Path, table: dict[str, str], encoding: str | None,
-             limits: Limits) -> Iterator[RawRow]:  # fmt: skip
+def csv_rows(
+    path: Path, table: dict[str, str], encoding: str | None, limits: Limits
+) -> Iterator[RawRow]:
     encoding = encoding or detect_encoding(path)
     # The csv module's own bound on one value; it is per process, and every reader sets it.
     csv.field_size_limit(limits.cell_chars)
@@ -98,8 +99,9 @@ def csv_rows(path: Path, table: dict[str, str], encoding: str | None,
             yield row
 
 
-def _csv_lines(reader: Any, path: Path, encoding: str,
-               limits: Limits) -> Iterator[tuple[int, list[str]]]:  # fmt: skip
+def _csv_lines(
+    reader: Any, path: Path, encoding: str, limits: Limits
+) -> Iterator[tuple[int, list[str]]]:
     """Each row with the line it starts on (a quoted value may span lines)."""
     line = 1
     try:
@@ -130,10 +132,16 @@ def _open_quotes(row: RawRow, delimiter: str) -> list[DataError]:
         if rowlike:
             i = rowlike[0]
             count, name = lines[i].count(delimiter), DELIMITER_NAMES[delimiter]
-            faults.append(DataError(row.at(column), (
-                f"runs on over {len(lines)} lines, and line {row.line + i} has {count} {name} "
-                'like a row of its own: a quote (") is probably not closed, so the rows below '
-                "are read into this value; close the quote")))  # fmt: skip
+            faults.append(
+                DataError(
+                    row.at(column),
+                    (
+                        f"runs on over {len(lines)} lines, and line {row.line + i} has "
+                        f'{count} {name} like a row of its own: a quote (") is probably not '
+                        "closed, so the rows below are read into this value; close the quote"
+                    ),
+                )
+            )
     return faults
 
 
@@ -160,8 +168,9 @@ def _find_header(rows: Iterator[tuple[int, list]], table: dict[str, str]):
     return seen[0], seen[1:]
 
 
-def _bounded(rows: Iterator[tuple[int, list]], source: str, sheet: str | None,
-             limits: Limits) -> Iterator[tuple[int, list]]:  # fmt: skip
+def _bounded(
+    rows: Iterator[tuple[int, list]], source: str, sheet: str | None, limits: Limits
+) -> Iterator[tuple[int, list]]:
     """The rows, refusing a cell longer than `cell_chars` at that cell."""
     for line, cells in rows:
         for i, cell in enumerate(cells):
@@ -242,8 +251,9 @@ def unzipped_size(path: Path) -> int | None:
         return None
 
 
-def xlsx_rows(path: Path, table: dict[str, str], sheet: str | None,
-              limits: Limits) -> Iterator[RawRow]:  # fmt: skip
+def xlsx_rows(
+    path: Path, table: dict[str, str], sheet: str | None, limits: Limits
+) -> Iterator[RawRow]:
     if (size := unzipped_size(path)) is not None and size > limits.unzipped_bytes:
         what = f"holds more than {limits.unzipped_mb:g} MB once unzipped"
         raise exceeded(Location(path.name), "unzipped_mb", what)

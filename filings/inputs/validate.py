@@ -45,11 +45,25 @@ from filings.inputs.rows import RawRow
 from filings.problems import WARNING, Problem
 
 __all__ = [
-    "ARREST_TYPES", "CUSTODY_STATUSES", "PROCEEDINGS", "REQUIRED_COLUMNS", "RISK_ASSESSMENTS",
-    "ROSTER_COLUMNS", "Attorney", "Case", "Detainee", "Rejected", "RosterCheck",
-    "check_roster", "clean_text", "detainee_from_row", "format_a_number", "load_case",
-    "normalize_a_number", "parse_date",
-]  # fmt: skip
+    "ARREST_TYPES",
+    "CUSTODY_STATUSES",
+    "PROCEEDINGS",
+    "REQUIRED_COLUMNS",
+    "RISK_ASSESSMENTS",
+    "ROSTER_COLUMNS",
+    "Attorney",
+    "Case",
+    "Detainee",
+    "Rejected",
+    "RosterCheck",
+    "check_roster",
+    "clean_text",
+    "detainee_from_row",
+    "format_a_number",
+    "load_case",
+    "normalize_a_number",
+    "parse_date",
+]
 
 _PARSERS = {
     "a_number": normalize_a_number,
@@ -74,8 +88,10 @@ def _latin(text: str) -> str:
     """A name as DHS records it: Latin letters only (accents allowed), never another script."""
     text = clean_text(text)
     if not is_latin(text):
-        raise ValueError(f"{text!r} has letters that are not Latin; write the name in Latin "
-                         "letters as DHS records it (on the I-213 or the Notice to Appear)")
+        raise ValueError(
+            f"{text!r} has letters that are not Latin; write the name in Latin "
+            "letters as DHS records it (on the I-213 or the Notice to Appear)"
+        )
     return text
 
 
@@ -86,8 +102,9 @@ def cell_text(value: Any) -> str:
         raise ValueError(f"holds {kind}; a roster cell holds one value")
     text = clean_text(value.isoformat() if isinstance(value, dt.date) else str(value))
     if excel_error(text):
-        raise ValueError(f"{text!r} is an Excel error, not a value; correct the formula, or type "
-                         "the value")  # fmt: skip
+        raise ValueError(
+            f"{text!r} is an Excel error, not a value; correct the formula, or type the value"
+        )
     return text
 
 
@@ -131,8 +148,10 @@ def text_problems(text: str) -> list[str]:
     hidden = invisible_characters(text)
     breaks = line_separators(text)
     problems = [f"{describe(c)} is an invisible control character; delete it" for c in hidden]
-    problems += [f"{describe(c)} is a line break no document prints; use an ordinary line break"
-                 for c in breaks]  # fmt: skip
+    problems += [
+        f"{describe(c)} is a line break no document prints; use an ordinary line break"
+        for c in breaks
+    ]
     return problems + unprintable("".join(c for c in text if c not in hidden + breaks))
 
 
@@ -142,8 +161,9 @@ def _unprintable(row: RawRow, values: dict[str, Any]) -> list[DataError]:
     for column, value in values.items():
         if isinstance(value, str):
             shown = _visible(value)
-            errors += [DataError(row.at(column), problem, value=shown)
-                       for problem in text_problems(value)]  # fmt: skip
+            errors += [
+                DataError(row.at(column), problem, value=shown) for problem in text_problems(value)
+            ]
     return errors
 
 
@@ -171,13 +191,17 @@ def _contradictions(row: RawRow, fields: dict[str, Any]) -> list[DataError]:
         message = f"{release.isoformat()} is before the arrest date, {arrest.isoformat()}"
         errors.append(_fault(row, "release_date", message))
     if (removal := fields.get("removal_date")) and fields["custody_status"] == "released":
-        message = (f"{removal.isoformat()} is a removal date, but custody_status says released; "
-                   "a released person has not been removed")  # fmt: skip
+        message = (
+            f"{removal.isoformat()} is a removal date, but custody_status says released; "
+            "a released person has not been removed"
+        )
         errors.append(_fault(row, "removal_date", message))
     final, reopen = fields.get("final_order_date"), fields.get("motion_to_reopen_date")
     if final and reopen and reopen < final:
-        message = (f"{reopen.isoformat()} is before the final order date, {final.isoformat()}; a "
-                   "motion to reopen follows the final order")  # fmt: skip
+        message = (
+            f"{reopen.isoformat()} is before the final order date, {final.isoformat()}; a "
+            "motion to reopen follows the final order"
+        )
         errors.append(_fault(row, "motion_to_reopen_date", message))
     return errors
 
@@ -185,10 +209,14 @@ def _contradictions(row: RawRow, fields: dict[str, Any]) -> list[DataError]:
 def _notices(row: RawRow, detainee: Detainee) -> list[Problem]:
     """What is worth a clerk's look but does not stop the row."""
     notices = [
-        Problem(row.at_position(i), f"{value!r} is under no column header, so it is ignored",
-                severity=WARNING, value=value)
+        Problem(
+            row.at_position(i),
+            f"{value!r} is under no column header, so it is ignored",
+            severity=WARNING,
+            value=value,
+        )
         for i, value in row.stray.items()
-    ]  # fmt: skip
+    ]
     if detainee.custody_status == "released" and detainee.release_date is None:
         message = "is empty, but custody_status says released"
         notices.append(Problem(row.at("release_date"), message, severity=WARNING))
@@ -282,8 +310,11 @@ def _unknown_attorney(row: RawRow, detainee: Detainee, case: Case) -> DataError 
         return None
     ids = ", ".join(case.counsel_by_id)
     known = f"the ids are: {ids}" if ids else "no counsel there has an id yet"
-    return _fault(row, "attorney", f"{detainee.attorney!r} is not the id of any counsel in "
-                  f"{case.source}; {known}")  # fmt: skip
+    return _fault(
+        row,
+        "attorney",
+        f"{detainee.attorney!r} is not the id of any counsel in {case.source}; {known}",
+    )
 
 
 # --- the case file -----------------------------------------------------------------------------
@@ -348,28 +379,51 @@ class _Reader:
                 self.fail(mapping, key, path, "should be a mapping (name, firm, address, …)")
                 continue
             values = {
-                f: self.get(item, f, f"{path}.{f}", list if f == "address" else str,
-                            required=f not in _OPTIONAL_ATTORNEY_FIELDS)
+                f: self.get(
+                    item,
+                    f,
+                    f"{path}.{f}",
+                    list if f == "address" else str,
+                    required=f not in _OPTIONAL_ATTORNEY_FIELDS,
+                )
                 for f in ("name", "firm", "address", "phone", "email", *_OPTIONAL_ATTORNEY_FIELDS)
-            }  # fmt: skip
+            }
             values["address"] = tuple(clean_text(str(a)) for a in values["address"] or ())
-            values["consents_to_esignature"] = bool(self.get(
-                item, "consents_to_esignature", f"{path}.consents_to_esignature", bool,
-                required=False))  # fmt: skip
+            values["consents_to_esignature"] = bool(
+                self.get(
+                    item,
+                    "consents_to_esignature",
+                    f"{path}.consents_to_esignature",
+                    bool,
+                    required=False,
+                )
+            )
             people.append(Attorney(**values))
         return tuple(people)
 
 
 _OPTIONAL_ATTORNEY_FIELDS = ("bar_number", "represents", "id", "eoir_id")
-_KIND_NAMES = {str: "text", dict: "mapping", list: "list", bool: "yes/no value (true or false)",
-               Decimal: "number"}  # fmt: skip
+_KIND_NAMES = {
+    str: "text",
+    dict: "mapping",
+    list: "list",
+    bool: "yes/no value (true or false)",
+    Decimal: "number",
+}
 # What the built-in templates state about the order; a template may use more keys.
-ORDER_FIELDS = {"date": dt.date, "docket": str, "title": str, "stays_removal": bool,
-                "release_terms": str, "release_on_hold": bool}  # fmt: skip
+ORDER_FIELDS = {
+    "date": dt.date,
+    "docket": str,
+    "title": str,
+    "stays_removal": bool,
+    "release_terms": str,
+    "release_on_hold": bool,
+}
 
 
-def _check_case_text(r: _Reader, data: Any, path: str = "", owner: Any = None,
-                     key: Any = None) -> None:  # fmt: skip
+def _check_case_text(
+    r: _Reader, data: Any, path: str = "", owner: Any = None, key: Any = None
+) -> None:
     """Every text of the case file, however deep, checked as roster values are; a list item is
     reported at the line of the key holding the list."""
     if isinstance(data, dict):
@@ -394,25 +448,32 @@ def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
     if not isinstance(data, dict):
         raise DataError(Location(path.name, 1), "the case file should be a YAML mapping")
     case = dict(
-        court=r.mapping(data, "court", "court", {"name": str, "district": str, "division": str,
-                                                 "format": str}),
+        court=r.mapping(
+            data, "court", "court", {"name": str, "district": str, "division": str, "format": str}
+        ),
         case_number=r.get(data, "case_number", "case_number"),
         judge=r.get(data, "judge", "judge"),
-        caption=r.mapping(data, "caption", "caption", {"plaintiffs": str, "defendants": str,
-                                                       "short_title": str}),
+        caption=r.mapping(
+            data, "caption", "caption", {"plaintiffs": str, "defendants": str, "short_title": str}
+        ),
         class_definition=r.get(data, "class_definition", "class_definition"),
         counsel=r.attorneys(data, "counsel"),
         opposing_counsel=r.attorneys(data, "opposing_counsel"),
-        contact=r.mapping(data, "contact", "contact", {"organization": str, "phone": str,
-                                                       "address": str, "hours": str}),
+        contact=r.mapping(
+            data,
+            "contact",
+            "contact",
+            {"organization": str, "phone": str, "address": str, "hours": str},
+        ),
         filing_date=r.get(data, "filing_date", "filing_date", dt.date),
         order=r.mapping(data, "order", "order", ORDER_FIELDS),
         class_covers=courtfacts.class_covers(r, data),
         immigration_courts=courtfacts.immigration_courts(r, data),
-        page_limit_leave=bool(r.get(data, "page_limit_leave", "page_limit_leave", bool,
-                                    required=False)),
+        page_limit_leave=bool(
+            r.get(data, "page_limit_leave", "page_limit_leave", bool, required=False)
+        ),
         source=path.name,
-    )  # fmt: skip
+    )
     courtfacts.check_counsel(r, data, case["counsel"])
     courtfacts.retired_keys(r, data)
     case.update(read_facts(r, data, case["court"], case["filing_date"]))

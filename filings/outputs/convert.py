@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from filings.outputs.formats import CourtFormat
 
 # Output kind -> the module that renders it.
-RENDERERS = {"pdf": "filings.outputs.pdf", "docx": "filings.outputs.docx",
-             "html": "filings.outputs.html"}
+RENDERERS = {
+    "pdf": "filings.outputs.pdf",
+    "docx": "filings.outputs.docx",
+    "html": "filings.outputs.html",
+}
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,9 @@ class Meta:
     weasyprint_stylesheet: bool = False  # PDF, tests only: WeasyPrint's own user-agent stylesheet
 
 
-def convert(kind: str, html: str, fmt: CourtFormat,
-            meta: Meta = Meta()) -> tuple[bytes, int | None]:  # fmt: skip
+def convert(
+    kind: str, html: str, fmt: CourtFormat, meta: Meta = Meta()
+) -> tuple[bytes, int | None]:
     """One document's file of `kind` (pdf, docx or html): its bytes and page count (None for a
     DOCX or an HTML file, whose pages are Word's or the browser's to lay out)."""
     if kind not in RENDERERS:

@@ -31,8 +31,11 @@ def render(html: str, fmt: CourtFormat, meta: Meta) -> tuple[bytes, None]:
     vocabulary.check(root, meta.where)
     fields = document_fields(root)
     own = fmt.in_language(root.get("lang"))
-    css = [*_font_faces(font_chain(fmt)), stylesheet(own), document_stylesheet(own, fields,
-                                                                               meta.where)]
+    css = [
+        *_font_faces(font_chain(fmt)),
+        stylesheet(own),
+        document_stylesheet(own, fields, meta.where),
+    ]
     style = lxml.html.Element("style")
     style.text = "\n".join(c for c in css if c)
     head = root.find("head")
@@ -58,8 +61,10 @@ def _family_faces(name: str) -> tuple[str, ...]:
             continue
         path, _ = glyphs.locate(file, fam)
         weight, style = _weight_style(path)
-        rules.append(f'@font-face {{ font-family: "{fam.name}"; src: url("{path.as_uri()}"); '
-                     f"font-weight: {weight}; font-style: {style}; }}")  # fmt: skip
+        rules.append(
+            f'@font-face {{ font-family: "{fam.name}"; src: url("{path.as_uri()}"); '
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
     return tuple(rules)
 
 

@@ -25,8 +25,12 @@ from filings.inputs.records import (
     Detainee,
 )
 
-CHOICES = {"custody_status": CUSTODY_STATUSES, "arrest_type": ARREST_TYPES,
-           "proceedings": PROCEEDINGS, "risk_assessment": RISK_ASSESSMENTS}  # fmt: skip
+CHOICES = {
+    "custody_status": CUSTODY_STATUSES,
+    "arrest_type": ARREST_TYPES,
+    "proceedings": PROCEEDINGS,
+    "risk_assessment": RISK_ASSESSMENTS,
+}
 KEYS = ("class_member", *CHOICES, "requires")
 
 # How a reason names a value (any other value: `field: value`).
@@ -40,11 +44,16 @@ PHRASES = {
     ("arrest_type", "vehicle_stop"): "arrest made after a vehicle stop",
     ("arrest_type", "unknown"): "arrest type unknown",
 }
-COVERED = {"warrantless": "warrantless arrests", "warrant": "arrests with a warrant",
-           "vehicle_stop": "arrests after a vehicle stop",
-           "unknown": "arrests of unknown type"}  # fmt: skip
-NO_FINAL_ORDER = ("an immigration judge can stay removal only with a final order and a motion to "
-                  "reopen (8 C.F.R. 1003.23(b)(1)(v))")  # fmt: skip
+COVERED = {
+    "warrantless": "warrantless arrests",
+    "warrant": "arrests with a warrant",
+    "vehicle_stop": "arrests after a vehicle stop",
+    "unknown": "arrests of unknown type",
+}
+NO_FINAL_ORDER = (
+    "an immigration judge can stay removal only with a final order and a motion to "
+    "reopen (8 C.F.R. 1003.23(b)(1)(v))"
+)
 REQUIRED_WHY = {"attorney": " (the id of counsel with Form EOIR-28 on file for this person)"}
 
 
@@ -69,8 +78,10 @@ class Choice:
         if (value in self.values) != self.negate:
             return None
         if self.field == "proceedings" and "final_order" in self.values and not self.negate:
-            return (f"no final order of removal recorded (proceedings: {value or 'not recorded'}"
-                    f"); {NO_FINAL_ORDER}")  # fmt: skip
+            return (
+                f"no final order of removal recorded (proceedings: {value or 'not recorded'}"
+                f"); {NO_FINAL_ORDER}"
+            )
         shown = _phrase(self.field, value)
         if self.negate:
             return shown
@@ -89,8 +100,11 @@ class AppliesTo:
         """Why the document is not for this person, in words; empty when it is."""
         found = [] if self.class_member is None else _membership(self.class_member, detainee, case)
         found += [r for c in self.choices if (r := c.reason(detainee))]
-        found += [f"no {name} recorded{REQUIRED_WHY.get(name, '')}" for name in self.requires
-                  if getattr(detainee, name) in (None, "")]  # fmt: skip
+        found += [
+            f"no {name} recorded{REQUIRED_WHY.get(name, '')}"
+            for name in self.requires
+            if getattr(detainee, name) in (None, "")
+        ]
         return found
 
     def problems(self, detainee: Detainee, case: Case) -> list[DataError]:
@@ -100,24 +114,34 @@ class AppliesTo:
         court = detainee.immigration_court
         if "immigration_court" in self.requires and court and court not in case.immigration_courts:
             known = ", ".join(case.immigration_courts) or "none yet"
-            errors.append(DataError(_at(detainee, "immigration_court"),
-                          f"{court!r} is not in {case.source}'s immigration_courts (the courts "
-                          f"there: {known}); add it with its address and DHS office"))  # fmt: skip
+            errors.append(
+                DataError(
+                    _at(detainee, "immigration_court"),
+                    f"{court!r} is not in {case.source}'s immigration_courts (the courts "
+                    f"there: {known}); add it with its address and DHS office",
+                )
+            )
         attorney = case.counsel_by_id.get(detainee.attorney or "")
         if "attorney" in self.requires and attorney is not None and not attorney.eoir_id:
-            errors.append(DataError(_at(detainee, "attorney"),
-                          f"{attorney.id!r} has no eoir_id in {case.source}; counsel signs in "
-                          "immigration court with an EOIR ID"))  # fmt: skip
+            errors.append(
+                DataError(
+                    _at(detainee, "attorney"),
+                    f"{attorney.id!r} has no eoir_id in {case.source}; counsel signs in "
+                    "immigration court with an EOIR ID",
+                )
+            )
         return errors
 
     def describe(self) -> str:
         """The rule in a line, for `filings templates`."""
         parts = []
         if self.class_member is not None:
-            parts.append("class members" if self.class_member else "people the class does not "
-                         "cover")  # fmt: skip
-        parts += [f"{c.field} {'not ' if c.negate else ''}{' or '.join(c.values)}"
-                  for c in self.choices]  # fmt: skip
+            parts.append(
+                "class members" if self.class_member else "people the class does not cover"
+            )
+        parts += [
+            f"{c.field} {'not ' if c.negate else ''}{' or '.join(c.values)}" for c in self.choices
+        ]
         if self.requires:
             parts.append(f"with {', '.join(self.requires)} recorded")
         return "; ".join(parts) or "everyone"
@@ -155,17 +179,19 @@ def needs_class_covers(rule: AppliesTo | None, case: Case) -> bool:
 def read_rule(value: Any, line: int | None) -> AppliesTo:
     """The rule `applies_to:` gives, or RuleError at the line of the key at fault."""
     if not isinstance(value, dict):
-        raise RuleError(line, "applies_to: should be a mapping of conditions "
-                        f"({', '.join(KEYS)})")  # fmt: skip
+        raise RuleError(line, f"applies_to: should be a mapping of conditions ({', '.join(KEYS)})")
     lines = getattr(value, "lines", {})
     for key in value:
         if key not in KEYS:
-            raise RuleError(lines.get(key, line), f"applies_to: {key!r} is not a condition; the "
-                            f"conditions are: {', '.join(KEYS)}")  # fmt: skip
+            raise RuleError(
+                lines.get(key, line),
+                f"applies_to: {key!r} is not a condition; the conditions are: {', '.join(KEYS)}",
+            )
     member = value.get("class_member")
     if "class_member" in value and not isinstance(member, bool):
-        raise RuleError(lines.get("class_member"), "applies_to: class_member: should be true or "
-                        "false")  # fmt: skip
+        raise RuleError(
+            lines.get("class_member"), "applies_to: class_member: should be true or false"
+        )
     choices = tuple(_choice(f, value[f], lines.get(f, line)) for f in CHOICES if f in value)
     requires = _names(value.get("requires", []), lines.get("requires", line))
     return AppliesTo(member, choices, requires)
@@ -175,16 +201,20 @@ def _choice(field: str, value: Any, line: int | None) -> Choice:
     negate = isinstance(value, dict)
     if negate:
         if set(value) != {"not"}:
-            raise RuleError(line, f"applies_to: {field}: write a list of values, or "
-                            "{not: [values]} for the ones it is not for")  # fmt: skip
+            raise RuleError(
+                line,
+                f"applies_to: {field}: write a list of values, or "
+                "{not: [values]} for the ones it is not for",
+            )
         value = value["not"]
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not values:
         raise RuleError(line, f"applies_to: {field}: should be a list of values")
     for v in values:
         if v not in CHOICES[field]:
-            raise RuleError(line, f"applies_to: {field}: {v!r} is not one of: "
-                            f"{', '.join(CHOICES[field])}")  # fmt: skip
+            raise RuleError(
+                line, f"applies_to: {field}: {v!r} is not one of: {', '.join(CHOICES[field])}"
+            )
     return Choice(field, tuple(values), negate)
 
 
@@ -194,6 +224,9 @@ def _names(value: Any, line: int | None) -> tuple[str, ...]:
         raise RuleError(line, "applies_to: requires: should be a list of roster columns")
     for name in names:
         if name not in ROSTER_COLUMNS:
-            raise RuleError(line, f"applies_to: requires: {name!r} is not a roster column; the "
-                            f"columns are: {', '.join(ROSTER_COLUMNS)}")  # fmt: skip
+            raise RuleError(
+                line,
+                f"applies_to: requires: {name!r} is not a roster column; the "
+                f"columns are: {', '.join(ROSTER_COLUMNS)}",
+            )
     return tuple(names)

@@ -27,21 +27,30 @@ from filings.inputs.validate import format_a_number
 
 LABELS = {
     "en": {
-        "detained": "Detained", "released": "Released", "removed": "Removed", "unknown": "Unknown",
-        "warrantless": "Warrantless arrest", "warrant": "Arrest with a warrant",
+        "detained": "Detained",
+        "released": "Released",
+        "removed": "Removed",
+        "unknown": "Unknown",
+        "warrantless": "Warrantless arrest",
+        "warrant": "Arrest with a warrant",
         "vehicle_stop": "Vehicle stop",
-        "pending": "Assessment pending", "not_high_risk": "Not a high public-safety risk",
+        "pending": "Assessment pending",
+        "not_high_risk": "Not a high public-safety risk",
         "high_risk": "High public-safety risk",
     },
     "es": {
-        "detained": "Detenido/a", "released": "Liberado/a", "removed": "Deportado/a",
+        "detained": "Detenido/a",
+        "released": "Liberado/a",
+        "removed": "Deportado/a",
         "unknown": "Desconocido",
-        "warrantless": "Arresto sin orden de arresto", "warrant": "Arresto con orden de arresto",
+        "warrantless": "Arresto sin orden de arresto",
+        "warrant": "Arresto con orden de arresto",
         "vehicle_stop": "Parada de vehículo",
-        "pending": "Evaluación pendiente", "not_high_risk": "No es un alto riesgo",
+        "pending": "Evaluación pendiente",
+        "not_high_risk": "No es un alto riesgo",
         "high_risk": "Alto riesgo para la seguridad pública",
     },
-}  # fmt: skip
+}
 
 # The CLDR locale each language is written in. Our readers live in the United States: English and
 # Spanish as written there (es_US writes "$1,500" and "12 de noviembre de 2025"); French as written
@@ -103,8 +112,12 @@ def label(context, value: str, lang: str | None = None) -> str:
 
 # --- names -------------------------------------------------------------------------------------
 
-_HANT_COUNTRIES = {"taiwan": "zh-Hant-TW", "hong kong": "zh-Hant-HK", "macau": "zh-Hant-MO",
-                   "macao": "zh-Hant-MO"}  # fmt: skip
+_HANT_COUNTRIES = {
+    "taiwan": "zh-Hant-TW",
+    "hong kong": "zh-Hant-HK",
+    "macau": "zh-Hant-MO",
+    "macao": "zh-Hant-MO",
+}
 
 
 def name_language(detainee) -> str | None:
@@ -145,10 +158,14 @@ def side_by_side(left: str, right: str, languages: Sequence[str]) -> Markup:
     the same section of the second; both must have the same sections in the same order."""
     columns = [_sections(html) for html in (left, right)]
     if len(columns[0]) != len(columns[1]):
-        counts = " and ".join(f"{lang}: {len(c)}"
-                              for lang, c in zip(languages, columns, strict=True))  # fmt: skip
-        raise TemplateError(None, f"side_by_side: the languages have different sections ({counts});"
-                            " each translation needs the same sections in order")  # fmt: skip
+        counts = " and ".join(
+            f"{lang}: {len(c)}" for lang, c in zip(languages, columns, strict=True)
+        )
+        raise TemplateError(
+            None,
+            f"side_by_side: the languages have different sections ({counts});"
+            " each translation needs the same sections in order",
+        )
     rows = []
     for pair in zip(*columns, strict=True):
         cells = []
@@ -164,8 +181,9 @@ def side_by_side(left: str, right: str, languages: Sequence[str]) -> Markup:
 def _sections(html: str) -> list:
     parts = lxml.html.fragments_fromstring(str(html)) if str(html).strip() else []
     if any(not hasattr(p, "tag") or p.tag != "section" for p in parts):
-        raise TemplateError(None, "side_by_side: a translation must be a series of <section> "
-                            "elements")
+        raise TemplateError(
+            None, "side_by_side: a translation must be a series of <section> elements"
+        )
     return parts
 
 

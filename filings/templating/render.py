@@ -34,14 +34,21 @@ def render_html(
     context says which languages, in what order and layout, and where each one's file is."""
     found = document_languages(template, detainee)
     languages = found.languages if found else (lang,)
-    context = {"case": case, "detainee": detainee, "roster": roster, "lang": languages[0],
-               "languages": list(languages), "layout": found.layout if found else LAYOUTS[0],
-               "needs_translation": bool(found and found.needs_translation),
-               "translations": found.files if found else {}, "template": _info(template),
-               "template_version": template_version,
-               # Facts decided once in Python, never in a template (records.py):
-               "removal": Removal.of(detainee, case.filing_date),
-               "class_member": case.covers(detainee) if detainee else None}  # fmt: skip
+    context = {
+        "case": case,
+        "detainee": detainee,
+        "roster": roster,
+        "lang": languages[0],
+        "languages": list(languages),
+        "layout": found.layout if found else LAYOUTS[0],
+        "needs_translation": bool(found and found.needs_translation),
+        "translations": found.files if found else {},
+        "template": _info(template),
+        "template_version": template_version,
+        # Facts decided once in Python, never in a template (records.py):
+        "removal": Removal.of(detainee, case.filing_date),
+        "class_member": case.covers(detainee) if detainee else None,
+    }
     row = f" ({detainee.source})" if detainee else ""
     try:
         return env.get_template(template.source).render(context)
@@ -53,14 +60,16 @@ def render_html(
     except (SecurityError, TemplateUseError) as exc:  # worded by the sandbox or the record
         raise TemplateError(_where(exc), str(exc)) from None
     except RecursionError as exc:
-        raise TemplateError(_where(exc), "refused: a macro, include or block that calls "
-                            "itself without end") from None  # fmt: skip
+        raise TemplateError(
+            _where(exc), "refused: a macro, include or block that calls itself without end"
+        ) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(_where(exc), f"{exc.message}{row}") from None
     except EmptyValueError as exc:
         raise TemplateError(
-            _where(exc), f"{_expression(exc)} is empty for this row{row}; print it only inside "
-            "{% if … %} so the text reads naturally without it"
+            _where(exc),
+            f"{_expression(exc)} is empty for this row{row}; print it only inside "
+            "{% if … %} so the text reads naturally without it",
         ) from None
     except TemplateError as exc:  # raised by a filter or global: the template line that called it
         if exc.location is not None:
@@ -70,8 +79,9 @@ def render_html(
 
 def _info(template: Template) -> TemplateInfo:
     """What a template knows of itself: its metadata, never its folder (a Path opens files)."""
-    return TemplateInfo(template.name, template.title, template.description, template.kind,
-                        template.format)  # fmt: skip
+    return TemplateInfo(
+        template.name, template.title, template.description, template.kind, template.format
+    )
 
 
 def _template_frame(exc: BaseException) -> traceback.FrameSummary | None:
@@ -152,21 +162,30 @@ def _translations(name: str, folder: Path, stamp: tuple[int, int]):
         return None
     where = f"{name}/template.yaml"
     if not isinstance(pattern, str) or pattern.count("{lang}") != 1:
-        raise TemplateError(Location(where, field="translations"),
-                            f"{pattern!r} should be a file name with {{lang}} for the language "
-                            "code, such as '{lang}.html.j2'")  # fmt: skip
+        raise TemplateError(
+            Location(where, field="translations"),
+            f"{pattern!r} should be a file name with {{lang}} for the language "
+            "code, such as '{lang}.html.j2'",
+        )
     layout = meta.get("english", "after")
     if layout not in LAYOUTS:
-        raise TemplateError(Location(where, field="english"),
-                            f"{layout!r} is not one of: {', '.join(LAYOUTS)}")
+        raise TemplateError(
+            Location(where, field="english"), f"{layout!r} is not one of: {', '.join(LAYOUTS)}"
+        )
     head, tail = pattern.split("{lang}")
     file_name = re.compile(re.escape(head) + _CODE + re.escape(tail))
-    files = {m[1]: f"{name}/{m[0]}" for p in sorted(folder.iterdir())
-             if (m := file_name.fullmatch(p.name))}  # fmt: skip
+    files = {
+        m[1]: f"{name}/{m[0]}"
+        for p in sorted(folder.iterdir())
+        if (m := file_name.fullmatch(p.name))
+    }
     if ENGLISH not in files:
-        raise TemplateError(Location(where, field="translations"), "no English file "
-                            f"({pattern.replace('{lang}', ENGLISH)}); English is what a reader "
-                            "whose language has no translation gets")  # fmt: skip
+        raise TemplateError(
+            Location(where, field="translations"),
+            "no English file "
+            f"({pattern.replace('{lang}', ENGLISH)}); English is what a reader "
+            "whose language has no translation gets",
+        )
     return files, layout
 
 
@@ -179,8 +198,11 @@ def document_languages(template: Template, detainee: Detainee | None) -> Languag
         return None
     files, layout = found
     reader = detainee.preferred_language  # none recorded: English, and listed for a clerk
-    match = reader if reader in files else next(
-        (code for code in files if code.split("-")[0] == reader), None)  # fmt: skip
+    match = (
+        reader
+        if reader in files
+        else next((code for code in files if code.split("-")[0] == reader), None)
+    )
     if match is None or match == ENGLISH:
         languages: tuple[str, ...] = (ENGLISH,)
     elif layout == "language_only":

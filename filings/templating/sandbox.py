@@ -38,9 +38,26 @@ def _fields(cls: type) -> frozenset[str]:
     return frozenset({f.name for f in dataclasses.fields(cls)} | properties)
 
 
-TEXT = frozenset({"startswith", "endswith", "lower", "upper", "title", "capitalize", "strip",
-                  "lstrip", "rstrip", "split", "replace", "join", "removeprefix",
-                  "removesuffix", "isdigit", "isalpha"})  # fmt: skip
+TEXT = frozenset(
+    {
+        "startswith",
+        "endswith",
+        "lower",
+        "upper",
+        "title",
+        "capitalize",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "split",
+        "replace",
+        "join",
+        "removeprefix",
+        "removesuffix",
+        "isdigit",
+        "isalpha",
+    }
+)
 # What a template may read of each kind of value (the first kind the value is an instance of).
 OPEN: tuple[tuple[type, frozenset[str]], ...] = (
     (Detainee, _fields(Detainee)),
@@ -52,15 +69,36 @@ OPEN: tuple[tuple[type, frozenset[str]], ...] = (
     (Member, _fields(Member)),
     (Location, _fields(Location)),
     (TemplateInfo, _fields(TemplateInfo)),
-    (RosterSummary, frozenset({"detainees", "total", "count_by", "class_members", "not_covered",
-                               "stay_members"})),
+    (
+        RosterSummary,
+        frozenset(
+            {"detainees", "total", "count_by", "class_members", "not_covered", "stay_members"}
+        ),
+    ),
     (str, TEXT),  # Markup too
     (dict, frozenset({"get", "keys", "values", "items"})),
     (dt.date, frozenset({"year", "month", "day", "isoformat", "weekday", "isoweekday"})),
     (dt.timedelta, frozenset({"days"})),  # one date minus another
-    (LoopContext, frozenset({"index", "index0", "revindex", "revindex0", "first", "last",
-                             "length", "depth", "depth0", "previtem", "nextitem", "cycle",
-                             "changed"})),  # fmt: skip
+    (
+        LoopContext,
+        frozenset(
+            {
+                "index",
+                "index0",
+                "revindex",
+                "revindex0",
+                "first",
+                "last",
+                "length",
+                "depth",
+                "depth0",
+                "previtem",
+                "nextitem",
+                "cycle",
+                "changed",
+            }
+        ),
+    ),
     (BlockReference, frozenset({"super"})),
 )
 
@@ -98,8 +136,10 @@ def refuse(obj: object, name: object) -> SecurityError:
 def _range(*args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
-        raise SecurityError(f"refused: range({numbers.start}, {numbers.stop}) has {len(numbers)} "
-                            f"numbers; a template may make up to {MAX_RANGE}")  # fmt: skip
+        raise SecurityError(
+            f"refused: range({numbers.start}, {numbers.stop}) has {len(numbers)} "
+            f"numbers; a template may make up to {MAX_RANGE}"
+        )
     return numbers
 
 
@@ -119,8 +159,9 @@ def _power(left, right):
 def _times(left, right):
     for seq, n in ((left, right), (right, left)):
         if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_RANGE:
-            raise SecurityError(f"refused: repeating text or a list to more than {MAX_RANGE} "
-                                "characters or items")  # fmt: skip
+            raise SecurityError(
+                f"refused: repeating text or a list to more than {MAX_RANGE} characters or items"
+            )
     return left * right
 
 
@@ -195,9 +236,13 @@ class Sandbox(SandboxedEnvironment):
         if not __self.is_safe_callable(__obj):
             owner = getattr(__obj, "__self__", None)
             name = getattr(__obj, "__name__", None)
-            raise (refuse(owner, name) if owner is not None and name else
-                   SecurityError(f"refused: calling {_kind(__obj)} is not open to templates "
-                                 f"{SEE}"))  # fmt: skip
+            raise (
+                refuse(owner, name)
+                if owner is not None and name
+                else SecurityError(
+                    f"refused: calling {_kind(__obj)} is not open to templates {SEE}"
+                )
+            )
         return __context.call(__obj, *args, **kwargs)
 
 

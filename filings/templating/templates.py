@@ -96,8 +96,9 @@ def _read_metadata(folder: Path, meta_path: Path) -> Template:
             rule = read_rule(meta["applies_to"], meta.lines.get("applies_to"))
         except RuleError as exc:
             raise TemplateError(Location(where, exc.line), exc.problem) from None
-    return Template(name=folder.name, folder=folder, applies_to=rule,
-                    **{f: str(meta[f]) for f in fields})
+    return Template(
+        name=folder.name, folder=folder, applies_to=rule, **{f: str(meta[f]) for f in fields}
+    )
 
 
 def select(templates: dict[str, Template], names: tuple[str, ...]) -> list[Template]:
@@ -107,7 +108,7 @@ def select(templates: dict[str, Template], names: tuple[str, ...]) -> list[Templ
         raise TemplateError(
             None,
             f"no template named {', '.join(map(repr, unknown))}; "
-            f"the templates are: {', '.join(templates)}"
+            f"the templates are: {', '.join(templates)}",
         )
     return [templates[n] for n in names] if names else list(templates.values())
 
@@ -117,8 +118,7 @@ def select(templates: dict[str, Template], names: tuple[str, ...]) -> list[Templ
 # The fields an `output:` pattern may name, and the kinds of template each makes sense for. The
 # pattern is our own small language (text and `{field}`), never `str.format`, which would let a
 # pattern reach into a value's attributes (`{a_number.__class__}`).
-OUTPUT_FIELDS = {"template": KINDS, "a_number": ("per-detainee",),
-                 "family_name": ("per-detainee",)}  # fmt: skip
+OUTPUT_FIELDS = {"template": KINDS, "a_number": ("per-detainee",), "family_name": ("per-detainee",)}
 _OUTPUT_PART = re.compile(r"\{([^{}]*)\}|[^{}]+")
 
 
@@ -130,16 +130,22 @@ def output_pattern(pattern: str, kind: str) -> list[tuple[bool, str]]:
         match = _OUTPUT_PART.match(pattern, at)
         if match is None:
             brace = pattern[at]
-            raise ValueError(f"the {{ at character {at + 1} is not closed by a }}" if brace == "{"
-                             else f"the }} at character {at + 1} closes no {{")  # fmt: skip
+            raise ValueError(
+                f"the {{ at character {at + 1} is not closed by a }}"
+                if brace == "{"
+                else f"the }} at character {at + 1} closes no {{"
+            )
         field = match[1]
         if field is not None and field not in OUTPUT_FIELDS:
             *others, last = (f"{{{f}}}" for f in OUTPUT_FIELDS)
-            raise ValueError(f"{{{field}}} is not a field; the fields are {', '.join(others)} "
-                             f"and {last}")  # fmt: skip
+            raise ValueError(
+                f"{{{field}}} is not a field; the fields are {', '.join(others)} and {last}"
+            )
         if field is not None and kind not in OUTPUT_FIELDS[field]:
-            raise ValueError(f"{{{field}}} is one person's; a per-roster template's output may "
-                             "use {template} only")  # fmt: skip
+            raise ValueError(
+                f"{{{field}}} is one person's; a per-roster template's output may "
+                "use {template} only"
+            )
         parts.append((field is not None, field if field is not None else match[0]))
         at = match.end()
     if kind == "per-detainee" and (True, "a_number") not in parts:

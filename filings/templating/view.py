@@ -69,10 +69,12 @@ class RosterSummary:
         """Whom a stay motion is for: class members not recorded as removed. Those with a removal
         date come first, earliest first; the rest keep the roster's order."""
         people = [d for d in self.detainees if in_class(case, d) and d.custody_status != "removed"]
-        soon = sorted((d for d in people if removal_imminent(d, case)),
-                      key=lambda d: d.removal_date)  # fmt: skip
-        return [Member(d, True) for d in soon] + [Member(d, False) for d in people
-                                                  if not removal_imminent(d, case)]  # fmt: skip
+        soon = sorted(
+            (d for d in people if removal_imminent(d, case)), key=lambda d: d.removal_date
+        )
+        return [Member(d, True) for d in soon] + [
+            Member(d, False) for d in people if not removal_imminent(d, case)
+        ]
 
     def count_by(self, field: str, order: Sequence[str] = ()) -> list[tuple[str, int]]:
         """(value, count) pairs: first the values in `order`, then the rest most common first.
@@ -80,8 +82,10 @@ class RosterSummary:
         A record with no value counts under `None`, so a table still adds up to the total.
         """
         if field not in ROSTER_COLUMNS:  # a name, not a path into the record: no `__class__`
-            raise TemplateUseError(f"roster.count_by: {field!r} is not a roster column; the "
-                                   f"columns are: {', '.join(ROSTER_COLUMNS)}")  # fmt: skip
+            raise TemplateUseError(
+                f"roster.count_by: {field!r} is not a roster column; the "
+                f"columns are: {', '.join(ROSTER_COLUMNS)}"
+            )
         counts = Counter(getattr(d, field) for d in self.detainees)
         listed = [(value, counts.pop(value, 0)) for value in order]
         rest = sorted(counts.items(), key=lambda kv: (kv[0] is None, -kv[1], str(kv[0])))

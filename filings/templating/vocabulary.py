@@ -15,8 +15,24 @@ from filings.errors import Location, TemplateError
 
 INLINE = frozenset({"b", "strong", "i", "em", "u", "span", "br", "ins", "del", "a"})
 CONTAINERS = frozenset({"section", "div", "body"})
-BLOCKS = frozenset({"h1", "h2", "h3", "p", "ol", "ul", "li", "blockquote",
-                    "table", "thead", "tbody", "tr", "th", "td"})  # fmt: skip
+BLOCKS = frozenset(
+    {
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "ol",
+        "ul",
+        "li",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+)
 DOCUMENT = frozenset({"html", "head", "title", "meta"})
 ELEMENTS = INLINE | CONTAINERS | BLOCKS | DOCUMENT
 
@@ -25,12 +41,16 @@ ELEMENTS = INLINE | CONTAINERS | BLOCKS | DOCUMENT
 _ALIGN = frozenset({"center", "right"})
 _CELL = frozenset({"parties", "number"})
 CLASSES = {
-    "h1": _ALIGN, "h2": _ALIGN, "h3": _ALIGN,
+    "h1": _ALIGN,
+    "h2": _ALIGN,
+    "h3": _ALIGN,
     "p": _ALIGN | {"noindent", "single", "indent"},
-    "table": frozenset({"grid", "long", "caption", "parallel"}), "td": _CELL, "th": _CELL,
+    "table": frozenset({"grid", "long", "caption", "parallel"}),
+    "td": _CELL,
+    "th": _CELL,
     "div": frozenset({"page-break", "signature"}),
     "span": frozenset({"smallcaps", "footnote"}),
-}  # fmt: skip
+}
 # Attributes every element may carry, and those of a head's <meta> (a field for the court
 # format's header and footer, and the character set).
 ATTRIBUTES = frozenset({"class", "lang", "dir"})

@@ -37,20 +37,30 @@ def create_app(settings: Settings) -> Guard:
         for stop in list(app.state.watching):  # end the file watchers' streams on shutdown
             stop.set()
 
-    routes = [Route("/", roster_page), Route("/roster", choose_roster, methods=["POST"]),
-              Route("/errors.csv", errors_csv), Route("/render", start_render, methods=["POST"]),
-              Route("/render", progress_page), Route("/render/events", progress_events),
-              Route("/results", results_page), Route("/document/{template}/{a_number}", document),
-              Route("/files/{path:path}", served_file), Route("/documents.zip", documents_zip),
-              Route("/preview", preview_page), Route("/preview.pdf", preview_pdf),
-              Route("/preview/events", preview_events), Route("/clear", clear, methods=["POST"]),
-              Mount("/static", StaticFiles(directory=STATIC))]  # fmt: skip
+    routes = [
+        Route("/", roster_page),
+        Route("/roster", choose_roster, methods=["POST"]),
+        Route("/errors.csv", errors_csv),
+        Route("/render", start_render, methods=["POST"]),
+        Route("/render", progress_page),
+        Route("/render/events", progress_events),
+        Route("/results", results_page),
+        Route("/document/{template}/{a_number}", document),
+        Route("/files/{path:path}", served_file),
+        Route("/documents.zip", documents_zip),
+        Route("/preview", preview_page),
+        Route("/preview.pdf", preview_pdf),
+        Route("/preview/events", preview_events),
+        Route("/clear", clear, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC)),
+    ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.desk = desk
     app.state.watching = set()
     app.state.previewing = asyncio.Lock()
-    return Guard(app, limits=settings.limits, token=settings.token,
-                 loopback=is_loopback(settings.host))  # fmt: skip
+    return Guard(
+        app, limits=settings.limits, token=settings.token, loopback=is_loopback(settings.host)
+    )
 
 
 def _desk(request: Request) -> Desk:
@@ -68,16 +78,27 @@ async def roster_page(request: Request, message: str | None = None, status: int 
     desk = _desk(request)
     roster, lines = desk.roster, []
     if roster is not None:
-        lines = (views.problem_lines(roster.check.problems) if roster.check
-                 else views.error_lines(roster.error))  # fmt: skip
+        lines = (
+            views.problem_lines(roster.check.problems)
+            if roster.check
+            else views.error_lines(roster.error)
+        )
     try:
         templates, templates_error = preview.templates(desk.settings), None
     except FilingsError as exc:
         templates, templates_error = {}, exc.message
-    return views.page(request, "roster.html", status, roster=roster, lines=lines,
-                      configured=desk.settings.roster.name, templates=templates,
-                      templates_error=templates_error, message=message,
-                      running=desk.render.running)  # fmt: skip
+    return views.page(
+        request,
+        "roster.html",
+        status,
+        roster=roster,
+        lines=lines,
+        configured=desk.settings.roster.name,
+        templates=templates,
+        templates_error=templates_error,
+        message=message,
+        running=desk.render.running,
+    )
 
 
 async def choose_roster(request: Request):
@@ -105,9 +126,11 @@ async def errors_csv(request: Request):
     roster = _desk(request).roster
     if roster is None or roster.check is None:
         return Response("No roster has been checked yet.", 404)
-    return Response(problems_csv(roster.check.problems).encode("utf-8-sig"),
-                    media_type=TYPES[".csv"],
-                    headers={"content-disposition": 'attachment; filename="errors.csv"'})
+    return Response(
+        problems_csv(roster.check.problems).encode("utf-8-sig"),
+        media_type=TYPES[".csv"],
+        headers={"content-disposition": 'attachment; filename="errors.csv"'},
+    )
 
 
 # --- 2. the render -------------------------------------------------------------------------------
@@ -166,11 +189,16 @@ async def results_page(request: Request):
     if render.running:
         return _see("/render")
     report = render.report
-    return views.page(request, "results.html", render=render, report=report,
-                      people=views.people(report) if report else [],
-                      roster_documents=views.roster_documents(report) if report else [],
-                      listings=views.listings(report) if report else [],
-                      out=desk.settings.out)  # fmt: skip
+    return views.page(
+        request,
+        "results.html",
+        render=render,
+        report=report,
+        people=views.people(report) if report else [],
+        roster_documents=views.roster_documents(report) if report else [],
+        listings=views.listings(report) if report else [],
+        out=desk.settings.out,
+    )
 
 
 async def document(request: Request):
@@ -180,8 +208,13 @@ async def document(request: Request):
     key = (request.path_params["template"], None if a_number == "-" else a_number)  # "-": roster
     found = [o for o in (report.outcomes if report else []) if o.job.key == key]
     if not found:
-        return views.page(request, "message.html", 404, title="No such document",
-                          message="That document is not in the last render.")  # fmt: skip
+        return views.page(
+            request,
+            "message.html",
+            404,
+            title="No such document",
+            message="That document is not in the last render.",
+        )
     return views.page(request, "document.html", outcome=found[0])
 
 
@@ -198,15 +231,18 @@ async def served_file(request: Request):
     name = PurePosixPath(relative).name
     how = "inline" if name.endswith(".pdf") else "attachment"
     kind = TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")
-    return Response(data, media_type=kind,
-                    headers={"content-disposition": f'{how}; filename="{name}"'})  # fmt: skip
+    return Response(
+        data, media_type=kind, headers={"content-disposition": f'{how}; filename="{name}"'}
+    )
 
 
 async def documents_zip(request: Request):
     out = _desk(request).settings.out
-    return StreamingResponse(views.zip_stream(out), media_type="application/zip",
-                             headers={"content-disposition":
-                                      'attachment; filename="filings-documents.zip"'})  # fmt: skip
+    return StreamingResponse(
+        views.zip_stream(out),
+        media_type="application/zip",
+        headers={"content-disposition": 'attachment; filename="filings-documents.zip"'},
+    )
 
 
 # --- the template author's live preview ----------------------------------------------------------
@@ -215,14 +251,27 @@ async def documents_zip(request: Request):
 async def preview_page(request: Request):
     desk = _desk(request)
     if desk.render.running:
-        return views.page(request, "message.html", 409, title="Template preview",
-                          message="A render is running; the preview is back when it finishes.")
+        return views.page(
+            request,
+            "message.html",
+            409,
+            title="Template preview",
+            message="A render is running; the preview is back when it finishes.",
+        )
     roster = await run_in_threadpool(desk.current)
     try:
         templates = preview.templates(desk.settings)
     except FilingsError as exc:
-        return views.page(request, "preview.html", templates={}, roster=roster, chosen=None,
-                          row=0, error=exc.message, version=None)  # fmt: skip
+        return views.page(
+            request,
+            "preview.html",
+            templates={},
+            roster=roster,
+            chosen=None,
+            row=0,
+            error=exc.message,
+            version=None,
+        )
     params = request.query_params
     chosen = params.get("template") or next(iter(templates), None)
     row = int(params["row"]) if params.get("row", "").isdigit() else 0
@@ -231,8 +280,16 @@ async def preview_page(request: Request):
         error = roster.error.message
     elif chosen is not None:
         error, version = await _render_preview(request, desk, roster, templates, chosen, row)
-    return views.page(request, "preview.html", templates=templates, roster=roster,
-                      chosen=chosen, row=row, error=error, version=version)  # fmt: skip
+    return views.page(
+        request,
+        "preview.html",
+        templates=templates,
+        roster=roster,
+        chosen=chosen,
+        row=row,
+        error=error,
+        version=version,
+    )
 
 
 async def _render_preview(request, desk, roster, templates, chosen, row):
@@ -242,8 +299,7 @@ async def _render_preview(request, desk, roster, templates, chosen, row):
     async with request.app.state.previewing:  # one WeasyPrint render at a time
         try:
             template = select(templates, (chosen,))[0]
-            data = await run_in_threadpool(preview.render_pdf, desk.settings, roster,
-                                           template, row)  # fmt: skip
+            data = await run_in_threadpool(preview.render_pdf, desk.settings, roster, template, row)
         except FilingsError as exc:
             return exc.message, None
         version = (desk.preview[0][2] + 1) if desk.preview else 1
@@ -255,8 +311,11 @@ async def preview_pdf(request: Request):
     shown = _desk(request).preview
     if shown is None:
         return Response("Nothing previewed yet.", 404)
-    return Response(shown[1], media_type=TYPES[".pdf"],
-                    headers={"content-disposition": 'inline; filename="preview.pdf"'})
+    return Response(
+        shown[1],
+        media_type=TYPES[".pdf"],
+        headers={"content-disposition": 'inline; filename="preview.pdf"'},
+    )
 
 
 async def preview_events(request: Request):

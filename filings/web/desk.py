@@ -111,27 +111,36 @@ class Desk:
     def _checked(self, path: Path, uploaded: bool) -> Roster:
         s = self.settings
         try:
-            case, check = check_inputs(s.case, path, limits=s.limits,
-                                       templates_dirs=s.templates_dirs)  # fmt: skip
+            case, check = check_inputs(
+                s.case, path, limits=s.limits, templates_dirs=s.templates_dirs
+            )
         except FilingsError as exc:
             return Roster(path, uploaded, error=exc)
         return Roster(path, uploaded, case, check)
 
-    def start(self, template_names: tuple[str, ...], formats: tuple[str, ...],
-              packet: bool) -> None:  # fmt: skip
+    def start(
+        self, template_names: tuple[str, ...], formats: tuple[str, ...], packet: bool
+    ) -> None:
         """Start build() in a background thread, as `filings render` would run it."""
         with self._lock:
             self._idle("start another")
             if self.roster is None or self.roster.check is None:
                 raise FilingsError("Choose a roster first.")
             s = self.settings
-            options = dict(case_path=s.case, roster_path=self.roster.path, out=s.out,
-                           template_names=template_names, formats=formats,
-                           templates_dirs=s.templates_dirs, packet=packet,
-                           limits=s.limits)  # fmt: skip
+            options = dict(
+                case_path=s.case,
+                roster_path=self.roster.path,
+                out=s.out,
+                template_names=template_names,
+                formats=formats,
+                templates_dirs=s.templates_dirs,
+                packet=packet,
+                limits=s.limits,
+            )
             self.render = render = Render(options)
-            render.thread = threading.Thread(target=self._run, args=(render,), daemon=True,
-                                             name="filings-render")  # fmt: skip
+            render.thread = threading.Thread(
+                target=self._run, args=(render,), daemon=True, name="filings-render"
+            )
             render.thread.start()
 
     def _run(self, render: Render) -> None:

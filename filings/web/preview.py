@@ -28,11 +28,17 @@ def render_pdf(settings: Settings, roster: Roster, template: Template, row: int)
     detainee = detainees[row] if template.kind == "per-detainee" else None
     job = Job(template, detainee, version=versions.describe(template.folder.parent))
     options = Options(("pdf",), check=False)
-    worker = Worker(roster.case, RosterSummary(detainees), settings.out, options,
-                    search_path(settings.templates_dirs))  # fmt: skip
+    worker = Worker(
+        roster.case,
+        RosterSummary(detainees),
+        settings.out,
+        options,
+        search_path(settings.templates_dirs),
+    )
     env = make_environment(settings.templates_dirs)
-    html = render_html(env, template, roster.case, detainee, worker.roster,
-                       template_version=job.version)  # fmt: skip
+    html = render_html(
+        env, template, roster.case, detainee, worker.roster, template_version=job.version
+    )
     return convert_job("pdf", html, job, worker)[0]
 
 
@@ -50,6 +56,11 @@ async def changes(folders: list[Path], stop: asyncio.Event) -> AsyncIterator[boo
     changes, so a stream to a page that has gone away finds out."""
     from watchfiles import awatch
 
-    async for found in awatch(*folders, stop_event=stop, debounce=DEBOUNCE_MS,
-                              rust_timeout=HEARTBEAT_MS, yield_on_timeout=True):  # fmt: skip
+    async for found in awatch(
+        *folders,
+        stop_event=stop,
+        debounce=DEBOUNCE_MS,
+        rust_timeout=HEARTBEAT_MS,
+        yield_on_timeout=True,
+    ):
         yield bool(found)

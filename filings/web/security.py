@@ -52,11 +52,15 @@ def is_loopback(host: str) -> bool:
 def check_binding(host: str, token: str | None) -> None:
     """Only this computer may reach the page, unless every request must carry a token."""
     if token is not None and len(token) < MIN_TOKEN:
-        raise FilingsError(f"--token: {len(token)} characters; a token needs at least "
-                           f"{MIN_TOKEN}, so no one can guess it")  # fmt: skip
+        raise FilingsError(
+            f"--token: {len(token)} characters; a token needs at least "
+            f"{MIN_TOKEN}, so no one can guess it"
+        )
     if not is_loopback(host) and token is None:
-        raise FilingsError(f"--host {host}: other computers could reach this page; give --token "
-                           "TOKEN as well, and every request must then carry it")  # fmt: skip
+        raise FilingsError(
+            f"--host {host}: other computers could reach this page; give --token "
+            "TOKEN as well, and every request must then carry it"
+        )
 
 
 def same(given: str | None, expected: str) -> bool:
@@ -103,8 +107,9 @@ class Guard:
 
     def _refusal(self, request: Request) -> Response | None:
         if self.loopback and _host_name(request.headers.get("host", "")) not in LOOPBACK_NAMES:
-            return PlainTextResponse(f"This server answers only to {', '.join(LOOPBACK_NAMES)}.",
-                                     400)  # fmt: skip
+            return PlainTextResponse(
+                f"This server answers only to {', '.join(LOOPBACK_NAMES)}.", 400
+            )
         if self.token is not None:
             refused = self._token_refusal(request)
             if refused is not None:
@@ -125,8 +130,11 @@ class Guard:
             return response
         given = request.headers.get(TOKEN_HEADER) or request.cookies.get(TOKEN_COOKIE)
         if not same(given, self.token):
-            return PlainTextResponse("This server needs its token: open the address `filings "
-                                     "serve` printed, which ends in ?token=…", 403)  # fmt: skip
+            return PlainTextResponse(
+                "This server needs its token: open the address `filings "
+                "serve` printed, which ends in ?token=…",
+                403,
+            )
         return None
 
     def _too_large(self) -> Response:
@@ -191,8 +199,7 @@ async def read_form(request: Request, limits: Limits) -> FormData:
     content_type = request.headers.get("content-type", "")
     try:
         if content_type.startswith("multipart/form-data"):
-            parser = MultiPartParser(request.headers, request.stream(), max_files=1,
-                                     max_fields=50)  # fmt: skip
+            parser = MultiPartParser(request.headers, request.stream(), max_files=1, max_fields=50)
             parser.spool_max_size = limits.file_bytes + FORM_OVERHEAD
             form = await parser.parse()
         else:
@@ -206,6 +213,8 @@ async def read_form(request: Request, limits: Limits) -> FormData:
     field = form.get(CSRF_FIELD)
     if not (isinstance(field, str) and cookie and same(field, cookie)):
         await form.close()
-        raise FormRefused("This form did not come from this page (its security code does not "
-                          "match). Go back, reload the page and send it again.")  # fmt: skip
+        raise FormRefused(
+            "This form did not come from this page (its security code does not "
+            "match). Go back, reload the page and send it again."
+        )
     return form

@@ -21,10 +21,13 @@ def bind(host: str, port: int) -> socket.socket:
         return socket.create_server((host.strip("[]"), port), family=family)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise FilingsError(f"{host}:{port}: in use by another program; choose another "
-                               "--port") from None  # fmt: skip
-        raise FilingsError(f"--host {host}: cannot listen there ({exc.strerror or exc}); "
-                           "give an address of this computer") from None  # fmt: skip
+            raise FilingsError(
+                f"{host}:{port}: in use by another program; choose another --port"
+            ) from None
+        raise FilingsError(
+            f"--host {host}: cannot listen there ({exc.strerror or exc}); "
+            "give an address of this computer"
+        ) from None
 
 
 def address(host: str, port: int, token: str | None) -> str:
@@ -42,7 +45,8 @@ def serve(settings: Settings, ready: Callable[[str], None]) -> None:
     check_binding(settings.host, settings.token)
     sock = bind(settings.host, settings.port)
     # No access log: addresses name people's documents (and a first visit carries the token).
-    config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False,
-                            timeout_graceful_shutdown=2)  # fmt: skip
+    config = uvicorn.Config(
+        create_app(settings), log_level="warning", access_log=False, timeout_graceful_shutdown=2
+    )
     ready(address(settings.host, sock.getsockname()[1], settings.token))
     uvicorn.Server(config).run(sockets=[sock])

@@ -33,8 +33,9 @@ PAGES = jinja2.Environment(
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     """A page, with this browser's CSRF token in every form it holds."""
     token, fresh = csrf_token(request)
-    html = PAGES.get_template(name).render(path=request.url.path, csrf=token,
-                                           csrf_field=CSRF_FIELD, **context)  # fmt: skip
+    html = PAGES.get_template(name).render(
+        path=request.url.path, csrf=token, csrf_field=CSRF_FIELD, **context
+    )
     response = HTMLResponse(html, status)
     if fresh:
         set_csrf_cookie(response, token)
@@ -61,8 +62,12 @@ def problem_lines(problems: list[Problem]) -> list[Line]:
 def error_lines(error: FilingsError) -> list[Line]:
     """A roster that could not be read at all: each of its problems, located where it can be."""
     errors = error.errors if isinstance(error, DataErrors) else [error]
-    return [_line(e.location, e.problem, "error") if isinstance(e, DataError)
-            else Line("error", "", "", e.message) for e in errors]  # fmt: skip
+    return [
+        _line(e.location, e.problem, "error")
+        if isinstance(e, DataError)
+        else Line("error", "", "", e.message)
+        for e in errors
+    ]
 
 
 def _line(location: Location | str, message: str, severity: str) -> Line:
@@ -89,8 +94,9 @@ def people(report: Report) -> list[Person]:
     for outcome in report.outcomes:
         d = outcome.job.detainee
         if d is not None:
-            person = found.setdefault(d.a_number, Person(d.a_number, d.a_number_display,
-                                                         d.full_name, str(d.source)))  # fmt: skip
+            person = found.setdefault(
+                d.a_number, Person(d.a_number, d.a_number_display, d.full_name, str(d.source))
+            )
             person.documents.append(outcome)
     return list(found.values())
 
@@ -113,16 +119,23 @@ class Listing:
 # as documents that do not apply to a person, or need a lawyer's review) is one more row here.
 LISTS = (
     ("failed", "Failed", "Not written. Each says where the problem is: fix it and render again."),
-    ("needs_translation", "Needs translation", "Written in English only: there is no "
-     "translation yet for the reader's language. Arrange an interpreter."),  # fmt: skip
+    (
+        "needs_translation",
+        "Needs translation",
+        "Written in English only: there is no "
+        "translation yet for the reader's language. Arrange an interpreter.",
+    ),
     ("not_applicable", "Not applicable", "Not written, because they do not apply."),
     ("needs_review", "Needs review", "Written, but a lawyer should read them before filing."),
 )
 
 
 def listings(report: Report) -> list[Listing]:
-    return [Listing(key, title, note, list(getattr(report, key)))
-            for key, title, note in LISTS if hasattr(report, key)]  # fmt: skip
+    return [
+        Listing(key, title, note, list(getattr(report, key)))
+        for key, title, note in LISTS
+        if hasattr(report, key)
+    ]
 
 
 def detail(key: str, outcome: Outcome) -> str:
@@ -143,8 +156,9 @@ LISTED_BESIDE = (manifest.MANIFEST_CSV, ERRORS_CSV, NEEDS_TRANSLATION_CSV)
 def listed(out: Path, report: Report | None = None) -> list[str]:
     """The files in OUT the page may hand out: every file the manifest lists, this render's
     packets, and the lists written beside them. Nothing else in OUT is ever served."""
-    paths = [o["path"] for entry in manifest.load(out).entries.values()
-             for o in entry.outputs.values()]  # fmt: skip
+    paths = [
+        o["path"] for entry in manifest.load(out).entries.values() for o in entry.outputs.values()
+    ]
     if report is not None:
         paths += [p.relative_to(out).as_posix() for p in report.packets]
     return sorted(set(paths)) + list(LISTED_BESIDE)
@@ -177,7 +191,8 @@ def zip_stream(out: Path) -> Iterator[bytes]:
         for relative in wanted:
             data = files.read_bytes(out / relative, out)
             if data is not None:
-                archive.writestr(zipfile.ZipInfo(relative, (1980, 1, 1, 0, 0, 0)), data,
-                                 zipfile.ZIP_DEFLATED)  # fmt: skip
+                archive.writestr(
+                    zipfile.ZipInfo(relative, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
+                )
                 yield sink.take()
     yield sink.take()

@@ -25,45 +25,97 @@ FILED = dt.date(2025, 11, 14)
 
 
 def person(**fields) -> Detainee:
-    values = dict(a_number="A012345678", family_name="Peña", given_name="José",
-                  custody_status="detained", arrest_type="warrantless")  # fmt: skip
+    values = dict(
+        a_number="A012345678",
+        family_name="Peña",
+        given_name="José",
+        custody_status="detained",
+        arrest_type="warrantless",
+    )
     return Detainee(**{**values, **fields})
 
 
 # --- the rule, decided in Python ---------------------------------------------------------------
 
 STAY = AppliesTo(class_member=True, choices=(Choice("custody_status", ("removed",), True),))
-EOIR = AppliesTo(choices=(Choice("proceedings", ("final_order",)),),
-                 requires=("immigration_court", "attorney", "motion_to_reopen_date"))
+EOIR = AppliesTo(
+    choices=(Choice("proceedings", ("final_order",)),),
+    requires=("immigration_court", "attorney", "motion_to_reopen_date"),
+)
 
 
-@pytest.mark.parametrize("rule, fields, reasons", [
-    (STAY, {}, []),
-    (STAY, {"custody_status": "removed"}, ["removed from the United States"]),
-    (STAY, {"arrest_type": "warrant"}, ["arrest made with a warrant; the class covers warrantless "
-                                        "arrests and arrests after a vehicle stop"]),
-    (STAY, {"arrest_type": None}, ["no arrest_type recorded; the class covers warrantless arrests "
-                                   "and arrests after a vehicle stop"]),
-    (EOIR, {"proceedings": "pending", "immigration_court": "Chicago", "attorney": "okafor",
-            "motion_to_reopen_date": FILED},
-     ["no final order of removal recorded (proceedings: pending); an immigration judge can stay "
-      "removal only with a final order and a motion to reopen (8 C.F.R. 1003.23(b)(1)(v))"]),
-    (EOIR, {"proceedings": "final_order"},
-     ["no immigration_court recorded", "no attorney recorded (the id of counsel with Form EOIR-28 "
-      "on file for this person)", "no motion_to_reopen_date recorded"]),
-    (EOIR, {"proceedings": "final_order", "immigration_court": "Chicago", "attorney": "okafor",
-            "motion_to_reopen_date": FILED}, []),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "rule, fields, reasons",
+    [
+        (STAY, {}, []),
+        (STAY, {"custody_status": "removed"}, ["removed from the United States"]),
+        (
+            STAY,
+            {"arrest_type": "warrant"},
+            [
+                "arrest made with a warrant; the class covers warrantless "
+                "arrests and arrests after a vehicle stop"
+            ],
+        ),
+        (
+            STAY,
+            {"arrest_type": None},
+            [
+                "no arrest_type recorded; the class covers warrantless arrests "
+                "and arrests after a vehicle stop"
+            ],
+        ),
+        (
+            EOIR,
+            {
+                "proceedings": "pending",
+                "immigration_court": "Chicago",
+                "attorney": "okafor",
+                "motion_to_reopen_date": FILED,
+            },
+            [
+                "no final order of removal recorded (proceedings: pending); an immigration judge can stay "
+                "removal only with a final order and a motion to reopen (8 C.F.R. 1003.23(b)(1)(v))"
+            ],
+        ),
+        (
+            EOIR,
+            {"proceedings": "final_order"},
+            [
+                "no immigration_court recorded",
+                "no attorney recorded (the id of counsel with Form EOIR-28 "
+                "on file for this person)",
+                "no motion_to_reopen_date recorded",
+            ],
+        ),
+        (
+            EOIR,
+            {
+                "proceedings": "final_order",
+                "immigration_court": "Chicago",
+                "attorney": "okafor",
+                "motion_to_reopen_date": FILED,
+            },
+            [],
+        ),
+    ],
+)
 def test_each_failed_condition_is_a_reason_in_words(case, rule, fields, reasons):
     assert rule.reasons(person(**fields), case) == reasons
 
 
 def test_a_court_missing_from_the_table_is_a_located_error_for_that_template_only(case):
-    row = person(proceedings="final_order", immigration_court="Dallas", attorney="okafor",
-                 motion_to_reopen_date=FILED, source=dataclasses.replace(case_row(), line=7))
+    row = person(
+        proceedings="final_order",
+        immigration_court="Dallas",
+        attorney="okafor",
+        motion_to_reopen_date=FILED,
+        source=dataclasses.replace(case_row(), line=7),
+    )
     assert [e.message for e in EOIR.problems(row, case)] == [
         "roster.csv:7: immigration_court: 'Dallas' is not in case.yaml's immigration_courts (the "
-        "courts there: Chicago, Louisville); add it with its address and DHS office"]
+        "courts there: Chicago, Louisville); add it with its address and DHS office"
+    ]
     assert STAY.problems(row, case) == []
 
 
@@ -73,49 +125,70 @@ def case_row():
     return Location("roster.csv", 2)
 
 
-@pytest.mark.parametrize("fields, imminent, upcoming", [
-    ({"removal_date": dt.date(2025, 11, 20)}, True, True),
-    ({"removal_date": dt.date(2025, 11, 1)}, True, False),
-    ({"removal_date": dt.date(2025, 11, 14)}, True, True),
-    ({"removal_date": dt.date(2025, 11, 20), "custody_status": "removed"}, False, False),
-    ({}, False, False),
-])  # fmt: skip
-def test_removal_is_imminent_unless_removed_and_upcoming_from_the_filing(fields, imminent,
-                                                                          upcoming):  # fmt: skip
+@pytest.mark.parametrize(
+    "fields, imminent, upcoming",
+    [
+        ({"removal_date": dt.date(2025, 11, 20)}, True, True),
+        ({"removal_date": dt.date(2025, 11, 1)}, True, False),
+        ({"removal_date": dt.date(2025, 11, 14)}, True, True),
+        ({"removal_date": dt.date(2025, 11, 20), "custody_status": "removed"}, False, False),
+        ({}, False, False),
+    ],
+)
+def test_removal_is_imminent_unless_removed_and_upcoming_from_the_filing(
+    fields, imminent, upcoming
+):
     removal = Removal.of(person(**fields), FILED)
     assert (removal.imminent, removal.upcoming) == (imminent, upcoming)
 
 
 # --- applies_to in template.yaml ---------------------------------------------------------------
 
+
 def template_folder(tmp_path: Path, applies_to: str) -> Path:
     folder = tmp_path / "templates" / "probe"
     write(folder / "probe.html.j2", "<p>{{ detainee.a_number }}</p>")
-    write(folder / "template.yaml", "title: Probe\ndescription: A probe\nkind: per-detainee\n"
-          f"format: ndil\nmain: probe.html.j2\noutput: '{{a_number}}'\napplies_to:\n{applies_to}")
+    write(
+        folder / "template.yaml",
+        "title: Probe\ndescription: A probe\nkind: per-detainee\n"
+        f"format: ndil\nmain: probe.html.j2\noutput: '{{a_number}}'\napplies_to:\n{applies_to}",
+    )
     return folder.parent
 
 
-@pytest.mark.parametrize("applies_to, message", [
-    ("  custody_status: [gone]\n",
-     "probe/template.yaml:8: applies_to: custody_status: 'gone' is not one of: detained, "
-     "released, removed, unknown"),
-    ("  class_member: true\n  arrests: [warrant]\n",
-     "probe/template.yaml:9: applies_to: 'arrests' is not a condition; the conditions are: "
-     "class_member, custody_status, arrest_type, proceedings, risk_assessment, requires"),
-    ("  requires: [attorny]\n",
-     "probe/template.yaml:8: applies_to: requires: 'attorny' is not a roster column; the columns "
-     "are: a_number, family_name, given_name, custody_status, preferred_language, "
-     "country_of_citizenship, date_of_birth, facility, arrest_date, arrest_location, arrest_type, "
-     "risk_assessment, release_date, release_conditions, removal_date, notes, family_name_latin, "
-     "given_name_latin, immigration_court, immigration_judge, next_hearing_date, proceedings, "
-     "final_order_date, motion_to_reopen_date, attorney"),
-    ("  proceedings: {only: [final_order]}\n",
-     "probe/template.yaml:8: applies_to: proceedings: write a list of values, or {not: [values]} "
-     "for the ones it is not for"),
-    ("  class_member: yes please\n",
-     "probe/template.yaml:8: applies_to: class_member: should be true or false"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "applies_to, message",
+    [
+        (
+            "  custody_status: [gone]\n",
+            "probe/template.yaml:8: applies_to: custody_status: 'gone' is not one of: detained, "
+            "released, removed, unknown",
+        ),
+        (
+            "  class_member: true\n  arrests: [warrant]\n",
+            "probe/template.yaml:9: applies_to: 'arrests' is not a condition; the conditions are: "
+            "class_member, custody_status, arrest_type, proceedings, risk_assessment, requires",
+        ),
+        (
+            "  requires: [attorny]\n",
+            "probe/template.yaml:8: applies_to: requires: 'attorny' is not a roster column; the columns "
+            "are: a_number, family_name, given_name, custody_status, preferred_language, "
+            "country_of_citizenship, date_of_birth, facility, arrest_date, arrest_location, arrest_type, "
+            "risk_assessment, release_date, release_conditions, removal_date, notes, family_name_latin, "
+            "given_name_latin, immigration_court, immigration_judge, next_hearing_date, proceedings, "
+            "final_order_date, motion_to_reopen_date, attorney",
+        ),
+        (
+            "  proceedings: {only: [final_order]}\n",
+            "probe/template.yaml:8: applies_to: proceedings: write a list of values, or {not: [values]} "
+            "for the ones it is not for",
+        ),
+        (
+            "  class_member: yes please\n",
+            "probe/template.yaml:8: applies_to: class_member: should be true or false",
+        ),
+    ],
+)
 def test_a_wrong_rule_is_a_template_error_at_its_line(tmp_path, applies_to, message):
     with pytest.raises(TemplateError) as exc:
         discover(template_folder(tmp_path, applies_to))
@@ -125,32 +198,54 @@ def test_a_wrong_rule_is_a_template_error_at_its_line(tmp_path, applies_to, mess
 def test_lint_reports_a_wrong_rule_at_its_line(tmp_path):
     folder = template_folder(tmp_path, "  custody_status: {not: [deported]}\n")
     result = CliRunner().invoke(main, ["lint", str(folder), "--no-render"])
-    assert (result.exit_code, result.output) == (1, (
-        "templates/probe/template.yaml:8: applies_to: custody_status: 'deported' is not one of: "
-        "detained, released, removed, unknown\nError: 1 problem(s) in the templates\n"))
+    assert (result.exit_code, result.output) == (
+        1,
+        (
+            "templates/probe/template.yaml:8: applies_to: custody_status: 'deported' is not one of: "
+            "detained, released, removed, unknown\nError: 1 problem(s) in the templates\n"
+        ),
+    )
 
 
 def test_a_rule_reads_as_data():
-    rule = read_rule({"class_member": True, "custody_status": {"not": ["removed"]},
-                      "requires": ["attorney"]}, 1)  # fmt: skip
+    rule = read_rule(
+        {"class_member": True, "custody_status": {"not": ["removed"]}, "requires": ["attorney"]}, 1
+    )
     assert rule == AppliesTo(True, (Choice("custody_status", ("removed",), True),), ("attorney",))
     assert rule.describe() == "class members; custody_status not removed; with attorney recorded"
 
 
 # --- the facts a court needs -------------------------------------------------------------------
 
-@pytest.mark.parametrize("family, given, latin, court_name, own_script, has_latin", [
-    ("Peña Íñiguez", "José Luis", {}, "José Luis Peña Íñiguez", None, True),
-    ("Nguyễn", "Thị Thu Hương", {}, "Thị Thu Hương Nguyễn", None, True),
-    ("حداد", "طارق", {"family_name_latin": "Haddad", "given_name_latin": "Tarek"},
-     "Tarek Haddad", "طارق حداد", True),
-    ("李", "晓梅", {"family_name_latin": "Li", "given_name_latin": "Xiaomei"}, "Xiaomei Li",
-     "李晓梅", True),
-    ("वर्मा", "सुनील", {}, "सुनील वर्मा", None, False),  # never transliterated: listed for review
-    ("Ярошенко", "Олена", {"family_name_latin": "Yaroshenko"}, "Олена Ярошенко", None, False),
-])  # fmt: skip
-def test_a_court_prints_the_latin_form_and_the_own_script_once(family, given, latin, court_name,
-                                                                own_script, has_latin):  # fmt: skip
+
+@pytest.mark.parametrize(
+    "family, given, latin, court_name, own_script, has_latin",
+    [
+        ("Peña Íñiguez", "José Luis", {}, "José Luis Peña Íñiguez", None, True),
+        ("Nguyễn", "Thị Thu Hương", {}, "Thị Thu Hương Nguyễn", None, True),
+        (
+            "حداد",
+            "طارق",
+            {"family_name_latin": "Haddad", "given_name_latin": "Tarek"},
+            "Tarek Haddad",
+            "طارق حداد",
+            True,
+        ),
+        (
+            "李",
+            "晓梅",
+            {"family_name_latin": "Li", "given_name_latin": "Xiaomei"},
+            "Xiaomei Li",
+            "李晓梅",
+            True,
+        ),
+        ("वर्मा", "सुनील", {}, "सुनील वर्मा", None, False),  # never transliterated: listed for review
+        ("Ярошенко", "Олена", {"family_name_latin": "Yaroshenko"}, "Олена Ярошенко", None, False),
+    ],
+)
+def test_a_court_prints_the_latin_form_and_the_own_script_once(
+    family, given, latin, court_name, own_script, has_latin
+):
     row = person(family_name=family, given_name=given, **latin)
     assert (row.court_name, row.name_in_own_script) == (court_name, own_script)
     assert row.has_latin_name is has_latin
@@ -162,12 +257,15 @@ def roster_check(tmp_path, header: str, *rows: str):
 
 
 def test_a_latin_form_in_another_script_and_an_unknown_attorney_are_located_errors(tmp_path):
-    check = roster_check(tmp_path, "a_number,family_name,given_name,custody_status,"
-                         "family_name_latin,attorney,proceedings,final_order_date,"
-                         "motion_to_reopen_date",
-                         "A012345678,حداد,طارق,detained,حداد,,final order,2025-10-01,2025-11-01",
-                         "A012345679,Ruiz,Ana,detained,,okafr,,,",
-                         "A012345670,Vega,Eva,detained,,,final_order,2025-10-01,2025-09-01")
+    check = roster_check(
+        tmp_path,
+        "a_number,family_name,given_name,custody_status,"
+        "family_name_latin,attorney,proceedings,final_order_date,"
+        "motion_to_reopen_date",
+        "A012345678,حداد,طارق,detained,حداد,,final order,2025-10-01,2025-11-01",
+        "A012345679,Ruiz,Ana,detained,,okafr,,,",
+        "A012345670,Vega,Eva,detained,,,final_order,2025-10-01,2025-09-01",
+    )
     assert [e.message for e in check.errors] == [
         "roster.csv:2: family_name_latin: 'حداد' has letters that are not Latin; write the name "
         "in Latin letters as DHS records it (on the I-213 or the Notice to Appear)",
@@ -178,19 +276,34 @@ def test_a_latin_form_in_another_script_and_an_unknown_attorney_are_located_erro
     ]
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("  arrest_types: [warrantless, vehicle_stop]", "  arrest_types: [warrantless, stop]",
-     "case.yaml:42: class_covers.arrest_types: 'stop' is not an arrest type; the arrest types "
-     "are: warrantless, warrant, vehicle_stop, unknown"),
-    ("    id: whitfield\n", "    id: okafor\n",
-     "case.yaml:78: counsel[1].id: 'okafor' is counsel[0]'s id too; each attorney's id must be "
-     "their own"),
-    ("class_covers:\n", "immigration_court:\n  city: Chicago\nclass_covers:\n",
-     "case.yaml:41: immigration_court: is no longer read: give each person's court in the "
-     "roster's immigration_court column and list the courts under immigration_courts"),
-    ("      office: Office of the Principal Legal Advisor, Chicago\n", "",
-     "case.yaml:54: immigration_courts.Chicago.dhs.office: is missing; the case file needs it"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "  arrest_types: [warrantless, vehicle_stop]",
+            "  arrest_types: [warrantless, stop]",
+            "case.yaml:42: class_covers.arrest_types: 'stop' is not an arrest type; the arrest types "
+            "are: warrantless, warrant, vehicle_stop, unknown",
+        ),
+        (
+            "    id: whitfield\n",
+            "    id: okafor\n",
+            "case.yaml:78: counsel[1].id: 'okafor' is counsel[0]'s id too; each attorney's id must be "
+            "their own",
+        ),
+        (
+            "class_covers:\n",
+            "immigration_court:\n  city: Chicago\nclass_covers:\n",
+            "case.yaml:41: immigration_court: is no longer read: give each person's court in the "
+            "roster's immigration_court column and list the courts under immigration_courts",
+        ),
+        (
+            "      office: Office of the Principal Legal Advisor, Chicago\n",
+            "",
+            "case.yaml:54: immigration_courts.Chicago.dhs.office: is missing; the case file needs it",
+        ),
+    ],
+)
 def test_case_file_court_facts_are_checked_at_their_line(tmp_path, old, new, message):
     text = CASE.read_text(encoding="utf-8")
     assert old in text
@@ -201,20 +314,38 @@ def test_case_file_court_facts_are_checked_at_their_line(tmp_path, old, new, mes
 
 # --- every row accounted for -------------------------------------------------------------------
 
-HEADER = ("a_number,family_name,given_name,custody_status,preferred_language,arrest_type,"
-          "removal_date")  # fmt: skip
-ROWS = ("A012345671,Peña,José,detained,es,warrantless,",
-        "A012345672,Ruiz,Ana,removed,es,warrantless,2025-10-01",
-        "A012345673,O'Connor,Declan,detained,en,warrant,",
-        "A012345674,वर्मा,सुनील,detained,hi,vehicle_stop,")  # fmt: skip
+HEADER = (
+    "a_number,family_name,given_name,custody_status,preferred_language,arrest_type,removal_date"
+)
+ROWS = (
+    "A012345671,Peña,José,detained,es,warrantless,",
+    "A012345672,Ruiz,Ana,removed,es,warrantless,2025-10-01",
+    "A012345673,O'Connor,Declan,detained,en,warrant,",
+    "A012345674,वर्मा,सुनील,detained,hi,vehicle_stop,",
+)
 
 
 def render(tmp_path, rows=ROWS, *args: str):
     roster = write(tmp_path / "roster.csv", HEADER + "\n" + "\n".join(rows) + "\n")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["render", "stay-motion", "--format", "docx", "--jobs", "1",
-                                       "--case", str(CASE), "--roster", str(roster), "--out",
-                                       str(out), *args])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "stay-motion",
+            "--format",
+            "docx",
+            "--jobs",
+            "1",
+            "--case",
+            str(CASE),
+            "--roster",
+            str(roster),
+            "--out",
+            str(out),
+            *args,
+        ],
+    )
     return result, out
 
 
@@ -234,25 +365,43 @@ def test_rows_not_applicable_are_listed_counted_and_in_the_manifest(tmp_path):
         "4 rows: 2 rendered, 0 rejected, 2 not applicable (4 documents: 2 rendered, 0 unchanged, "
         f"0 failed, 2 not applicable); manifest in {out / 'manifest.jsonl'}",
     ]
-    assert [(r["row"], r["a_number"], r["reason"]) for r in listing(out / "not-applicable.csv")] \
-        == [("3", "A012345672", "removed from the United States"),
-            ("4", "A012345673", "arrest made with a warrant; the class covers warrantless arrests "
-             "and arrests after a vehicle stop")]  # fmt: skip
+    assert [
+        (r["row"], r["a_number"], r["reason"]) for r in listing(out / "not-applicable.csv")
+    ] == [
+        ("3", "A012345672", "removed from the United States"),
+        (
+            "4",
+            "A012345673",
+            "arrest made with a warrant; the class covers warrantless arrests "
+            "and arrests after a vehicle stop",
+        ),
+    ]
     assert [(r["a_number"], r["reason"]) for r in listing(out / "needs-review.csv")] == [
-        ("A012345674", "name has no Latin-letter form as DHS records it; court filings need it "
-         "(add family_name_latin and given_name_latin)")]  # fmt: skip
+        (
+            "A012345674",
+            "name has no Latin-letter form as DHS records it; court filings need it "
+            "(add family_name_latin and given_name_latin)",
+        )
+    ]
     lines = (out / "manifest.jsonl").read_text().splitlines()
     entries = {e["a_number"]: e for e in map(json.loads, lines)}
     assert entries["A012345672"]["status"] == "not-applicable"
     assert entries["A012345672"]["reason"] == "removed from the United States"
     assert sorted(p.name for p in (out / "stay-motion").iterdir()) == [
-        "A012345671-stay-motion.docx", "A012345674-stay-motion.docx"]  # fmt: skip
+        "A012345671-stay-motion.docx",
+        "A012345674-stay-motion.docx",
+    ]
 
 
 def test_the_counts_add_up_for_each_template(tmp_path):
-    report = build.build(CASE, write(tmp_path / "r.csv", HEADER + "\n" + "\n".join(ROWS) + "\n"),
-                         tmp_path / "out", ["stay-motion", "release-notice"], ["docx"],
-                         jobs=1)  # fmt: skip
+    report = build.build(
+        CASE,
+        write(tmp_path / "r.csv", HEADER + "\n" + "\n".join(ROWS) + "\n"),
+        tmp_path / "out",
+        ["stay-motion", "release-notice"],
+        ["docx"],
+        jobs=1,
+    )
     counts = report.template_rows()
     assert counts == {
         "stay-motion": {"rows": 4, "rendered": 2, "rejected": 0, "not_applicable": 2},
@@ -269,38 +418,63 @@ def test_a_document_of_a_row_now_not_applicable_is_an_orphan(tmp_path):
     removed = ROWS[0].replace("detained", "removed")
     again, _ = render(tmp_path, (removed,), "--prune")
     assert again.exit_code == 0, again.output
-    assert f"1 file(s) removed:\n  {out / 'stay-motion' / 'A012345671-stay-motion.docx'}" \
-        in again.output  # fmt: skip
+    assert (
+        f"1 file(s) removed:\n  {out / 'stay-motion' / 'A012345671-stay-motion.docx'}"
+        in again.output
+    )
     assert not (out / "stay-motion" / "A012345671-stay-motion.docx").exists()
 
 
 def test_a_notice_for_a_row_with_no_language_is_listed_not_silently_english(tmp_path):
-    roster = write(tmp_path / "r.csv", "a_number,family_name,given_name,custody_status,"
-                   "arrest_type\nA012345678,Peña,José,detained,warrantless\n")  # fmt: skip
+    roster = write(
+        tmp_path / "r.csv",
+        "a_number,family_name,given_name,custody_status,"
+        "arrest_type\nA012345678,Peña,José,detained,warrantless\n",
+    )
     report = build.build(CASE, roster, tmp_path / "out", ["release-notice"], ["docx"], jobs=1)
     [row] = listing(tmp_path / "out" / "needs-translation.csv")
     assert (row["a_number"], row["language"], row["language_name"]) == (
-        "A012345678", "", "no language recorded")
+        "A012345678",
+        "",
+        "no language recorded",
+    )
     assert report.summary().as_json()["needs_translation"] == 1
 
 
 def test_the_eoir_motion_fails_alone_for_a_court_not_in_the_table(tmp_path):
-    roster = write(tmp_path / "r.csv", "a_number,family_name,given_name,custody_status,"
-                   "proceedings,motion_to_reopen_date,immigration_court,attorney\n"
-                   "A012345678,Peña,José,detained,final_order,2025-11-14,Dallas,okafor\n")
-    result = CliRunner().invoke(main, ["render", "eoir-stay-motion", "--format", "docx", "--case",
-                                       str(CASE), "--roster", str(roster), "--out",
-                                       str(tmp_path / "out")])  # fmt: skip
+    roster = write(
+        tmp_path / "r.csv",
+        "a_number,family_name,given_name,custody_status,"
+        "proceedings,motion_to_reopen_date,immigration_court,attorney\n"
+        "A012345678,Peña,José,detained,final_order,2025-11-14,Dallas,okafor\n",
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "eoir-stay-motion",
+            "--format",
+            "docx",
+            "--case",
+            str(CASE),
+            "--roster",
+            str(roster),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
         "Error: r.csv:2: immigration_court: 'Dallas' is not in case.yaml's immigration_courts (the "
         "courts there: Chicago, Louisville); add it with its address and DHS office "
-        "(eoir-stay-motion)")
+        "(eoir-stay-motion)"
+    )
 
 
 def test_a_rule_asking_about_the_class_needs_class_covers(tmp_path):
     text = CASE.read_text(encoding="utf-8").replace(
-        "class_covers:\n  arrest_types: [warrantless, vehicle_stop]\n", "")
+        "class_covers:\n  arrest_types: [warrantless, vehicle_stop]\n", ""
+    )
     case = write(tmp_path / "case.yaml", text)
     roster = write(tmp_path / "r.csv", HEADER + "\n" + ROWS[0] + "\n")
     with pytest.raises(DataError) as exc:
@@ -308,4 +482,5 @@ def test_a_rule_asking_about_the_class_needs_class_covers(tmp_path):
     assert exc.value.message == (
         "case.yaml: class_covers: is missing; the applies_to of stay-motion asks whether the class "
         "covers each arrest (class_member), so the case file must say which arrest types it "
-        "covers, e.g. class_covers: {arrest_types: [warrantless]}")
+        "covers, e.g. class_covers: {arrest_types: [warrantless]}"
+    )

@@ -19,8 +19,9 @@ from filings.build import files, manifest, pool
 from filings.build import run as build
 
 # arrest_type: a row the stay motion is for (its applies_to: the class covers the arrest)
-HEADER = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
-          "arrest_type\n")
+HEADER = (
+    "a_number,family_name,given_name,custody_status,preferred_language,removal_date,arrest_type\n"
+)
 ROWS = [
     "A012345671,Peña,José,detained,es,2025-12-01",
     "A012345672,Ruiz,Ana,released,en,",
@@ -112,8 +113,14 @@ def test_a_failed_document_is_recorded_with_its_reason(tmp_path):
     shutil.copytree(ROOT / "templates", templates)
     notice = templates / "release-notice" / "en.html.j2"
     notice.write_text("<p>{{ detainee.removal_date }}</p>\n" + notice.read_text(encoding="utf-8"))
-    report = build.build(case, roster(tmp_path), tmp_path / "out", ["release-notice"],
-                         templates_dirs=[templates], jobs=1)  # fmt: skip
+    report = build.build(
+        case,
+        roster(tmp_path),
+        tmp_path / "out",
+        ["release-notice"],
+        templates_dirs=[templates],
+        jobs=1,
+    )
     failed = {o.job.key: o.error for o in report.failed}
     assert set(failed) == {("release-notice", "A012345672"), ("release-notice", "A012345673")}
     # the stale notice from the first run is gone, not left to pass as current
@@ -129,8 +136,12 @@ def test_documents_of_people_no_longer_on_the_roster_are_reported_then_pruned(tm
     run(tmp_path)
     report = run(tmp_path, ROWS[:2])
     names = sorted(p.name for p in report.orphans)
-    assert names == ["A012345673-release-notice.docx", "A012345673-release-notice.pdf",
-                     "A012345673-stay-motion.docx", "A012345673-stay-motion.pdf"]  # fmt: skip
+    assert names == [
+        "A012345673-release-notice.docx",
+        "A012345673-release-notice.pdf",
+        "A012345673-stay-motion.docx",
+        "A012345673-stay-motion.pdf",
+    ]
     assert all(p.exists() for p in report.orphans)
     pruned = run(tmp_path, ROWS[:2], prune=True)
     assert pruned.orphans and not any(p.exists() for p in pruned.orphans)
@@ -142,8 +153,11 @@ def test_a_packet_has_every_document_bookmarked_with_numbering_restarting(tmp_pa
     report = run(tmp_path, packet=True, formats=("pdf",))
     packet = pypdf.PdfReader(tmp_path / "out" / "packets" / "stay-motion.pdf")
     titles = [item.title for item in packet.outline]
-    assert titles == ["José Peña (A-012-345-671)", "Ana Ruiz (A-012-345-672)",
-                      "Thị Hương Nguyễn (A-012-345-673)"]  # fmt: skip
+    assert titles == [
+        "José Peña (A-012-345-671)",
+        "Ana Ruiz (A-012-345-672)",
+        "Thị Hương Nguyễn (A-012-345-673)",
+    ]
     sizes = [
         o.outputs["pdf"]["pages"] for o in report.outcomes if o.job.template.name == "stay-motion"
     ]
@@ -158,8 +172,22 @@ def test_a_packet_has_every_document_bookmarked_with_numbering_restarting(tmp_pa
 @pytest.mark.slow
 def test_a_killed_run_leaves_no_half_file_and_the_next_run_completes_the_rest(tmp_path):
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "filings", "render", "stay-motion", "--format", "pdf",
-               "--jobs", "1", "--roster", str(ROSTER), "--out", str(out), "--quiet"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "filings",
+        "render",
+        "stay-motion",
+        "--format",
+        "pdf",
+        "--jobs",
+        "1",
+        "--roster",
+        str(ROSTER),
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     process = subprocess.Popen(command, start_new_session=True)
     journal = out / manifest.JOURNAL
     deadline = time.monotonic() + 120

@@ -22,11 +22,13 @@ pytestmark = pytest.mark.slow  # worker processes, a cluster or a browser: secon
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
 
-ROSTER = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
-          "arrest_type\n"
-          "A012345671,Peña,José,detained,es,2025-12-01,warrantless\n"
-          "A012345672,Ruiz,Ana,detained,en,,warrantless\n"
-          "A012345673,Nguyễn,Thị Hương,detained,vi,,warrantless\n")  # fmt: skip
+ROSTER = (
+    "a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
+    "arrest_type\n"
+    "A012345671,Peña,José,detained,es,2025-12-01,warrantless\n"
+    "A012345672,Ruiz,Ana,detained,en,,warrantless\n"
+    "A012345673,Nguyễn,Thị Hương,detained,vi,,warrantless\n"
+)
 DOOMED = "A012345672"
 
 
@@ -34,8 +36,9 @@ DOOMED = "A012345672"
 def cluster():
     # The functions this module sends to the workers travel by value: workers cannot import tests.
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:  # fmt: skip
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         with distributed.Client(cluster, set_as_default=False) as client:
             yield cluster.scheduler_address, client
 
@@ -47,13 +50,17 @@ def roster(tmp_path: Path) -> Path:
 
 
 def render(tmp_path: Path, out: str, **kwargs):
-    return build.build(CASE, roster(tmp_path), tmp_path / out, ["stay-motion"], ["pdf", "docx"],
-                       **kwargs)  # fmt: skip
+    return build.build(
+        CASE, roster(tmp_path), tmp_path / out, ["stay-motion"], ["pdf", "docx"], **kwargs
+    )
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.suffix in (".pdf", ".docx")}  # fmt: skip
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.suffix in (".pdf", ".docx")
+    }
 
 
 def test_the_cluster_writes_what_the_local_pool_writes_byte_for_byte(tmp_path, cluster):
@@ -106,15 +113,27 @@ def test_a_worker_with_another_filings_version_is_refused(tmp_path, cluster):
     address, client = cluster
     client.run(_claim_version, "0.0.0-other")
     try:
-        args = ["render", "stay-motion", "--case", str(CASE), "--roster", str(roster(tmp_path)),
-                "--out", str(tmp_path / "out"), "--scheduler", address]
+        args = [
+            "render",
+            "stay-motion",
+            "--case",
+            str(CASE),
+            "--roster",
+            str(roster(tmp_path)),
+            "--out",
+            str(tmp_path / "out"),
+            "--scheduler",
+            address,
+        ]
         result = CliRunner().invoke(main, args)
     finally:
         client.run(_claim_version, __version__)
     assert result.exit_code == 1, result.output
     line = result.output.strip().splitlines()[-1]
     assert line.startswith("Error: the Dask worker at tcp://127.0.0.1:")
-    assert line.endswith(f" does not match this computer (filings 0.0.0-other there, "
-                         f"{__version__} here); install the same filings ({__version__}) and "
-                         "fonts there (scripts/setup)")  # fmt: skip
+    assert line.endswith(
+        f" does not match this computer (filings 0.0.0-other there, "
+        f"{__version__} here); install the same filings ({__version__}) and "
+        "fonts there (scripts/setup)"
+    )
     assert not (tmp_path / "out" / "stay-motion").exists() or not files(tmp_path / "out")

@@ -123,9 +123,15 @@ def test_the_next_documents_render_after_a_worker_is_replaced(tmp_path, monkeypa
     """A dead worker's replacement renders the rest, however many documents remain."""
     sabotage(monkeypatch, "die")
     rows = [ROWS[1], ROWS[0], ROWS[2]]
-    report = build.build(CASE, write(tmp_path / "r.csv", HEADER + "\n".join(rows) + "\n"),
-                         tmp_path / "out", ["stay-motion", "release-notice"], ["docx"],
-                         jobs=jobs, check=False)  # fmt: skip
+    report = build.build(
+        CASE,
+        write(tmp_path / "r.csv", HEADER + "\n".join(rows) + "\n"),
+        tmp_path / "out",
+        ["stay-motion", "release-notice"],
+        ["docx"],
+        jobs=jobs,
+        check=False,
+    )
     assert set(failures(report)) == {BAD}
     assert report.count("rendered") == 4
 
@@ -135,9 +141,7 @@ def _init_that_fails(worker) -> None:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_workers_that_cannot_start_fail_every_document_with_the_reason(
-    tmp_path, monkeypatch, jobs
-):
+def test_workers_that_cannot_start_fail_every_document_with_the_reason(tmp_path, monkeypatch, jobs):
     monkeypatch.setattr(workers, "_init_worker", _init_that_fails)
     report = run(tmp_path, jobs)
     assert set(failures(report).values()) == {
@@ -175,16 +179,28 @@ HOSTILE_TEMPLATES = {
 def test_a_hostile_template_fails_only_its_own_documents(tmp_path, jobs, body):
     """Whatever the sandbox says about it (its wording is not held here), the row fails alone."""
     templates = tmp_path / "templates"
-    write(templates / "hostile" / "template.yaml",
-          "title: Hostile\ndescription: hostile\nkind: per-detainee\nformat: notice\n"
-          "main: hostile.html.j2\noutput: '{a_number}-hostile'\n")  # fmt: skip
-    write(templates / "hostile" / "hostile.html.j2",
-          '{% extends "_shared/base.html.j2" %}{% block body %}<p>{{ detainee.family_name }}</p>'
-          f"{{% if detainee.a_number == '{BAD}' %}}{body}{{% endif %}}{{% endblock %}}")
+    write(
+        templates / "hostile" / "template.yaml",
+        "title: Hostile\ndescription: hostile\nkind: per-detainee\nformat: notice\n"
+        "main: hostile.html.j2\noutput: '{a_number}-hostile'\n",
+    )
+    write(
+        templates / "hostile" / "hostile.html.j2",
+        '{% extends "_shared/base.html.j2" %}{% block body %}<p>{{ detainee.family_name }}</p>'
+        f"{{% if detainee.a_number == '{BAD}' %}}{body}{{% endif %}}{{% endblock %}}",
+    )
     roster = write(tmp_path / "roster.csv", HEADER + "\n".join(ROWS) + "\n")
-    report = build.build(CASE, roster, tmp_path / "out", ["hostile"], ["docx"], jobs=jobs,
-                         templates_dirs=[templates], check=False,
-                         limits=Limits(render_seconds=10))  # fmt: skip
+    report = build.build(
+        CASE,
+        roster,
+        tmp_path / "out",
+        ["hostile"],
+        ["docx"],
+        jobs=jobs,
+        templates_dirs=[templates],
+        check=False,
+        limits=Limits(render_seconds=10),
+    )
     assert set(failures(report)) == {BAD}
     # Located: by the sandbox (template file and line) or, failing that, by the pool (the row).
     located = r"(\S*hostile\.html\.j2:1: |hostile for roster\.csv:3: )"
@@ -223,8 +239,20 @@ def test_a_300_digit_bond_amount_is_refused_at_its_line_before_anything_renders(
 def test_render_prints_one_located_line_and_the_traceback_only_with_debug(tmp_path, monkeypatch):
     sabotage(monkeypatch, "raise")
     roster = write(tmp_path / "roster.csv", HEADER + "\n".join(ROWS) + "\n")
-    args = ["render", "stay-motion", "--format", "docx", "--no-check", "--jobs", "1",
-            "--roster", str(roster), "--out", str(tmp_path / "out"), "--quiet"]  # fmt: skip
+    args = [
+        "render",
+        "stay-motion",
+        "--format",
+        "docx",
+        "--no-check",
+        "--jobs",
+        "1",
+        "--roster",
+        str(roster),
+        "--out",
+        str(tmp_path / "out"),
+        "--quiet",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
@@ -248,9 +276,23 @@ N = 12  # documents in the runs that are stopped: enough to stop one halfway
 def _render_command(tmp_path: Path, jobs: int) -> list[str]:
     lines = ROSTER.read_text(encoding="utf-8").splitlines(keepends=True)
     roster = write(tmp_path / "roster.csv", "".join(lines[: N + 1]))
-    return [sys.executable, "-m", "filings", "render", "stay-motion", "--format", "pdf",
-            "--no-check", "--jobs", str(jobs), "--roster", str(roster),
-            "--out", str(tmp_path / "out"), "--quiet"]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "filings",
+        "render",
+        "stay-motion",
+        "--format",
+        "pdf",
+        "--no-check",
+        "--jobs",
+        str(jobs),
+        "--roster",
+        str(roster),
+        "--out",
+        str(tmp_path / "out"),
+        "--quiet",
+    ]
 
 
 def _children(pid: int) -> set[int]:
@@ -275,8 +317,9 @@ def _alive(pid: int) -> bool:
 
 def _start_and_wait_for_documents(tmp_path: Path, jobs: int, n: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(_render_command(tmp_path, jobs), cwd=ROOT, env=env,
-                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        _render_command(tmp_path, jobs), cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
     journal = tmp_path / "out" / manifest.JOURNAL
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and process.poll() is None:
@@ -320,7 +363,8 @@ def test_sigterm_stops_the_run_cleanly_and_the_next_run_completes_it(tmp_path, j
     )
     assert _wait_gone(children) == set()
     assert not list((out / "stay-motion").glob(".*.tmp"))
-    report = build.build(CASE, tmp_path / "roster.csv", out, ["stay-motion"], ["pdf"], jobs=2,
-                         check=False)  # fmt: skip
+    report = build.build(
+        CASE, tmp_path / "roster.csv", out, ["stay-motion"], ["pdf"], jobs=2, check=False
+    )
     assert report.count("unchanged") == done
     assert report.count("rendered") == N - done

@@ -25,8 +25,9 @@ REAL_INIT = workers._init_worker  # a worker imports this module afresh: this st
 
 LOCK = ".filings.lock"
 # arrest_type: a row the stay motion is for (its applies_to: the class covers the arrest)
-HEADER = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
-          "arrest_type\n")
+HEADER = (
+    "a_number,family_name,given_name,custody_status,preferred_language,removal_date,arrest_type\n"
+)
 ROWS = [
     "A012345671,Peña,José,detained,es,2025-12-01",
     "A012345672,Ruiz,Ana,released,en,",
@@ -44,9 +45,22 @@ def render(tmp_path, template="stay-motion", rows=ROWS, **options):
 
 
 def cli(tmp_path, *args, rows=ROWS):
-    command = ["render", "stay-motion", "--format", "pdf", "--jobs", "1", "--quiet",
-               "--case", CASE, "--roster", roster(tmp_path, rows), "--out", tmp_path / "out",
-               *args]  # fmt: skip
+    command = [
+        "render",
+        "stay-motion",
+        "--format",
+        "pdf",
+        "--jobs",
+        "1",
+        "--quiet",
+        "--case",
+        CASE,
+        "--roster",
+        roster(tmp_path, rows),
+        "--out",
+        tmp_path / "out",
+        *args,
+    ]
     return CliRunner().invoke(main, [str(a) for a in command])
 
 
@@ -65,8 +79,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def elsewhere(tmp_path):
     """A folder outside OUT holding files that look like documents and leftovers."""
     folder = tmp_path / "elsewhere"
-    for name in ("A012345671-stay-motion.pdf", "A099999999-stay-motion.pdf", "notes.docx",
-                 ".A012345671-stay-motion.pdf.abc.tmp"):  # fmt: skip
+    for name in (
+        "A012345671-stay-motion.pdf",
+        "A099999999-stay-motion.pdf",
+        "notes.docx",
+        ".A012345671-stay-motion.pdf.abc.tmp",
+    ):
         write(folder / name, f"not ours: {name}")
     return folder
 
@@ -78,9 +96,11 @@ def test_a_template_folder_linked_out_of_out_is_never_written_or_cleaned(tmp_pat
     result = cli(tmp_path, "--prune")
     assert result.exit_code == 1
     out = tmp_path / "out"
-    assert result.output == (f"Error: {out}/stay-motion/A012345671-stay-motion.pdf: refusing to "
-                             f"write outside {out} (a link leads out of it; delete the link or "
-                             "choose another --out)\n")  # fmt: skip
+    assert result.output == (
+        f"Error: {out}/stay-motion/A012345671-stay-motion.pdf: refusing to "
+        f"write outside {out} (a link leads out of it; delete the link or "
+        "choose another --out)\n"
+    )
     assert snapshot(elsewhere) == before  # not the stale file, not the .tmp, not the "orphans"
 
 
@@ -94,8 +114,9 @@ def test_prune_never_deletes_through_a_link_out_of_out(tmp_path, elsewhere):
     assert report.orphans == [] and snapshot(elsewhere) == before
 
 
-@pytest.mark.parametrize("name", [manifest.JOURNAL, manifest.MANIFEST, manifest.MANIFEST_CSV,
-                                  "errors.csv", LOCK])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", [manifest.JOURNAL, manifest.MANIFEST, manifest.MANIFEST_CSV, "errors.csv", LOCK]
+)
 def test_no_file_of_out_is_written_through_a_link(tmp_path, name):
     victim = write(tmp_path / "victim.txt", "keep me\n")
     (tmp_path / "out").mkdir()
@@ -104,8 +125,10 @@ def test_no_file_of_out_is_written_through_a_link(tmp_path, name):
     assert victim.read_text() == "keep me\n"
     if name in (manifest.JOURNAL, LOCK):
         link = tmp_path / "out" / name
-        assert result.output == (f"Error: {link}: is a symbolic link; refusing to write through "
-                                 "it (delete it and run again)\n")  # fmt: skip
+        assert result.output == (
+            f"Error: {link}: is a symbolic link; refusing to write through "
+            "it (delete it and run again)\n"
+        )
         assert result.exit_code == 1
 
 
@@ -156,19 +179,38 @@ def test_a_manifest_path_outside_out_is_rendered_again_not_trusted_or_read(tmp_p
         (None, b"\xff\xfe\x00garbage", "line 1 is not JSON text"),
         (None, b"[1, 2]", "line 1 is not a JSON object"),
         (None, b'{"template": "stay-motion"}', "line 1: 'a_number' is missing"),
-        (b'"outputs": {"pdf": ', b'"outputs": {"pdf": "x", "z": ',
-         "line 1: outputs.pdf is not an object"),
+        (
+            b'"outputs": {"pdf": ',
+            b'"outputs": {"pdf": "x", "z": ',
+            "line 1: outputs.pdf is not an object",
+        ),
         (b'"pages": ', b'"pages": "x", "p": ', "line 1: outputs.pdf.pages is not a whole number"),
         (b'"path": ', b'"path": 5, "q": ', "line 1: outputs.pdf.path is not a string"),
         (b'"sha256": "', b'"sha256": "x', "line 1: outputs.pdf.sha256 is not a sha256 in hex"),
-        (b'"status": "rendered"', b'"status": "done\\u001b"',
-         "line 1: status: 'done\\x1b' is not rendered, unchanged, failed or not-applicable"),
-        (b'"needs_translation": false', b'"needs_translation": 0',
-         "line 1: needs_translation is not true or false"),
+        (
+            b'"status": "rendered"',
+            b'"status": "done\\u001b"',
+            "line 1: status: 'done\\x1b' is not rendered, unchanged, failed or not-applicable",
+        ),
+        (
+            b'"needs_translation": false',
+            b'"needs_translation": 0',
+            "line 1: needs_translation is not true or false",
+        ),
         (b'"inputs": ', b'"inputs": null, "i": ', "line 1: inputs is not a string"),
     ],
-    ids=["bytes", "list", "missing", "output", "pages", "path", "sha256", "status", "flag",
-         "inputs"],
+    ids=[
+        "bytes",
+        "list",
+        "missing",
+        "output",
+        "pages",
+        "path",
+        "sha256",
+        "status",
+        "flag",
+        "inputs",
+    ],
 )
 def test_a_damaged_manifest_warns_and_renders_everything_again(tmp_path, old, new, warning):
     render(tmp_path)
@@ -179,8 +221,10 @@ def test_a_damaged_manifest_warns_and_renders_everything_again(tmp_path, old, ne
     (out / manifest.MANIFEST).write_bytes(line + b"\n")
     result = cli(tmp_path)
     assert result.exit_code == 0
-    assert result.output == (f"Warning: {out}/manifest.jsonl: 1 unusable line ({warning}); its "
-                             "document will be rendered again\n")  # fmt: skip
+    assert result.output == (
+        f"Warning: {out}/manifest.jsonl: 1 unusable line ({warning}); its "
+        "document will be rendered again\n"
+    )
     report = render(tmp_path)
     assert statuses(report) == {"unchanged"} and report.warnings == []
 
@@ -210,7 +254,11 @@ def test_rendering_another_template_keeps_the_first_ones_record(tmp_path):
     assert statuses(report) == {"unchanged"}
     lines = (tmp_path / "out" / manifest.MANIFEST).read_text().splitlines()
     assert sorted(json.loads(x)["template"] for x in lines) == [
-        "release-notice", "release-notice", "stay-motion", "stay-motion"]  # fmt: skip
+        "release-notice",
+        "release-notice",
+        "stay-motion",
+        "stay-motion",
+    ]
     csv = (tmp_path / "out" / manifest.MANIFEST_CSV).read_text(encoding="utf-8-sig")
     assert csv.count("release-notice,") == 2 and csv.count("stay-motion,") == 2
 
@@ -283,8 +331,9 @@ def _fail_writes(monkeypatch, code):
         (errno.EDQUOT, "the disk quota is used up); free some space or choose another --out"),
     ],
 )
-def test_a_full_disk_stops_the_run_with_one_line_and_loses_nothing(tmp_path, monkeypatch, code,
-                                                                   reason):  # fmt: skip
+def test_a_full_disk_stops_the_run_with_one_line_and_loses_nothing(
+    tmp_path, monkeypatch, code, reason
+):
     render(tmp_path)
     out = tmp_path / "out"
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -310,8 +359,9 @@ def test_a_read_only_out_gives_one_line_saying_what_to_do(tmp_path, monkeypatch)
     monkeypatch.setattr(os, "open", read_only)
     result = cli(tmp_path, "--force")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {out}: cannot write (read-only file system); choose "
-                             "another --out\n")  # fmt: skip
+    assert result.output == (
+        f"Error: {out}: cannot write (read-only file system); choose another --out\n"
+    )
 
 
 # Permissions

@@ -21,19 +21,24 @@ from filings.build import run as build
 from filings.build import versions
 from filings.cli import main
 
-ROSTER_ROWS = ("a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
-               "arrest_type\nA012345671,Peña,José,detained,es,2025-12-01,warrantless\n"
-               "A012345672,Ruiz,Ana,released,en,,warrantless\n")  # fmt: skip
+ROSTER_ROWS = (
+    "a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
+    "arrest_type\nA012345671,Peña,José,detained,es,2025-12-01,warrantless\n"
+    "A012345672,Ruiz,Ana,released,en,,warrantless\n"
+)
 WHO = {"NAME": "Test", "EMAIL": "t@example.com", "DATE": "2025-11-01T00:00:00Z"}
-GIT_ENV = {**os.environ, **{f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER")
-                            for k, v in WHO.items()}}  # fmt: skip
+GIT_ENV = {
+    **os.environ,
+    **{f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER") for k, v in WHO.items()},
+}
 OLD = "Plaintiffs, through class counsel, respectfully move"
 NEW = "Plaintiffs, through their class counsel, urgently move"
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], env=GIT_ENV, check=True,
-                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], env=GIT_ENV, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -58,8 +63,9 @@ def repo(tmp_path) -> Path:
 
 def render(repo: Path, out: Path, ref: str | None = None, jobs: int = 1):
     roster = write(out.parent / "roster.csv", ROSTER_ROWS)
-    return build.build(CASE, roster, out, ["stay-motion"], templates_dirs=[repo],
-                       templates_ref=ref, jobs=jobs)  # fmt: skip
+    return build.build(
+        CASE, roster, out, ["stay-motion"], templates_dirs=[repo], templates_ref=ref, jobs=jobs
+    )
 
 
 def test_the_manifest_records_the_template_version(repo, tmp_path):
@@ -74,8 +80,9 @@ def test_the_manifest_records_the_template_version(repo, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])  # 2: the version must reach spawned workers too
-def test_an_old_version_renders_byte_for_byte_without_touching_the_working_tree(repo, tmp_path,
-                                                                                jobs):
+def test_an_old_version_renders_byte_for_byte_without_touching_the_working_tree(
+    repo, tmp_path, jobs
+):
     first = render(repo, tmp_path / "a" / "out", ref="v1", jobs=jobs)
     render(repo, tmp_path / "b" / "out", jobs=jobs)  # v2, the working tree
     render(repo, tmp_path / "c" / "out", ref="v1", jobs=1)
@@ -115,8 +122,22 @@ def test_an_unknown_ref_is_a_clear_error(repo, tmp_path):
 
 def test_diff_shows_the_change_for_a_real_detainee_and_writes_a_redline(repo, tmp_path):
     roster = write(tmp_path / "roster.csv", ROSTER_ROWS)
-    args = ["diff", "stay-motion", "--from", "v1", "--to", "v2", "--detainee", "A-012-345-672",
-            "--templates", repo, "--roster", roster, "--out", tmp_path / "o"]  # fmt: skip
+    args = [
+        "diff",
+        "stay-motion",
+        "--from",
+        "v1",
+        "--to",
+        "v2",
+        "--detainee",
+        "A-012-345-672",
+        "--templates",
+        repo,
+        "--roster",
+        roster,
+        "--out",
+        tmp_path / "o",
+    ]
     result = CliRunner().invoke(main, [str(a) for a in args])
     assert result.exit_code == 0, result.output
     assert "[-respectfully-]" in result.stdout and "{+their+}" in result.stdout
@@ -143,13 +164,22 @@ def test_lint_catches_a_misspelled_field_before_any_data_is_loaded(tmp_path):
         "(did you mean family_name?)\nError: 1 problem(s) in the templates\n"
     )
     as_json = CliRunner().invoke(main, ["lint", str(folder), "--no-render", "--json"])
-    assert json.loads(as_json.stdout) == [{"file": "templates/stay-motion/stay-motion.html.j2",
-                                           "line": body + 2, "field": None, "sheet": None,
-                                           "column": None, "index": None, "part": None,
-                                           "message": "detainee.famly_name: no such field "
-                                           "(did you mean family_name?)", "rule": "field",
-                                           "severity": "error", "value": None,
-                                           "required": ""}]  # fmt: skip
+    assert json.loads(as_json.stdout) == [
+        {
+            "file": "templates/stay-motion/stay-motion.html.j2",
+            "line": body + 2,
+            "field": None,
+            "sheet": None,
+            "column": None,
+            "index": None,
+            "part": None,
+            "message": "detainee.famly_name: no such field (did you mean family_name?)",
+            "rule": "field",
+            "severity": "error",
+            "value": None,
+            "required": "",
+        }
+    ]
 
 
 def test_lint_renders_each_template_against_the_fixtures(tmp_path):
@@ -170,7 +200,9 @@ def test_a_new_template_renders_and_passes_lint(tmp_path):
     created = CliRunner().invoke(main, ["new", "bond-motion", "--dir", str(folder)])
     assert created.exit_code == 0, created.output
     assert sorted(p.name for p in (folder / "bond-motion").iterdir()) == [
-        "bond-motion.html.j2", "template.yaml"]  # fmt: skip
+        "bond-motion.html.j2",
+        "template.yaml",
+    ]
     roster = write(tmp_path / "roster.csv", ROSTER_ROWS)
     linted = CliRunner().invoke(main, ["lint", str(folder), "--roster", str(roster)])
     assert linted.exit_code == 0, linted.output
@@ -186,8 +218,15 @@ def test_a_team_folder_overrides_one_shared_piece_without_copying_the_rest(tmp_p
     ours = legal.replace("Respectfully submitted,", "Submitted with respect,")
     write(folder / "_shared" / "legal.html.j2", ours)
     roster = write(tmp_path / "roster.csv", ROSTER_ROWS)
-    report = build.build(CASE, roster, tmp_path / "out", ["stay-motion"],
-                         templates_dirs=[folder], formats=("docx",), jobs=1)  # fmt: skip
+    report = build.build(
+        CASE,
+        roster,
+        tmp_path / "out",
+        ["stay-motion"],
+        templates_dirs=[folder],
+        formats=("docx",),
+        jobs=1,
+    )
     assert not report.failed
     from textof import docx_paragraphs
 
@@ -201,8 +240,14 @@ def test_filings_toml_names_a_teams_templates_folder(tmp_path, monkeypatch):
     write(tmp_path / "filings.toml", '[templates]\nfolders = ["team"]\n')
     listed = CliRunner().invoke(main, ["templates"])
     names = [line.split()[0] for line in listed.stdout.splitlines() if not line.startswith(" ")]
-    assert names == ["bond-motion", "eoir-stay-motion", "omnibus-stay-motion", "release-notice",
-                     "status-report", "stay-motion"]  # fmt: skip
+    assert names == [
+        "bond-motion",
+        "eoir-stay-motion",
+        "omnibus-stay-motion",
+        "release-notice",
+        "status-report",
+        "stay-motion",
+    ]
     write(tmp_path / "filings.toml", '[templates]\nfolders = ["nowhere"]\n')
     broken = CliRunner().invoke(main, ["templates"])
     assert broken.exit_code == 1
@@ -216,5 +261,6 @@ def test_lint_names_a_broken_template_yaml_once(tmp_path):
     meta.write_text(meta.read_text(encoding="utf-8").replace("kind:", "kinds:"), encoding="utf-8")
     result = CliRunner().invoke(main, ["lint", str(folder), "--no-render"])
     assert result.exit_code == 1
-    assert result.output == ("templates/stay-motion/template.yaml: missing kind\n"
-                             "Error: 1 problem(s) in the templates\n")  # fmt: skip
+    assert result.output == (
+        "templates/stay-motion/template.yaml: missing kind\nError: 1 problem(s) in the templates\n"
+    )

@@ -27,9 +27,13 @@ BROKEN = Path(__file__).parent / "formats" / "broken"  # a templates folder with
 def in_immigration_court(person):
     """The row with what the eoir template is for: a final order, a motion to reopen, the
     person's court and attorney there (rendered directly, past the template's applies_to)."""
-    return dataclasses.replace(person, immigration_court="Chicago", attorney="okafor",
-                               proceedings="final_order",
-                               motion_to_reopen_date=person.arrest_date)  # fmt: skip
+    return dataclasses.replace(
+        person,
+        immigration_court="Chicago",
+        attorney="okafor",
+        proceedings="final_order",
+        motion_to_reopen_date=person.arrest_date,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +64,17 @@ def released(detainees):
     return next(d for d in detainees if d.custody_status == "released")
 
 
-@pytest.mark.parametrize("template, fmt", [("stay-motion", "ndil"), ("release-notice", "notice"),
-                                           ("status-report", "ndil")])  # fmt: skip
+@pytest.mark.parametrize(
+    "template, fmt",
+    [("stay-motion", "ndil"), ("release-notice", "notice"), ("status-report", "ndil")],
+)
 def test_the_documents_pass_in_their_formats_in_pdf_and_docx(render, emergency, template, fmt):
     pdf = render(template, fmt, None if template == "status-report" else emergency)
     results = check_files([pdf, pdf.with_suffix(".docx")])  # the format is read from the files
     assert {p.name: [str(f) for f in found] for p, found in results.items()} == {
-        pdf.name: [], pdf.with_suffix(".docx").name: []}  # fmt: skip
+        pdf.name: [],
+        pdf.with_suffix(".docx").name: [],
+    }
 
 
 def test_a_broken_format_is_caught_with_the_page_and_the_value(render, emergency):
@@ -85,20 +93,28 @@ def test_a_broken_format_is_caught_with_the_page_and_the_value(render, emergency
     inferred = [f.rule for f in check_files([pdf], search=[BROKEN])[pdf]]
     assert {"body_size", "margins"} <= set(inferred)
     docx = [str(f) for f in check_docx(pdf.with_suffix(".docx"), load_format("ndil"))]
-    assert (f"{pdf.stem}.docx: section 1: left margin 36.0 pt; "
-            "ndil needs a left margin of at least 72 pt (LR 5.2(c))") in docx  # fmt: skip
+    assert (
+        f"{pdf.stem}.docx: section 1: left margin 36.0 pt; "
+        "ndil needs a left margin of at least 72 pt (LR 5.2(c))"
+    ) in docx
     assert any("(Body Text): text 11.0 pt; ndil needs at least 12 pt" in f for f in docx)
 
 
 def test_the_page_limit_holds_unless_the_case_file_records_leave(render, emergency):
     pdf = render("stay-motion", "ndil", emergency)
-    tight = dataclasses.replace(load_format("ndil"), rules=dataclasses.replace(
-        load_format("ndil").rules, page_limit=dataclasses.replace(
-            load_format("ndil").rules.page_limit, value=2)))  # fmt: skip
+    tight = dataclasses.replace(
+        load_format("ndil"),
+        rules=dataclasses.replace(
+            load_format("ndil").rules,
+            page_limit=dataclasses.replace(load_format("ndil").rules.page_limit, value=2),
+        ),
+    )
     found = [str(f) for f in check_pdf(pdf, tight)]
-    assert found == [f"{pdf.name}: {len(pdf_pages(pdf))} pages; ndil needs at most 2 without leave "
-                     "of court (page_limit_leave: true in the case file records leave) (LR 7.1; "
-                     "more pages need leave of court)"]  # fmt: skip
+    assert found == [
+        f"{pdf.name}: {len(pdf_pages(pdf))} pages; ndil needs at most 2 without leave "
+        "of court (page_limit_leave: true in the case file records leave) (LR 7.1; "
+        "more pages need leave of court)"
+    ]
     assert check_pdf(pdf, tight, leave_to_exceed=True) == []
 
 
@@ -172,16 +188,29 @@ def test_libreoffice_lays_the_pleading_docx_out_on_its_ruler(render, emergency, 
     if soffice is None:
         pytest.fail("LibreOffice is not installed; scripts/test installs it")
     docx = render("stay-motion", "pleading", emergency).with_suffix(".docx")
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
-                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     converted = tmp_path / f"{docx.stem}.pdf"
     assert check_files([converted], "pleading") == {converted: []}
 
 
 def test_a_pdf_a_2b_document_still_passes_and_keeps_its_text(case, emergency, tmp_path, detainees):
-    html = render_html(make_environment(), discover()["stay-motion"], case, emergency,
-                       RosterSummary(detainees))  # fmt: skip
+    html = render_html(
+        make_environment(), discover()["stay-motion"], case, emergency, RosterSummary(detainees)
+    )
     data, _ = convert("pdf", html, load_format("ndil"), Meta(where="pdf/a", pdf_variant="pdf/a-2b"))
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(data)
@@ -282,10 +311,14 @@ def _pdf_with_text_operators(path: Path) -> Path:
     writer = PdfWriter()
     page = writer.add_blank_page(612, 792)
     page.mediabox = RectangleObject((10, 20, 622, 812))
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
-                             NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica"),
-                             NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})  # fmt: skip
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
     page[NameObject("/Resources")] = DictionaryObject(
         {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
     )
@@ -322,8 +355,9 @@ def test_footnotes_under_the_courts_size_are_found_in_both_formats(case, emergen
     ndil = load_format("ndil")
     small = dataclasses.replace(ndil.styles["footnote"], size=10)
     fmt = dataclasses.replace(ndil, styles={**ndil.styles, "footnote": small})
-    html = render_html(make_environment(), discover()["stay-motion"], case, emergency,
-                       RosterSummary([emergency]))  # fmt: skip
+    html = render_html(
+        make_environment(), discover()["stay-motion"], case, emergency, RosterSummary([emergency])
+    )
     meta = Meta(where="fn", title="T", author="A", date=case.filing_date)
     found = []
     for kind in ("pdf", "docx"):
@@ -331,5 +365,7 @@ def test_footnotes_under_the_courts_size_are_found_in_both_formats(case, emergen
         path.write_bytes(convert(kind, html, fmt, meta)[0])
         found += [str(f) for f in (check_pdf if kind == "pdf" else check_docx)(path, ndil)]
     need = "ndil needs at least 11 pt (LR 5.2(c))"
-    assert found == [f"fn.pdf: page 2: footnote text 10.0 pt; {need}",
-                     f"fn.docx: footnote 1: footnotes 10.0 pt; {need}"]  # fmt: skip
+    assert found == [
+        f"fn.pdf: page 2: footnote text 10.0 pt; {need}",
+        f"fn.docx: footnote 1: footnotes 10.0 pt; {need}",
+    ]

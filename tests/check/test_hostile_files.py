@@ -38,8 +38,10 @@ def found(path: Path, **limits) -> list[str]:
 
 
 def _document(text: str, doctype: str = "") -> bytes:
-    return (f'<?xml version="1.0"?>{doctype}<w:document xmlns:w="{W}"><w:body><w:p><w:r>'
-            f"<w:t>{text}</w:t></w:r></w:p></w:body></w:document>").encode()  # fmt: skip
+    return (
+        f'<?xml version="1.0"?>{doctype}<w:document xmlns:w="{W}"><w:body><w:p><w:r>'
+        f"<w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
 
 
 def _docx(path: Path, parts: dict[str, bytes]) -> Path:
@@ -69,7 +71,7 @@ def _lie_about_sizes(path: Path, part: str, size: int) -> None:
         at = data.find(signature)
         while at != -1:
             name_at = at + (30 if signature == b"PK\x03\x04" else 46)
-            if data[name_at:name_at + len(name)] == name:
+            if data[name_at : name_at + len(name)] == name:
                 struct.pack_into("<I", data, at + offset, size)
             at = data.find(signature, at + 1)
     path.write_bytes(bytes(data))
@@ -83,23 +85,31 @@ def test_a_docx_whose_headers_understate_a_part_is_not_trusted(tmp_path):
     ]
 
 
-BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">'
-                  '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]>')  # fmt: skip
+BILLION_LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]>'
+)
 
 
 @pytest.mark.parametrize(
     ("parts", "reason"),
     [
         ({"word/styles.xml": b"<x/>"}, "no word/document.xml"),
-        ({"word/document.xml": b"<w:document><w:body>"},
-         "word/document.xml: line 1: Namespace prefix w on document is not defined"),
-        ({"word/document.xml": _document("&lol3;", BILLION_LAUGHS)},
-         "word/document.xml declares a DTD, which no DOCX part has"),
-        ({"word/document.xml": _document("no section")},
-         "word/document.xml sets no page (no w:sectPr)"),
+        (
+            {"word/document.xml": b"<w:document><w:body>"},
+            "word/document.xml: line 1: Namespace prefix w on document is not defined",
+        ),
+        (
+            {"word/document.xml": _document("&lol3;", BILLION_LAUGHS)},
+            "word/document.xml declares a DTD, which no DOCX part has",
+        ),
+        (
+            {"word/document.xml": _document("no section")},
+            "word/document.xml sets no page (no w:sectPr)",
+        ),
     ],
     ids=["no-document", "malformed", "entities", "no-section"],
-)  # fmt: skip
+)
 def test_a_broken_docx_is_one_finding(tmp_path, parts, reason):
     broken = _docx(tmp_path / "broken.docx", parts)
     assert found(broken) == [f"broken.docx: is not a readable DOCX ({reason})"]
@@ -160,8 +170,10 @@ def test_a_long_run_of_spaces_in_a_content_stream_is_read_in_one_pass(tmp_path):
     """The content tokenizer once rescanned a trailing run of spaces from each of its spaces:
     200 KB of them took hours."""
     spaces = _pdf(tmp_path / "spaces.pdf", [b"0 0 m" + b" " * 200_000])
-    assert found(spaces) == ["spaces.pdf: page 1: no text; ndil needs text-searchable pages "
-                             "made from the document, not scans"]  # fmt: skip
+    assert found(spaces) == [
+        "spaces.pdf: page 1: no text; ndil needs text-searchable pages "
+        "made from the document, not scans"
+    ]
 
 
 def test_a_password_protected_pdf_says_so(tmp_path):
@@ -176,17 +188,22 @@ def test_a_password_protected_pdf_says_so(tmp_path):
 
 def test_a_file_that_is_not_a_pdf_says_why(tmp_path):
     fake = write(tmp_path / "fake.pdf", "%PDF-1.7\nnothing here\n")
-    assert found(fake) == ["fake.pdf: is not a readable PDF (No /Root object! - Is this really a "
-                           "PDF?)"]  # fmt: skip
+    assert found(fake) == [
+        "fake.pdf: is not a readable PDF (No /Root object! - Is this really a PDF?)"
+    ]
 
 
 # --- filings diff and git refs -------------------------------------------------------------------
 
-ROSTER_ROWS = ("a_number,family_name,given_name,custody_status,arrest_type\n"
-               "A012345671,Peña,José,detained,warrantless\n")  # a row stay-motion is for
+ROSTER_ROWS = (
+    "a_number,family_name,given_name,custody_status,arrest_type\n"
+    "A012345671,Peña,José,detained,warrantless\n"
+)  # a row stay-motion is for
 WHO = {"NAME": "Test", "EMAIL": "t@example.com", "DATE": "2025-11-01T00:00:00Z"}
-GIT_ENV = {**os.environ, **{f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER")
-                            for k, v in WHO.items()}}  # fmt: skip
+GIT_ENV = {
+    **os.environ,
+    **{f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER") for k, v in WHO.items()},
+}
 
 
 def git(repo: Path, *args: str) -> None:
@@ -208,8 +225,20 @@ def repo(tmp_path) -> Path:
 
 def diff(repo: Path, tmp_path: Path, *args: object, roster: str = ROSTER_ROWS):
     rows = write(tmp_path / "roster.csv", roster)
-    return run("diff", *args, "--from", "v1", "--templates", repo, "--case", CASE,
-               "--roster", rows, "--out", tmp_path / "o")  # fmt: skip
+    return run(
+        "diff",
+        *args,
+        "--from",
+        "v1",
+        "--templates",
+        repo,
+        "--case",
+        CASE,
+        "--roster",
+        rows,
+        "--out",
+        tmp_path / "o",
+    )
 
 
 def test_diff_of_an_unknown_template_lists_the_templates(repo, tmp_path):
@@ -234,12 +263,18 @@ def test_diff_with_an_empty_roster_says_the_roster_has_no_rows(repo, tmp_path):
 def test_diff_compares_a_document_the_template_is_for(repo, tmp_path):
     removed = ROSTER_ROWS.replace("detained", "removed")
     result = diff(repo, tmp_path, "stay-motion", roster=removed)
-    assert (result.exit_code, result.output) == (1, (
-        "Error: roster.csv: no row of the roster is one stay-motion is for (its applies_to); diff "
-        "needs at least one\n"))
+    assert (result.exit_code, result.output) == (
+        1,
+        (
+            "Error: roster.csv: no row of the roster is one stay-motion is for (its applies_to); diff "
+            "needs at least one\n"
+        ),
+    )
     asked = diff(repo, tmp_path, "stay-motion", "--detainee", "A012345671", roster=removed)
-    assert (asked.exit_code, asked.output) == (1, (
-        "Error: roster.csv: stay-motion is not for A012345671: removed from the United States\n"))
+    assert (asked.exit_code, asked.output) == (
+        1,
+        ("Error: roster.csv: stay-motion is not for A012345671: removed from the United States\n"),
+    )
 
 
 @pytest.mark.parametrize("target", ["../../../../etc/passwd", "/etc/passwd", "../../README.md"])
@@ -249,12 +284,25 @@ def test_a_link_out_of_the_templates_at_a_ref_is_refused(repo, tmp_path, target)
     git(repo.parent, "add", ".")
     git(repo.parent, "commit", "-qm", "link")
     git(repo.parent, "tag", "-f", "v1")
-    message = ("Error: templates at v1: stay-motion/x.html.j2 is a link pointing outside the "
-               "templates folder; refusing it\n")  # fmt: skip
+    message = (
+        "Error: templates at v1: stay-motion/x.html.j2 is a link pointing outside the "
+        "templates folder; refusing it\n"
+    )
     result = diff(repo, tmp_path, "stay-motion")
     assert (result.exit_code, result.output) == (1, message)
-    rendered = run("render", "stay-motion", "--templates", repo, "--templates-ref", "v1",
-                   "--case", CASE, "--out", tmp_path / "r", "--quiet")  # fmt: skip
+    rendered = run(
+        "render",
+        "stay-motion",
+        "--templates",
+        repo,
+        "--templates-ref",
+        "v1",
+        "--case",
+        CASE,
+        "--out",
+        tmp_path / "r",
+        "--quiet",
+    )
     assert (rendered.exit_code, rendered.output) == (1, message)
 
 

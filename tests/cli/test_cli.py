@@ -26,8 +26,19 @@ def run(*args: str):
 def test_bad_rows_are_reported_and_every_good_row_still_renders(scenario, tmp_path):
     out = tmp_path / "out"
     roster = scenario / "roster.csv"
-    result = run("render", "stay-motion", "--format", "docx", "--quiet", "--case", CASE,
-                 "--roster", roster, "--out", out)  # fmt: skip
+    result = run(
+        "render",
+        "stay-motion",
+        "--format",
+        "docx",
+        "--quiet",
+        "--case",
+        CASE,
+        "--roster",
+        roster,
+        "--out",
+        out,
+    )
     assert result.exit_code == 1
     expected = (scenario / "expected.txt").read_text(encoding="utf-8")
     assert result.output == expected.replace("{out}", str(out))
@@ -71,15 +82,44 @@ def record_build(monkeypatch) -> dict:
 
 def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
     seen = record_build(monkeypatch)
-    result = run("render", "stay-motion", "--format", "pdf", "--out", tmp_path, "--roster", CASE,
-                 "--case", CASE, "--jobs", 3, "--force", "--prune", "--packet",
-                 "--limit", "render_seconds=5", "--limit", "nesting=7")  # fmt: skip
+    result = run(
+        "render",
+        "stay-motion",
+        "--format",
+        "pdf",
+        "--out",
+        tmp_path,
+        "--roster",
+        CASE,
+        "--case",
+        CASE,
+        "--jobs",
+        3,
+        "--force",
+        "--prune",
+        "--packet",
+        "--limit",
+        "render_seconds=5",
+        "--limit",
+        "nesting=7",
+    )
     assert result.exit_code == 0, result.output
     assert seen["args"] == (CASE, CASE, tmp_path, ("stay-motion",), ("pdf",))
-    assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=3, force=True,
-                                  prune=True, packet=True, check=True, pdf_variant=None,
-                                  encoding=None, sheet=None, debug=False, scheduler=None,
-                                  limits=Limits(render_seconds=5, nesting=7))  # fmt: skip
+    assert seen["kwargs"] == dict(
+        templates_dirs=(),
+        templates_ref=None,
+        jobs=3,
+        force=True,
+        prune=True,
+        packet=True,
+        check=True,
+        pdf_variant=None,
+        encoding=None,
+        sheet=None,
+        debug=False,
+        scheduler=None,
+        limits=Limits(render_seconds=5, nesting=7),
+    )
 
 
 def test_limits_come_from_filings_toml_and_the_option_wins(monkeypatch, tmp_path):
@@ -95,11 +135,18 @@ def test_limits_come_from_filings_toml_and_the_option_wins(monkeypatch, tmp_path
     ("toml", "option", "message"),
     [
         ("", "nope=1", "Error: --limit: nope: no limit named 'nope'; the limits are: "),
-        ("", "render_seconds", "Error: --limit: render_seconds: 'render_seconds' should be "
-         "NAME=VALUE, such as render_seconds=120"),
+        (
+            "",
+            "render_seconds",
+            "Error: --limit: render_seconds: 'render_seconds' should be "
+            "NAME=VALUE, such as render_seconds=120",
+        ),
         ("", "nesting=0", "Error: --limit: nesting: '0' is not a positive whole number"),
-        ("[limits]\nrender_seconds = 'soon'\n", None,
-         "Error: filings.toml: limits.render_seconds: 'soon' is not a positive number"),
+        (
+            "[limits]\nrender_seconds = 'soon'\n",
+            None,
+            "Error: filings.toml: limits.render_seconds: 'soon' is not a positive number",
+        ),
     ],
 )
 def test_a_bad_limit_is_a_located_error(monkeypatch, tmp_path, toml, option, message):
@@ -114,26 +161,52 @@ def test_a_bad_limit_is_a_located_error(monkeypatch, tmp_path, toml, option, mes
 def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkeypatch):
     seen = record_build(monkeypatch)
     assert run("render").exit_code == 0
-    assert seen["args"] == (ROOT / "fixtures/case.yaml", ROOT / "fixtures/roster.csv",
-                            Path("build"), (), ("pdf", "docx"))  # fmt: skip
-    assert seen["kwargs"] == dict(templates_dirs=(), templates_ref=None, jobs=None, force=False,
-                                  prune=False, packet=False, check=True, pdf_variant=None,
-                                  encoding=None, sheet=None, limits=Limits(),
-                                  debug=False, scheduler=None)  # fmt: skip
+    assert seen["args"] == (
+        ROOT / "fixtures/case.yaml",
+        ROOT / "fixtures/roster.csv",
+        Path("build"),
+        (),
+        ("pdf", "docx"),
+    )
+    assert seen["kwargs"] == dict(
+        templates_dirs=(),
+        templates_ref=None,
+        jobs=None,
+        force=False,
+        prune=False,
+        packet=False,
+        check=True,
+        pdf_variant=None,
+        encoding=None,
+        sheet=None,
+        limits=Limits(),
+        debug=False,
+        scheduler=None,
+    )
 
 
 def test_render_json_prints_a_summary_for_scripts(monkeypatch, tmp_path):
     record_build(monkeypatch)
     result = CliRunner().invoke(main, ["render", "--json", "--quiet", "--out", str(tmp_path)])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"rows": 0, "rows_rendered": 0, "rows_rejected": 0,
-                                         "rows_not_applicable": 0,
-                                         "documents": 0, "rendered": 0, "unchanged": 0,
-                                         "failed": 0, "not_applicable": 0,
-                                         "needs_translation": 0, "needs_review": 0,
-                                         "templates": {},
-                                         "orphans": [], "pruned": False,
-                                         "packets": [], "warnings": []}  # fmt: skip
+    assert json.loads(result.stdout) == {
+        "rows": 0,
+        "rows_rendered": 0,
+        "rows_rejected": 0,
+        "rows_not_applicable": 0,
+        "documents": 0,
+        "rendered": 0,
+        "unchanged": 0,
+        "failed": 0,
+        "not_applicable": 0,
+        "needs_translation": 0,
+        "needs_review": 0,
+        "templates": {},
+        "orphans": [],
+        "pruned": False,
+        "packets": [],
+        "warnings": [],
+    }
     assert result.stderr == ""
 
 
@@ -143,8 +216,13 @@ def test_templates_lists_each_with_kind_and_description():
     listed = [line for line in result.output.splitlines() if not line.startswith(" ")]
     names = [line.split()[0] for line in listed]
     kinds = [line.split()[1] for line in listed]
-    assert names == ["eoir-stay-motion", "omnibus-stay-motion", "release-notice", "status-report",
-                     "stay-motion"]
+    assert names == [
+        "eoir-stay-motion",
+        "omnibus-stay-motion",
+        "release-notice",
+        "status-report",
+        "stay-motion",
+    ]
     assert kinds == ["per-detainee", "per-roster", "per-detainee", "per-roster", "per-detainee"]
     rules = [line.strip() for line in result.output.splitlines() if line.startswith(" ")]
     assert rules == [
@@ -173,13 +251,27 @@ def test_a_failing_document_is_located_and_the_others_are_still_written(tmp_path
     lines = source.read_text(encoding="utf-8").splitlines()
     lines.append("<p>{{ detainee.removal_date }}</p>")
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    roster = write(tmp_path / "roster.csv", "a_number,family_name,given_name,custody_status,"
-                   "removal_date,preferred_language,arrest_type\n"
-                   "A012345678,Peña,José,detained,2025-12-01,en,warrantless\n"
-                   "A012345679,Ruiz,Ana,detained,,en,warrantless\n")  # fmt: skip
-    result = CliRunner().invoke(main, ["render", "release-notice", "--format", "pdf", "--roster",
-                                       str(roster), "--out", str(tmp_path / "out")],
-                                env={"FILINGS_TEMPLATES": str(templates)})  # fmt: skip
+    roster = write(
+        tmp_path / "roster.csv",
+        "a_number,family_name,given_name,custody_status,"
+        "removal_date,preferred_language,arrest_type\n"
+        "A012345678,Peña,José,detained,2025-12-01,en,warrantless\n"
+        "A012345679,Ruiz,Ana,detained,,en,warrantless\n",
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "release-notice",
+            "--format",
+            "pdf",
+            "--roster",
+            str(roster),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        env={"FILINGS_TEMPLATES": str(templates)},
+    )
     assert result.exit_code == 1
     assert result.output == (
         f"Error: {source}:{len(lines)}: {{{{ detainee.removal_date }}}} is empty for this row "
@@ -189,7 +281,8 @@ def test_a_failing_document_is_located_and_the_others_are_still_written(tmp_path
         "(2 documents: 1 rendered, 0 unchanged, 1 failed)\n"
     )
     assert [p.name for p in (tmp_path / "out" / "release-notice").iterdir()] == [
-        "A012345678-release-notice.pdf"]  # fmt: skip
+        "A012345678-release-notice.pdf"
+    ]
 
 
 def test_a_case_file_problem_is_reported_with_its_line(tmp_path):
@@ -225,8 +318,11 @@ def test_validate_passes_the_fixtures():
 
 def test_check_names_each_broken_rule_with_page_and_value(tmp_path):
     out = tmp_path / "out"
-    roster = write(tmp_path / "r.csv", "a_number,family_name,given_name,custody_status,"
-                   "arrest_type\nA012345678,Peña,José,detained,warrantless\n")  # fmt: skip
+    roster = write(
+        tmp_path / "r.csv",
+        "a_number,family_name,given_name,custody_status,"
+        "arrest_type\nA012345678,Peña,José,detained,warrantless\n",
+    )
     assert run("render", "stay-motion", "--roster", roster, "--out", out, "--quiet").exit_code == 0
     pdf, docx = (out / "stay-motion" / f"A012345678-stay-motion.{k}" for k in ("pdf", "docx"))
     ok = run("check", pdf, docx)
@@ -244,16 +340,23 @@ def test_check_names_each_broken_rule_with_page_and_value(tmp_path):
 
 
 def test_render_says_how_many_notices_wait_for_a_translation(tmp_path):
-    roster = write(tmp_path / "r.csv", "a_number,family_name,given_name,custody_status,"
-                   "preferred_language,arrest_type\nA012345678,Peña,José,detained,es,warrantless\n"
-                   "A012345679,Silva,João,detained,pt,warrantless\n")  # fmt: skip
+    roster = write(
+        tmp_path / "r.csv",
+        "a_number,family_name,given_name,custody_status,"
+        "preferred_language,arrest_type\nA012345678,Peña,José,detained,es,warrantless\n"
+        "A012345679,Silva,João,detained,pt,warrantless\n",
+    )
     out = tmp_path / "out"
     result = run("render", "release-notice", "--format", "docx", "--roster", roster, "--out", out)
     assert result.exit_code == 0, result.output
-    assert (f"1 document in English only: no translation yet for pt; see "
-            f"{out / 'needs-translation.csv'}") in result.output  # fmt: skip
+    assert (
+        f"1 document in English only: no translation yet for pt; see "
+        f"{out / 'needs-translation.csv'}"
+    ) in result.output
     rows = (out / "needs-translation.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 2 and rows[1].startswith("r.csv,3,A012345679,Silva,João,pt,Portuguese")
     entries = [json.loads(x) for x in (out / "manifest.jsonl").read_text().splitlines()]
     assert {e["a_number"]: e["needs_translation"] for e in entries} == {
-        "A012345678": False, "A012345679": True}  # fmt: skip
+        "A012345678": False,
+        "A012345679": True,
+    }

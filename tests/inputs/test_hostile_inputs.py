@@ -95,8 +95,9 @@ def test_an_alias_to_its_own_mapping_is_refused(tmp_path):
 
 @pytest.mark.parametrize("depth", [33, 5000])
 def test_yaml_nested_too_deep_is_refused_at_its_line(tmp_path, depth):
-    path = case_with(tmp_path, "filing_date:", "deep: " + "[" * depth + "]" * depth
-                     + "\nfiling_date:")  # fmt: skip
+    path = case_with(
+        tmp_path, "filing_date:", "deep: " + "[" * depth + "]" * depth + "\nfiling_date:"
+    )
     with pytest.raises(DataError) as exc:
         load_case(path)
     assert exc.value.message == (
@@ -148,8 +149,9 @@ def test_an_xlsx_that_unzips_past_the_limit_is_refused_before_openpyxl_reads_it(
 
 
 def test_a_long_xlsx_cell_is_refused_at_its_cell(tmp_path):
-    path = write_xlsx(tmp_path / "roster.xlsx", [HEADER.strip().split(","),
-                                                  ["A012345678", "x" * 10_001]])  # fmt: skip
+    path = write_xlsx(
+        tmp_path / "roster.xlsx", [HEADER.strip().split(","), ["A012345678", "x" * 10_001]]
+    )
     with pytest.raises(DataError) as exc:
         rows(path)
     assert exc.value.message == (
@@ -191,8 +193,9 @@ def test_a_long_case_file_value_is_refused_at_its_line(tmp_path):
 
 
 def test_limits_given_on_the_command_line_reach_the_inputs(tmp_path):
-    result = CliRunner().invoke(main, ["validate", "--roster", str(ROSTER),
-                                       "--limit", "file_mb=0.0001"])  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["validate", "--roster", str(ROSTER), "--limit", "file_mb=0.0001"]
+    )
     assert result.exit_code == 1
     assert result.output == (
         f"Error: case.yaml: larger than 0.0001 MB (limit file_mb; {RAISE} file_mb=N)\n"
@@ -205,20 +208,34 @@ def test_limits_given_on_the_command_line_reach_the_inputs(tmp_path):
 @pytest.mark.parametrize(
     "written, problem",
     [
-        (".nan", "nan is not an amount of money: write dollars from 0 to 1,000,000, such as "
-                 "1500 or 1500.50"),
-        (".inf", "inf is not an amount of money: write dollars from 0 to 1,000,000, such as "
-                 "1500 or 1500.50"),
-        ("1.0e+400", "inf is not an amount of money: write dollars from 0 to 1,000,000, such as "
-                     "1500 or 1500.50"),
-        ("-1500", "-1500 is not an amount of money: write dollars from 0 to 1,000,000, such as "
-                  "1500 or 1500.50"),
-        ("1000000.01", "1000000.01 is not an amount of money: write dollars from 0 to "
-                       "1,000,000, such as 1500 or 1500.50"),
-        ("1500.125", "1500.125 has a fraction of a cent; write dollars and cents, such as "
-                     "1500.50"),
+        (
+            ".nan",
+            "nan is not an amount of money: write dollars from 0 to 1,000,000, such as "
+            "1500 or 1500.50",
+        ),
+        (
+            ".inf",
+            "inf is not an amount of money: write dollars from 0 to 1,000,000, such as "
+            "1500 or 1500.50",
+        ),
+        (
+            "1.0e+400",
+            "inf is not an amount of money: write dollars from 0 to 1,000,000, such as "
+            "1500 or 1500.50",
+        ),
+        (
+            "-1500",
+            "-1500 is not an amount of money: write dollars from 0 to 1,000,000, such as "
+            "1500 or 1500.50",
+        ),
+        (
+            "1000000.01",
+            "1000000.01 is not an amount of money: write dollars from 0 to "
+            "1,000,000, such as 1500 or 1500.50",
+        ),
+        ("1500.125", "1500.125 has a fraction of a cent; write dollars and cents, such as 1500.50"),
     ],
-)  # fmt: skip
+)
 def test_a_bond_that_is_not_money_is_refused_at_its_line(tmp_path, written, problem):
     path = case_with(tmp_path, "bond_amount: 1500", f"bond_amount: {written}")
     with pytest.raises(DataErrors) as exc:
@@ -228,9 +245,16 @@ def test_a_bond_that_is_not_money_is_refused_at_its_line(tmp_path, written, prob
     ]
 
 
-@pytest.mark.parametrize("written, shown", [("1500", "1500.00"), ("1500.5", "1500.50"),
-                                            ("0", "0.00"), ("-0.0", "0.00"),
-                                            ("1000000", "1000000.00")])  # fmt: skip
+@pytest.mark.parametrize(
+    "written, shown",
+    [
+        ("1500", "1500.00"),
+        ("1500.5", "1500.50"),
+        ("0", "0.00"),
+        ("-0.0", "0.00"),
+        ("1000000", "1000000.00"),
+    ],
+)
 def test_a_bond_in_range_is_kept_exactly(tmp_path, written, shown):
     path = case_with(tmp_path, "bond_amount: 1500", f"bond_amount: {written}")
     assert str(load_case(path).order["bond_amount"]) == shown
@@ -240,8 +264,11 @@ def test_a_bond_in_range_is_kept_exactly(tmp_path, written, shown):
 
 
 def test_a_key_given_twice_in_the_case_file_is_an_error_at_its_line(tmp_path):
-    path = case_with(tmp_path, "judge: Hon. Jeffrey I. Cummings",
-                     "judge: Hon. Jeffrey I. Cummings\njudge: Hon. Someone Else")  # fmt: skip
+    path = case_with(
+        tmp_path,
+        "judge: Hon. Jeffrey I. Cummings",
+        "judge: Hon. Jeffrey I. Cummings\njudge: Hon. Someone Else",
+    )
     first = line_of(path, "judge: Hon. Jeffrey")
     with pytest.raises(DataErrors) as exc:
         load_case(path)
@@ -263,10 +290,12 @@ def test_a_nested_key_given_twice_in_the_case_file_is_named_by_its_path(tmp_path
 
 
 def test_a_key_given_twice_in_a_yaml_roster_row_rejects_that_row(tmp_path):
-    text = ("- a_number: A012345678\n  family_name: Peña\n  given_name: José\n"
-            "  custody_status: detained\n  a_number: A099999999\n"
-            "- a_number: A023456789\n  family_name: Roe\n  given_name: Ana\n"
-            "  custody_status: detained\n")  # fmt: skip
+    text = (
+        "- a_number: A012345678\n  family_name: Peña\n  given_name: José\n"
+        "  custody_status: detained\n  a_number: A099999999\n"
+        "- a_number: A023456789\n  family_name: Roe\n  given_name: Ana\n"
+        "  custody_status: detained\n"
+    )
     result = check(write(tmp_path / "roster.yaml", text))
     assert (result.accepted, result.rejected) == (1, 1)
     assert messages(result) == [
@@ -276,10 +305,12 @@ def test_a_key_given_twice_in_a_yaml_roster_row_rejects_that_row(tmp_path):
 
 
 def test_a_key_given_twice_in_a_json_roster_object_rejects_that_row(tmp_path):
-    text = ('[{"a_number": "A012345678", "family_name": "Peña", "given_name": "José",\n'
-            '  "custody_status": "detained", "family_name": "Otro"},\n'
-            ' {"a_number": "A023456789", "family_name": "Roe", "given_name": "Ana",\n'
-            '  "custody_status": "detained"}]')  # fmt: skip
+    text = (
+        '[{"a_number": "A012345678", "family_name": "Peña", "given_name": "José",\n'
+        '  "custody_status": "detained", "family_name": "Otro"},\n'
+        ' {"a_number": "A023456789", "family_name": "Roe", "given_name": "Ana",\n'
+        '  "custody_status": "detained"}]'
+    )
     result = check(write(tmp_path / "roster.json", text))
     assert (result.accepted, result.rejected) == (1, 1)
     assert messages(result) == [
@@ -290,8 +321,17 @@ def test_a_key_given_twice_in_a_json_roster_object_rejects_that_row(tmp_path):
 
 # --- Excel error values ------------------------------------------------------------------------
 
-EXCEL_ERRORS = ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!",
-                "#CALC!"]  # fmt: skip
+EXCEL_ERRORS = [
+    "#N/A",
+    "#REF!",
+    "#VALUE!",
+    "#DIV/0!",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#SPILL!",
+    "#CALC!",
+]
 
 
 @pytest.mark.parametrize("error", EXCEL_ERRORS)
@@ -327,8 +367,9 @@ def test_utf16_and_utf32_without_a_byte_order_mark_are_detected(tmp_path, encodi
     assert [r.values["family_name"] for r in rows(path)] == ["Peña"]
 
 
-@pytest.mark.parametrize("encoding, bom", [("utf-32-le", codecs.BOM_UTF32_LE),
-                                           ("utf-32-be", codecs.BOM_UTF32_BE)])  # fmt: skip
+@pytest.mark.parametrize(
+    "encoding, bom", [("utf-32-le", codecs.BOM_UTF32_LE), ("utf-32-be", codecs.BOM_UTF32_BE)]
+)
 def test_utf32_with_a_byte_order_mark_is_not_taken_for_utf16(tmp_path, encoding, bom):
     path = tmp_path / "roster.csv"
     path.write_bytes(bom + (HEADER + ROW).encode(encoding))
@@ -379,8 +420,10 @@ def test_messages_never_print_control_characters():
 
 
 def test_a_header_with_control_characters_prints_them_escaped(tmp_path):
-    path = write(tmp_path / "roster.csv", "a_number,family_name,given_name,custody\x07status\x1b\n"
-                                          "A012345678,Peña,José,bogus\n")  # fmt: skip
+    path = write(
+        tmp_path / "roster.csv",
+        "a_number,family_name,given_name,custody\x07status\x1b\nA012345678,Peña,José,bogus\n",
+    )
     result = CliRunner().invoke(main, ["validate", "--roster", str(path)])
     assert result.output.splitlines()[0] == (
         "Error: roster.csv:2: custody\\x07status\\x1b: 'bogus' is not one of: detained, "
@@ -392,9 +435,11 @@ def test_a_header_with_control_characters_prints_them_escaped(tmp_path):
 
 
 def test_a_quote_left_open_that_swallows_rows_is_an_error_at_its_line(tmp_path):
-    text = (HEADER + 'A012345678,Peña,José,detained,"Lawyer called\n'
-            "A023456789,Roe,Ana,detained,\n"
-            "A034567890,Poe,Edgar,detained,\n")  # fmt: skip
+    text = (
+        HEADER + 'A012345678,Peña,José,detained,"Lawyer called\n'
+        "A023456789,Roe,Ana,detained,\n"
+        "A034567890,Poe,Edgar,detained,\n"
+    )
     result = check(write(tmp_path / "roster.csv", text))
     assert (result.rows_read, result.rejected) == (1, 1)
     assert messages(result) == [
@@ -415,8 +460,9 @@ def test_a_note_on_several_lines_is_still_read(tmp_path):
 # --- validate runs every check render runs ------------------------------------------------------
 
 
-@pytest.mark.parametrize("char, name", [("\u2028", "LINE SEPARATOR"),
-                                        ("\u2029", "PARAGRAPH SEPARATOR")])  # fmt: skip
+@pytest.mark.parametrize(
+    "char, name", [("\u2028", "LINE SEPARATOR"), ("\u2029", "PARAGRAPH SEPARATOR")]
+)
 def test_a_line_separator_is_refused_by_validate_as_render_would(tmp_path, char, name):
     path = write(tmp_path / "roster.csv", HEADER + f"A012345678,Peña{char}Íñiguez,José,detained,\n")
     result = CliRunner().invoke(main, ["validate", "--roster", str(path)])

@@ -44,16 +44,18 @@ def test_csv_in_each_encoding_excel_saves_reads_the_same(tmp_path, encoding):
 
 def test_cp1252_accents_and_the_euro_sign_are_read_as_written(tmp_path):
     path = tmp_path / "roster.csv"
-    path.write_bytes(csv_text([HEADER, ["A012345678", "Peña Müller €", "Zoë", "detained", ""]])
-                     .encode("cp1252"))  # fmt: skip
+    path.write_bytes(
+        csv_text([HEADER, ["A012345678", "Peña Müller €", "Zoë", "detained", ""]]).encode("cp1252")
+    )
     [row] = values(path)
     assert (row["family_name"], row["given_name"]) == ("Peña Müller €", "Zoë")
 
 
 def test_an_encoding_given_overrides_detection(tmp_path):
     path = tmp_path / "roster.csv"
-    path.write_bytes(csv_text([HEADER, ["A012345678", "Peña", "Ana", "detained", ""]])
-                     .encode("latin-1"))  # fmt: skip
+    path.write_bytes(
+        csv_text([HEADER, ["A012345678", "Peña", "Ana", "detained", ""]]).encode("latin-1")
+    )
     assert values(path, encoding="latin-1")[0]["family_name"] == "Peña"
     # Read as UTF-8 on purpose, the same bytes are not text.
     with pytest.raises(DataError) as exc:
@@ -116,16 +118,25 @@ def test_old_excel_files_are_refused_with_what_to_do(tmp_path):
 
 
 def test_xlsx_header_is_found_below_a_title_and_cells_are_located(tmp_path):
-    path = write_xlsx(tmp_path / "roster.xlsx", [
-        ["Castañon Nava class members"], [],
-        ["A#", "Last Name", "First Name", "Status", "Arrest Date", "DOB"],
-        [12345678, "Peña", "José", "In custody", dt.datetime(2025, 9, 9), dt.date(1988, 3, 14)],
-        [212345678.0, "Ruiz", "Ana", "Released", 45910, "3/14/88"],
-    ])  # fmt: skip
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        [
+            ["Castañon Nava class members"],
+            [],
+            ["A#", "Last Name", "First Name", "Status", "Arrest Date", "DOB"],
+            [12345678, "Peña", "José", "In custody", dt.datetime(2025, 9, 9), dt.date(1988, 3, 14)],
+            [212345678.0, "Ruiz", "Ana", "Released", 45910, "3/14/88"],
+        ],
+    )
     first, second = read_roster(path, aliases={})
-    assert first.values == {"a_number": "12345678", "family_name": "Peña", "given_name": "José",
-                            "custody_status": "In custody", "arrest_date": dt.date(2025, 9, 9),
-                            "date_of_birth": dt.date(1988, 3, 14)}  # fmt: skip
+    assert first.values == {
+        "a_number": "12345678",
+        "family_name": "Peña",
+        "given_name": "José",
+        "custody_status": "In custody",
+        "arrest_date": dt.date(2025, 9, 9),
+        "date_of_birth": dt.date(1988, 3, 14),
+    }
     assert second.values["a_number"] == "212345678"
     assert second.values["arrest_date"] == dt.date(2025, 9, 10)  # a serial in a date column
     assert str(second.at()) == "roster.xlsx[Class members]!5"
@@ -134,8 +145,9 @@ def test_xlsx_header_is_found_below_a_title_and_cells_are_located(tmp_path):
 
 
 def test_a_named_sheet_is_read_and_an_unknown_one_lists_the_sheets(tmp_path):
-    path = write_xlsx(tmp_path / "roster.xlsx", [HEADER, PEOPLE[0]], sheet="Detained",
-                      before=("Summary",))  # fmt: skip
+    path = write_xlsx(
+        tmp_path / "roster.xlsx", [HEADER, PEOPLE[0]], sheet="Detained", before=("Summary",)
+    )
     with pytest.raises(DataError) as exc:
         values(path)  # the first sheet, Summary, is empty
     assert exc.value.message == "roster.xlsx[Summary]!1: the roster is empty"
@@ -179,12 +191,16 @@ def test_json_items_are_located_by_their_index_from_zero(tmp_path):
     "text, message",
     [
         ('{"a_number": 1}', "roster.json: should be a list of objects, one for each detainee"),
-        ('[{"a_number": "x"}, 3]', "roster.json[1]: should be an object holding a detainee's "
-                                   "columns"),
-        ('[{"a_number": 1},\n {"a_number": 2]', "roster.json:2: not valid JSON: Expecting ',' "
-                                                "delimiter (column 16)"),
+        (
+            '[{"a_number": "x"}, 3]',
+            "roster.json[1]: should be an object holding a detainee's columns",
+        ),
+        (
+            '[{"a_number": 1},\n {"a_number": 2]',
+            "roster.json:2: not valid JSON: Expecting ',' delimiter (column 16)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_json_that_is_not_a_list_of_objects_says_where(tmp_path, text, message):
     with pytest.raises(DataError) as exc:
         values(write(tmp_path / "roster.json", text))
@@ -211,17 +227,28 @@ def test_headers_teams_write_are_recognized(tmp_path):
     text = "A#;Apellidos;Nombres;Estado;Fecha de nacimiento;Idioma;Nationality;Comments\n"
     path = write(tmp_path / "roster.csv", text + "A012345678;Peña;José;detenido;;es;;\n")
     [row] = read_roster(path, aliases={})
-    assert list(row.values) == ["a_number", "family_name", "given_name", "custody_status",
-                                "date_of_birth", "preferred_language", "country_of_citizenship",
-                                "notes"]  # fmt: skip
+    assert list(row.values) == [
+        "a_number",
+        "family_name",
+        "given_name",
+        "custody_status",
+        "date_of_birth",
+        "preferred_language",
+        "country_of_citizenship",
+        "notes",
+    ]
     assert row.headers["family_name"] == "Apellidos"
 
 
 def test_a_teams_own_headers_come_from_filings_toml_in_the_working_folder(tmp_path, monkeypatch):
-    write(tmp_path / "filings.toml", '[roster.columns]\n"Detainee Last" = "family_name"\n'
-          '"Location" = "facility"\n')  # fmt: skip
-    roster = write(tmp_path / "roster.csv", "A#,Detainee Last,First,Status,Location\n"
-                   "A012345678,Peña,José,detained,Broadview\n")  # fmt: skip
+    write(
+        tmp_path / "filings.toml",
+        '[roster.columns]\n"Detainee Last" = "family_name"\n"Location" = "facility"\n',
+    )
+    roster = write(
+        tmp_path / "roster.csv",
+        "A#,Detainee Last,First,Status,Location\nA012345678,Peña,José,detained,Broadview\n",
+    )
     monkeypatch.chdir(tmp_path)
     [row] = read_roster(roster)
     assert row.values["family_name"] == "Peña" and row.values["facility"] == "Broadview"
@@ -233,17 +260,21 @@ def test_a_teams_own_headers_come_from_filings_toml_in_the_working_folder(tmp_pa
 @pytest.mark.parametrize(
     "toml, message",
     [
-        ('[roster.columns]\n"Last" = "famly_name"\n',
-         "filings.toml: roster.columns.'Last': 'famly_name' is not a roster column; the columns "
-         "are: a_number, family_name, given_name, custody_status, preferred_language, "
-         "country_of_citizenship, date_of_birth, facility, arrest_date, arrest_location, "
-         "arrest_type, risk_assessment, release_date, release_conditions, removal_date, notes, "
-         "family_name_latin, given_name_latin, immigration_court, immigration_judge, "
-         "next_hearing_date, proceedings, final_order_date, motion_to_reopen_date, attorney"),
-        ('[roster.columns]\n"Last" = \n', "filings.toml:2: not valid TOML: Invalid value "
-                                          "(at line 2, column 10)"),
+        (
+            '[roster.columns]\n"Last" = "famly_name"\n',
+            "filings.toml: roster.columns.'Last': 'famly_name' is not a roster column; the columns "
+            "are: a_number, family_name, given_name, custody_status, preferred_language, "
+            "country_of_citizenship, date_of_birth, facility, arrest_date, arrest_location, "
+            "arrest_type, risk_assessment, release_date, release_conditions, removal_date, notes, "
+            "family_name_latin, given_name_latin, immigration_court, immigration_judge, "
+            "next_hearing_date, proceedings, final_order_date, motion_to_reopen_date, attorney",
+        ),
+        (
+            '[roster.columns]\n"Last" = \n',
+            "filings.toml:2: not valid TOML: Invalid value (at line 2, column 10)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_bad_filings_toml_says_where(tmp_path, monkeypatch, toml, message):
     write(tmp_path / "filings.toml", toml)
     monkeypatch.chdir(tmp_path)
@@ -274,8 +305,11 @@ def test_header_problems_are_reported_together(tmp_path):
 
 
 def test_unrecognized_and_ambiguous_columns_are_kept_with_a_warning(tmp_path):
-    path = write(tmp_path / "r.csv", "A#,Last Name,First Name,Status,Location,Officer,#\n"
-                 "A012345678,Peña,José,detained,Broadview,Example,1\n")  # fmt: skip
+    path = write(
+        tmp_path / "r.csv",
+        "A#,Last Name,First Name,Status,Location,Officer,#\n"
+        "A012345678,Peña,José,detained,Broadview,Example,1\n",
+    )
     check = check_roster(read_roster(path, aliases={}))
     assert check.detainees[0].extra == {
         "location": "Broadview",
@@ -294,15 +328,63 @@ def test_unrecognized_and_ambiguous_columns_are_kept_with_a_warning(tmp_path):
 # --- the same roster in every format -----------------------------------------------------------
 
 ROUND_TRIP = [
-    ["A#", "Last Name", "First Name", "Status", "Idioma", "DOB", "Arrest Date", "Release Date",
-     "Arrest Type", "Risk", "Notes", "Officer"],
-    ["12345678", "Peña Íñiguez", "José Luis", "In custody", "Spanish", "1988-03-14",
-     "2025-09-09", "", "No warrant", "Low", "I-213 not yet received", "Example"],
-    ["A-231-604-817", "Nguyễn", "Thị Thu Hương", "Released", "vi", "1979-06-21", "2025-08-20",
-     "2025-10-01", "warrant", "pending", "", ""],
-    ["A302918445", "李", "明华", "detained", "中文", "", "2025-09-20", "", "Traffic stop", "High",
-     "+1 312 555 0100", "@x"],
-]  # fmt: skip
+    [
+        "A#",
+        "Last Name",
+        "First Name",
+        "Status",
+        "Idioma",
+        "DOB",
+        "Arrest Date",
+        "Release Date",
+        "Arrest Type",
+        "Risk",
+        "Notes",
+        "Officer",
+    ],
+    [
+        "12345678",
+        "Peña Íñiguez",
+        "José Luis",
+        "In custody",
+        "Spanish",
+        "1988-03-14",
+        "2025-09-09",
+        "",
+        "No warrant",
+        "Low",
+        "I-213 not yet received",
+        "Example",
+    ],
+    [
+        "A-231-604-817",
+        "Nguyễn",
+        "Thị Thu Hương",
+        "Released",
+        "vi",
+        "1979-06-21",
+        "2025-08-20",
+        "2025-10-01",
+        "warrant",
+        "pending",
+        "",
+        "",
+    ],
+    [
+        "A302918445",
+        "李",
+        "明华",
+        "detained",
+        "中文",
+        "",
+        "2025-09-20",
+        "",
+        "Traffic stop",
+        "High",
+        "+1 312 555 0100",
+        "@x",
+    ],
+]
 
 
 def _typed(cell: str, column: int):
@@ -318,15 +400,22 @@ def _in_every_format(tmp_path: Path) -> dict[str, Path]:
     header, *people = ROUND_TRIP
     items = [{h: v for h, v in zip(header, p, strict=True) if v} for p in people]
     yaml_text = "".join(
-        "- " + "\n  ".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}"
-                           for k, v in item.items()) + "\n" for item in items)  # fmt: skip
+        "- "
+        + "\n  ".join(
+            f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in item.items()
+        )
+        + "\n"
+        for item in items
+    )
     return {
         "csv": write(tmp_path / "roster.csv", csv_text(ROUND_TRIP)),
-        "xlsx": write_xlsx(tmp_path / "roster.xlsx",
-                           [header, *[[_typed(c, i) for i, c in enumerate(p)] for p in people]]),
+        "xlsx": write_xlsx(
+            tmp_path / "roster.xlsx",
+            [header, *[[_typed(c, i) for i, c in enumerate(p)] for p in people]],
+        ),
         "json": write(tmp_path / "roster.json", json.dumps(items, ensure_ascii=False, indent=1)),
         "yaml": write(tmp_path / "roster.yaml", yaml_text),
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.slow
@@ -339,8 +428,11 @@ def test_the_same_roster_as_csv_xlsx_json_and_yaml_gives_the_same_records(tmp_pa
         records[kind] = [dataclasses.replace(p, source=None) for p in people]
     assert len(records["csv"]) == 3
     assert records["csv"][0].preferred_language == "es"
-    assert [r.extra for r in records["csv"]] == [{"officer": "Example"}, {"officer": ""},
-                                                 {"officer": "@x"}]  # fmt: skip
+    assert [r.extra for r in records["csv"]] == [
+        {"officer": "Example"},
+        {"officer": ""},
+        {"officer": "@x"},
+    ]
     assert records["xlsx"] == records["csv"]
     assert records["json"] == records["csv"]
     assert records["yaml"] == records["csv"]
@@ -369,8 +461,11 @@ def test_a_10000_row_csv_is_read_one_row_at_a_time(tmp_path):
 
 def test_a_10000_row_roster_is_checked_with_every_row_counted(tmp_path):
     row = "A{:09d},Peña,José,{},2025-09-09\n"
-    text = ",".join(HEADER) + "\n" + "".join(
-        row.format(i, "held" if i % 1000 == 7 else "detained") for i in range(10_000))  # fmt: skip
+    text = (
+        ",".join(HEADER)
+        + "\n"
+        + "".join(row.format(i, "held" if i % 1000 == 7 else "detained") for i in range(10_000))
+    )
     check = check_roster(read_roster(write(tmp_path / "roster.csv", text), aliases={}))
     assert (check.rows_read, check.accepted, check.rejected) == (10_000, 9_990, 10)
     assert check.rows_read == check.accepted + check.rejected

@@ -28,8 +28,12 @@ from filings.inputs.validate import ARREST_TYPES, CUSTODY_STATUSES, PROCEEDINGS,
 settings.register_profile("filings", database=None, deadline=None, max_examples=150)
 settings.load_profile("filings")
 
-CHOICES = {"custody_status": CUSTODY_STATUSES, "arrest_type": ARREST_TYPES,
-           "risk_assessment": RISK_ASSESSMENTS, "proceedings": PROCEEDINGS}  # fmt: skip
+CHOICES = {
+    "custody_status": CUSTODY_STATUSES,
+    "arrest_type": ARREST_TYPES,
+    "risk_assessment": RISK_ASSESSMENTS,
+    "proceedings": PROCEEDINGS,
+}
 dates = st.dates(dt.date(1900, 3, 1), dt.date(2099, 12, 31))
 
 
@@ -45,8 +49,12 @@ def messy(text: str):
 # --- A-numbers ---------------------------------------------------------------------------------
 
 
-@given(digits=st.text("0123456789", min_size=7, max_size=9), prefix=st.sampled_from(["", "A", "a"]),
-       cuts=st.lists(st.integers(0, 9), max_size=3), sep=st.sampled_from(["-", " "]))  # fmt: skip
+@given(
+    digits=st.text("0123456789", min_size=7, max_size=9),
+    prefix=st.sampled_from(["", "A", "a"]),
+    cuts=st.lists(st.integers(0, 9), max_size=3),
+    sep=st.sampled_from(["-", " "]),
+)
 def test_any_written_a_number_normalizes_to_a_and_nine_digits(digits, prefix, cuts, sep):
     written = digits
     for cut in sorted(set(cuts), reverse=True):
@@ -81,10 +89,23 @@ def test_numbers_are_written_as_a_spreadsheet_shows_them(number, text):
 
 @pytest.mark.parametrize(
     "written",
-    ["2025-11-12", "2025-11-12T00:00:00", "2025/11/12", "11/12/2025", "11/12/25", "11-12-2025",
-     "12-Nov-2025", "12 Nov 2025", "12-nov-25", "November 12, 2025", "Nov. 12, 2025",
-     "Nov 12 2025", "NOVEMBER 12, 2025", " 2025-11-12 "],
-)  # fmt: skip
+    [
+        "2025-11-12",
+        "2025-11-12T00:00:00",
+        "2025/11/12",
+        "11/12/2025",
+        "11/12/25",
+        "11-12-2025",
+        "12-Nov-2025",
+        "12 Nov 2025",
+        "12-nov-25",
+        "November 12, 2025",
+        "Nov. 12, 2025",
+        "Nov 12 2025",
+        "NOVEMBER 12, 2025",
+        " 2025-11-12 ",
+    ],
+)
 def test_dates_are_read_as_clerks_write_them(written):
     assert parse_date(written) == dt.date(2025, 11, 12)
 
@@ -98,14 +119,22 @@ def test_an_ambiguous_date_is_read_month_first():
     [
         ("2025-02-30", "'2025-02-30' is not a date on the calendar"),
         ("2025-13-45", "'2025-13-45' is not a date on the calendar"),
-        ("13/10/2025", "'13/10/2025' is not a date on the calendar; "
-                       "m/d/yyyy dates are read month first"),
-        ("45973", "'45973' is not a date; write it as YYYY-MM-DD, m/d/yyyy, 12-Nov-2025 or "
-                  "November 12, 2025"),
-        ("Smarch 3, 2025", "'Smarch 3, 2025' is not a date; write it as YYYY-MM-DD, m/d/yyyy, "
-                           "12-Nov-2025 or November 12, 2025"),
+        (
+            "13/10/2025",
+            "'13/10/2025' is not a date on the calendar; m/d/yyyy dates are read month first",
+        ),
+        (
+            "45973",
+            "'45973' is not a date; write it as YYYY-MM-DD, m/d/yyyy, 12-Nov-2025 or "
+            "November 12, 2025",
+        ),
+        (
+            "Smarch 3, 2025",
+            "'Smarch 3, 2025' is not a date; write it as YYYY-MM-DD, m/d/yyyy, "
+            "12-Nov-2025 or November 12, 2025",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_date_that_is_not_one_says_what_is_expected(written, message):
     with pytest.raises(ValueError) as exc:
         parse_date(written)
@@ -114,9 +143,14 @@ def test_a_date_that_is_not_one_says_what_is_expected(written, message):
 
 @given(dates)
 def test_every_written_form_of_a_date_reads_back_as_that_date(day):
-    forms = [day.isoformat(), f"{day.month}/{day.day}/{day.year}",
-             f"{day.month:02}/{day.day:02}/{day.year}", day.strftime("%d-%b-%Y"),
-             day.strftime("%B %d, %Y"), day.strftime("%b. %d, %Y")]  # fmt: skip
+    forms = [
+        day.isoformat(),
+        f"{day.month}/{day.day}/{day.year}",
+        f"{day.month:02}/{day.day:02}/{day.year}",
+        day.strftime("%d-%b-%Y"),
+        day.strftime("%B %d, %Y"),
+        day.strftime("%b. %d, %Y"),
+    ]
     for form in forms:
         assert parse_date(form) == day, form
 
@@ -164,18 +198,62 @@ def test_the_case_file_keeps_to_iso_dates():
 
 @pytest.mark.parametrize(
     "written, code",
-    [("es", "es"), ("ES", "es"), ("spa", "es"), ("Spanish", "es"), ("español", "es"),
-     ("Espanol", "es"), ("es-MX", "es"), ("en", "en"), ("English", "en"), ("inglés", "en"),
-     ("pt", "pt"), ("Portuguese", "pt"), ("português", "pt"), ("pt_BR", "pt"), ("fr", "fr"),
-     ("French", "fr"), ("français", "fr"), ("fre", "fr"), ("ht", "ht"), ("Haitian Creole", "ht"),
-     ("Kreyòl", "ht"), ("kreyol ayisyen", "ht"), ("Creole", "ht"), ("ar", "ar"), ("Arabic", "ar"),
-     ("العربية", "ar"), ("zh", "zh"), ("Chinese", "zh"), ("Mandarin", "zh"), ("中文", "zh"),
-     ("Cantonese", "yue"), ("vi", "vi"), ("Vietnamese", "vi"), ("Tiếng Việt", "vi"),
-     ("uk", "uk"), ("Ukrainian", "uk"), ("українська", "uk"), ("ru", "ru"), ("Russian", "ru"),
-     ("русский", "ru"), ("hi", "hi"), ("Hindi", "hi"), ("हिन्दी", "hi"), ("pa", "pa"),
-     ("Punjabi", "pa"), ("ਪੰਜਾਬੀ", "pa"), ("K'iche'", "quc"), ("Kʼicheʼ", "quc"),
-     ("Quiché", "quc"), ("quc", "quc"), ("Mam", "mam"), ("Q'anjob'al", "kjb"), ("Farsi", "fa")],
-)  # fmt: skip
+    [
+        ("es", "es"),
+        ("ES", "es"),
+        ("spa", "es"),
+        ("Spanish", "es"),
+        ("español", "es"),
+        ("Espanol", "es"),
+        ("es-MX", "es"),
+        ("en", "en"),
+        ("English", "en"),
+        ("inglés", "en"),
+        ("pt", "pt"),
+        ("Portuguese", "pt"),
+        ("português", "pt"),
+        ("pt_BR", "pt"),
+        ("fr", "fr"),
+        ("French", "fr"),
+        ("français", "fr"),
+        ("fre", "fr"),
+        ("ht", "ht"),
+        ("Haitian Creole", "ht"),
+        ("Kreyòl", "ht"),
+        ("kreyol ayisyen", "ht"),
+        ("Creole", "ht"),
+        ("ar", "ar"),
+        ("Arabic", "ar"),
+        ("العربية", "ar"),
+        ("zh", "zh"),
+        ("Chinese", "zh"),
+        ("Mandarin", "zh"),
+        ("中文", "zh"),
+        ("Cantonese", "yue"),
+        ("vi", "vi"),
+        ("Vietnamese", "vi"),
+        ("Tiếng Việt", "vi"),
+        ("uk", "uk"),
+        ("Ukrainian", "uk"),
+        ("українська", "uk"),
+        ("ru", "ru"),
+        ("Russian", "ru"),
+        ("русский", "ru"),
+        ("hi", "hi"),
+        ("Hindi", "hi"),
+        ("हिन्दी", "hi"),
+        ("pa", "pa"),
+        ("Punjabi", "pa"),
+        ("ਪੰਜਾਬੀ", "pa"),
+        ("K'iche'", "quc"),
+        ("Kʼicheʼ", "quc"),
+        ("Quiché", "quc"),
+        ("quc", "quc"),
+        ("Mam", "mam"),
+        ("Q'anjob'al", "kjb"),
+        ("Farsi", "fa"),
+    ],
+)
 def test_languages_by_code_or_name(written, code):
     assert parse_language(written) == code
 
@@ -197,8 +275,9 @@ def _english_names() -> list[tuple[str, str]]:
 
     names = {c: n for c, n in Locale("en").languages.items() if "_" not in c}
     shared = Counter(header_key(n) for n in names.values())
-    return sorted((c, n) for c, n in names.items()
-                  if shared[header_key(n)] == 1 and len(header_key(n)) > 3)  # fmt: skip
+    return sorted(
+        (c, n) for c, n in names.items() if shared[header_key(n)] == 1 and len(header_key(n)) > 3
+    )
 
 
 @given(st.sampled_from(_english_names()), st.sampled_from([str.lower, str.upper, str]))
@@ -213,21 +292,39 @@ def test_every_language_babel_names_is_read_by_its_code_and_english_name(code_na
 
 @pytest.mark.parametrize(
     "field, written, code",
-    [("custody_status", "In custody", "detained"), ("custody_status", "ICE Custody", "detained"),
-     ("custody_status", "Detained", "detained"), ("custody_status", "Paroled", "released"),
-     ("custody_status", "Bonded out", "released"), ("custody_status", "Deported", "removed"),
-     ("custody_status", "REMOVED", "removed"), ("arrest_type", "No warrant", "warrantless"),
-     ("arrest_type", "Traffic stop", "vehicle_stop"), ("arrest_type", "vehicle-stop",
-     "vehicle_stop"), ("risk_assessment", "High", "high_risk"), ("risk_assessment", "High risk",
-     "high_risk"), ("risk_assessment", "Not high risk", "not_high_risk"),
-     ("risk_assessment", "Low", "not_high_risk"), ("risk_assessment", "Pending", "pending")],
-)  # fmt: skip
+    [
+        ("custody_status", "In custody", "detained"),
+        ("custody_status", "ICE Custody", "detained"),
+        ("custody_status", "Detained", "detained"),
+        ("custody_status", "Paroled", "released"),
+        ("custody_status", "Bonded out", "released"),
+        ("custody_status", "Deported", "removed"),
+        ("custody_status", "REMOVED", "removed"),
+        ("arrest_type", "No warrant", "warrantless"),
+        ("arrest_type", "Traffic stop", "vehicle_stop"),
+        ("arrest_type", "vehicle-stop", "vehicle_stop"),
+        ("risk_assessment", "High", "high_risk"),
+        ("risk_assessment", "High risk", "high_risk"),
+        ("risk_assessment", "Not high risk", "not_high_risk"),
+        ("risk_assessment", "Low", "not_high_risk"),
+        ("risk_assessment", "Pending", "pending"),
+    ],
+)
 def test_codes_are_read_with_their_synonyms(field, written, code):
     assert parse_choice(written, CHOICES[field], field) == code
 
 
-@given(st.sampled_from([(f, c, s) for f, codes in SYNONYMS.items() for c, names in codes.items()
-                        for s in (c.replace("_", " "), *names)]), st.data())  # fmt: skip
+@given(
+    st.sampled_from(
+        [
+            (f, c, s)
+            for f, codes in SYNONYMS.items()
+            for c, names in codes.items()
+            for s in (c.replace("_", " "), *names)
+        ]
+    ),
+    st.data(),
+)
 def test_any_synonym_in_any_case_or_spacing_gives_its_code(synonym, data):
     field, code, written = synonym
     assert parse_choice(data.draw(messy(written)), CHOICES[field], field) == code
@@ -259,17 +356,27 @@ def test_a_header_alias_matches_in_any_case_or_spacing(alias, data):
 
 @pytest.mark.parametrize(
     "header, key",
-    [("A#", "anumber"), ("A-Number", "anumber"), ("a number", "anumber"), ("A No.", "anumber"),
-     ("Fécha de Nacimiento", "fechadenacimiento"), ("Año", "ano")],
-)  # fmt: skip
+    [
+        ("A#", "anumber"),
+        ("A-Number", "anumber"),
+        ("a number", "anumber"),
+        ("A No.", "anumber"),
+        ("Fécha de Nacimiento", "fechadenacimiento"),
+        ("Año", "ano"),
+    ],
+)
 def test_headers_match_ignoring_case_spaces_punctuation_and_accents(header, key):
     assert header_key(header) == key
 
 
 @pytest.mark.parametrize(
     "header, key",
-    [("Detention Officer ", "detention_officer"), ("Teléfono", "telefono"),
-     ("Detainee #", "detainee_number"), ("电话", "电话")],
-)  # fmt: skip
+    [
+        ("Detention Officer ", "detention_officer"),
+        ("Teléfono", "telefono"),
+        ("Detainee #", "detainee_number"),
+        ("电话", "电话"),
+    ],
+)
 def test_extra_columns_are_kept_under_a_plain_key(header, key):
     assert canonical_header(header) == key

@@ -115,8 +115,12 @@ def test_a_missing_required_column_stops_at_the_header(tmp_path):
 
 
 def test_extra_columns_are_kept_for_templates(tmp_path):
-    roster = write(tmp_path / "r.csv", HEADER.strip() + ",Detention Officer\n"
-                   + "A012345678,Peña,José,detained,,Officer Example\n")  # fmt: skip
+    roster = write(
+        tmp_path / "r.csv",
+        HEADER.strip()
+        + ",Detention Officer\n"
+        + "A012345678,Peña,José,detained,,Officer Example\n",
+    )
     [person] = check_roster(read_roster(roster)).detainees
     assert person.extra == {"detention_officer": "Officer Example"}
 
@@ -164,8 +168,10 @@ def _report(path: Path) -> str:
     except DataError as exc:
         return f"error: {exc.message}\n"
     lines = [f"{p.severity}: {p}" for p in check.problems]
-    lines += [f"ok: {d.source}: {d.a_number} {d.full_name} "
-              f"({d.preferred_language or 'no language'})" for d in check.detainees]  # fmt: skip
+    lines += [
+        f"ok: {d.source}: {d.a_number} {d.full_name} ({d.preferred_language or 'no language'})"
+        for d in check.detainees
+    ]
     lines.append(f"{check.rows_read} rows: {check.accepted} accepted, {check.rejected} rejected")
     return "\n".join(lines) + "\n"
 
@@ -184,9 +190,12 @@ CHECK_HEADER = (
 
 
 def test_rows_read_are_always_accepted_plus_rejected(tmp_path):
-    path = write(tmp_path / "r.csv", CHECK_HEADER + "A012345678,Peña,José,released,2025-09-09,,\n"
-                 "A012345679,,Ana,detained,,,\nA012345678,Soto,Luis,detained,,,\n"
-                 "A012345670,Vega,Eva,released,2025-09-09,2025-09-01,\n")  # fmt: skip
+    path = write(
+        tmp_path / "r.csv",
+        CHECK_HEADER + "A012345678,Peña,José,released,2025-09-09,,\n"
+        "A012345679,,Ana,detained,,,\nA012345678,Soto,Luis,detained,,,\n"
+        "A012345670,Vega,Eva,released,2025-09-09,2025-09-01,\n",
+    )
     check = check_roster(read_roster(path, aliases={}))
     assert (check.rows_read, check.accepted, check.rejected) == (4, 1, 3)
     assert [str(r.location) for r in check.rejected_rows] == ["r.csv:3", "r.csv:4", "r.csv:5"]
@@ -214,8 +223,11 @@ def test_each_error_keeps_the_one_value_at_fault(tmp_path):
 
 
 def test_the_errors_csv_opens_in_excel_with_one_line_per_problem(tmp_path):
-    roster = write(tmp_path / "roster.csv", CHECK_HEADER + "A012345678,Peña,José,released,,,\n"
-                   "=HYPERLINK(\"x\"),Secret Name,Ana,détenu,,,\n")  # fmt: skip
+    roster = write(
+        tmp_path / "roster.csv",
+        CHECK_HEADER + "A012345678,Peña,José,released,,,\n"
+        '=HYPERLINK("x"),Secret Name,Ana,détenu,,,\n',
+    )
     check = check_roster(read_roster(roster, aliases={}))
     out = tmp_path / "errors.csv"
     assert write_problems(out, check.problems) == 3
@@ -224,16 +236,38 @@ def test_the_errors_csv_opens_in_excel_with_one_line_per_problem(tmp_path):
     assert b"Secret Name" not in data  # only the value at fault, never the row
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert rows == [
-        {"file": "roster.csv", "sheet": "", "row": "2", "cell": "", "column": "release_date",
-         "value": "", "problem": "is empty, but custody_status says released",
-         "severity": "warning"},
-        {"file": "roster.csv", "sheet": "", "row": "3", "cell": "", "column": "a_number",
-         "value": "'=HYPERLINK(\"x\")", "problem": "'=HYPERLINK(\"x\")' is not an A-number: an "
-         "A-number is 'A' and 7 to 9 digits", "severity": "error"},
-        {"file": "roster.csv", "sheet": "", "row": "3", "cell": "", "column": "custody_status",
-         "value": "détenu", "problem": "'détenu' is not one of: detained, released, removed, "
-         "unknown", "severity": "error"},
-    ]  # fmt: skip
+        {
+            "file": "roster.csv",
+            "sheet": "",
+            "row": "2",
+            "cell": "",
+            "column": "release_date",
+            "value": "",
+            "problem": "is empty, but custody_status says released",
+            "severity": "warning",
+        },
+        {
+            "file": "roster.csv",
+            "sheet": "",
+            "row": "3",
+            "cell": "",
+            "column": "a_number",
+            "value": '\'=HYPERLINK("x")',
+            "problem": "'=HYPERLINK(\"x\")' is not an A-number: an "
+            "A-number is 'A' and 7 to 9 digits",
+            "severity": "error",
+        },
+        {
+            "file": "roster.csv",
+            "sheet": "",
+            "row": "3",
+            "cell": "",
+            "column": "custody_status",
+            "value": "détenu",
+            "problem": "'détenu' is not one of: detained, released, removed, unknown",
+            "severity": "error",
+        },
+    ]
 
 
 def test_the_errors_csv_names_the_worksheet_cell(tmp_path):
@@ -242,12 +276,13 @@ def test_the_errors_csv_names_the_worksheet_cell(tmp_path):
     check = check_roster(read_roster(roster, aliases={}))
     write_problems(tmp_path / "errors.csv", check.errors)
     rows = list(csv.DictReader((tmp_path / "errors.csv").read_text("utf-8-sig").splitlines()))
-    assert [(r["file"], r["sheet"], r["row"], r["cell"], r["column"], r["value"])
-            for r in rows] == [
+    assert [
+        (r["file"], r["sheet"], r["row"], r["cell"], r["column"], r["value"]) for r in rows
+    ] == [
         ("roster.xlsx", "Class members", "6", "A6", "A#", "1234"),
         ("roster.xlsx", "Class members", "6", "E6", "Arrest Date", "2025-13-45"),
         ("roster.xlsx", "Class members", "7", "G7", "Idioma", "Klingonese"),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])

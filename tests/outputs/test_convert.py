@@ -13,9 +13,11 @@ from filings.outputs.formats import OPTIONAL_ROLES, ROLES, load_format
 from filings.outputs.formats.roles import ELEMENT_ROLES, WORD_STYLES, role_of
 from filings.outputs.pdf.css import stylesheet
 
-HTML = ('<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>'
-        "<h1>Title</h1><p>Body</p><p class=\"single\">Compact</p><blockquote><p>Quote</p>"
-        "</blockquote><ol><li>Item</li></ol></body></html>")  # fmt: skip
+HTML = (
+    '<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>'
+    '<h1>Title</h1><p>Body</p><p class="single">Compact</p><blockquote><p>Quote</p>'
+    "</blockquote><ol><li>Item</li></ol></body></html>"
+)
 META = Meta(where="doc", title="T", author="A", date=dt.date(2025, 11, 14))
 
 

@@ -67,10 +67,15 @@ def test_escaped_markup_in_text_stays_text():
         ("<div>loose text</div>", "text 'loose text' outside a paragraph"),
         ("<ol><p>x</p></ol>", "<p> inside a list; a list holds <li> only"),
         ("<ol><li>a<ol><li>b</li></ol> c</li></ol>", "text 'c' after a nested list"),
-        ("<ol><li>a<ol><li>b</li></ol><b>c</b></li></ol>",
-         "<b> after a nested list; an item's text comes before its lists"),
-        ("<ul><li>1<ul><li>2<ul><li>3<ul><li>4<ul><li>5</li></ul></li></ul></li></ul></li></ul>"
-         "</li></ul>", "a list nested more than 4 deep"),
+        (
+            "<ol><li>a<ol><li>b</li></ol><b>c</b></li></ol>",
+            "<b> after a nested list; an item's text comes before its lists",
+        ),
+        (
+            "<ul><li>1<ul><li>2<ul><li>3<ul><li>4<ul><li>5</li></ul></li></ul></li></ul></li></ul>"
+            "</li></ul>",
+            "a list nested more than 4 deep",
+        ),
     ],
 )
 def test_anything_outside_the_vocabulary_is_refused(body, message):
@@ -99,16 +104,24 @@ def test_body_text_is_12_point_liberation_serif_double_spaced():
 
 
 def test_roles_map_to_word_styles():
-    d = build("<h1>T</h1><h2>H</h2><h3>S</h3><p class='single'>c</p><ol><li>one</li></ol>"
-              "<ul><li>dot</li></ul>")  # fmt: skip
+    d = build(
+        "<h1>T</h1><h2>H</h2><h3>S</h3><p class='single'>c</p><ol><li>one</li></ol>"
+        "<ul><li>dot</li></ul>"
+    )
     assert [(p.style.name, p.text) for p in d.paragraphs] == [
-        ("Title", "T"), ("Heading 1", "H"), ("Heading 2", "S"), ("Normal", "c"),
-        ("List Number", "one"), ("List Bullet", "dot"),
-    ]  # fmt: skip
+        ("Title", "T"),
+        ("Heading 1", "H"),
+        ("Heading 2", "S"),
+        ("Normal", "c"),
+        ("List Number", "one"),
+        ("List Bullet", "dot"),
+    ]
 
 
-NESTED = ("<ol><li>one</li><li>two<ol><li>two a</li><li>two b<ul><li>dot</li></ul></li></ol>"
-          "</li><li>three<ol><li>three a</li></ol></li></ol><ol><li>again</li></ol>")  # fmt: skip
+NESTED = (
+    "<ol><li>one</li><li>two<ol><li>two a</li><li>two b<ul><li>dot</li></ul></li></ol>"
+    "</li><li>three<ol><li>three a</li></ol></li></ol><ol><li>again</li></ol>"
+)
 
 
 def test_list_numbers_are_words_own_and_each_list_restarts(tmp_path):
@@ -116,8 +129,16 @@ def test_list_numbers_are_words_own_and_each_list_restarts(tmp_path):
     labels Word shows are the PDF's (test_outputs compares them for the built-in templates)."""
     path = tmp_path / "list.docx"
     build(NESTED).save(path)
-    assert docx_paragraphs(path) == ["1.\tone", "2.\ttwo", "a.\ttwo a", "b.\ttwo b", "\u2022\tdot",
-                                     "3.\tthree", "a.\tthree a", "1.\tagain"]  # fmt: skip
+    assert docx_paragraphs(path) == [
+        "1.\tone",
+        "2.\ttwo",
+        "a.\ttwo a",
+        "b.\ttwo b",
+        "\u2022\tdot",
+        "3.\tthree",
+        "a.\tthree a",
+        "1.\tagain",
+    ]
     d = docx.Document(str(path))
     assert all(p._p.pPr.numPr is not None for p in d.paragraphs)
     assert "1." not in "".join(p.text for p in d.paragraphs)
@@ -136,8 +157,11 @@ def test_every_numbering_instance_the_document_names_exists(tmp_path):
     numbering = d.part.numbering_part.element
     defined = {n.get(qn("w:numId")) for n in numbering.findall(qn("w:num"))}
     abstracts = {a.get(qn("w:abstractNumId")) for a in numbering.findall(qn("w:abstractNum"))}
-    named = {n.get(qn("w:val")) for part in (d.element, d.styles.element)
-             for n in part.iter(qn("w:numId"))}  # fmt: skip
+    named = {
+        n.get(qn("w:val"))
+        for part in (d.element, d.styles.element)
+        for n in part.iter(qn("w:numId"))
+    }
     assert named and named <= defined
     used = {n.find(qn("w:abstractNumId")).get(qn("w:val")) for n in numbering.findall(qn("w:num"))}
     assert used <= abstracts
@@ -156,11 +180,15 @@ def test_a_page_break_starts_the_next_paragraph_on_a_new_page():
 
 
 def test_tables_keep_their_cells_in_order():
-    d = build("<table class='grid'><thead><tr><th>Status</th><th>Count</th></tr></thead>"
-              "<tbody><tr><td>Detained</td><td>24</td></tr></tbody></table>")  # fmt: skip
+    d = build(
+        "<table class='grid'><thead><tr><th>Status</th><th>Count</th></tr></thead>"
+        "<tbody><tr><td>Detained</td><td>24</td></tr></tbody></table>"
+    )
     [table] = d.tables
-    assert [[c.text for c in row.cells] for row in table.rows] == [["Status", "Count"],
-                                                                   ["Detained", "24"]]  # fmt: skip
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["Status", "Count"],
+        ["Detained", "24"],
+    ]
     runs = table.rows[0].cells[0].paragraphs[0].runs
     assert runs and all(r.bold for r in runs)  # a header cell with no run would pass all() alone
 
@@ -192,6 +220,8 @@ def test_core_properties_are_cut_to_what_the_format_allows(given, kept):
     data, _ = convert("docx", page("<p>x</p>"), NDIL, meta)
     props = docx.Document(io.BytesIO(data)).core_properties
     assert (props.title, props.author, props.last_modified_by) == (kept, kept, kept)
+
+
 def test_a_footnote_is_a_word_footnote_with_its_separators_and_styles(tmp_path):
     path = tmp_path / "note.docx"
     build('<p>Text.<span class="footnote">See <i>Nken</i>.</span> More.</p>').save(path)
@@ -199,14 +229,18 @@ def test_a_footnote_is_a_word_footnote_with_its_separators_and_styles(tmp_path):
     [ref] = d.element.body.iter(qn("w:footnoteReference"))
     assert ref.get(qn("w:id")) == "1"
     assert ref.getparent().find(f"{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == (
-        d.styles["Footnote Reference"].style_id)
+        d.styles["Footnote Reference"].style_id
+    )
     assert d.styles["Footnote Reference"].font.superscript
     assert docx_paragraphs(path) == ["Text.1 More."]
     assert docx_footnotes(path) == ["1 See Nken."]
     [part] = [r.target_part for r in d.part.rels.values() if r.reltype.endswith("/footnotes")]
     notes = etree.fromstring(part.blob).findall(qn("w:footnote"))
     assert [(n.get(qn("w:type")), n.get(qn("w:id"))) for n in notes] == [
-        ("separator", "-1"), ("continuationSeparator", "0"), (None, "1")]  # fmt: skip
+        ("separator", "-1"),
+        ("continuationSeparator", "0"),
+        (None, "1"),
+    ]
     [p] = notes[2].findall(qn("w:p"))
     assert p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "FootnoteText"
     assert p.find(f".//{qn('w:footnoteRef')}") is not None
@@ -231,10 +265,12 @@ def test_a_link_is_a_word_hyperlink_to_its_address(href):
     assert d.paragraphs[0].text == "Write to the clerk."
 
 
-FULL = ("<h1>T</h1><p>Body.<span class='footnote'>A <a href='https://example.org'>note</a>.</span>"
-        "</p>" + NESTED + "<table class='grid'><thead><tr><th>A</th><th>B</th></tr></thead>"
-        "<tbody><tr><td>1</td><td>2</td></tr></tbody></table><div class='signature'>"
-        "<p>Respectfully submitted,</p><p><a href='mailto:a@b.example'>a@b.example</a></p></div>")
+FULL = (
+    "<h1>T</h1><p>Body.<span class='footnote'>A <a href='https://example.org'>note</a>.</span>"
+    "</p>" + NESTED + "<table class='grid'><thead><tr><th>A</th><th>B</th></tr></thead>"
+    "<tbody><tr><td>1</td><td>2</td></tr></tbody></table><div class='signature'>"
+    "<p>Respectfully submitted,</p><p><a href='mailto:a@b.example'>a@b.example</a></p></div>"
+)
 
 
 def test_the_package_is_valid_ooxml_and_says_what_made_it(tmp_path):
@@ -247,8 +283,11 @@ def test_the_package_is_valid_ooxml_and_says_what_made_it(tmp_path):
     import filings
 
     path = tmp_path / "full.docx"
-    path.write_bytes(convert("docx", page(FULL), NDIL, Meta(title="T", author="A",
-                                                          date=dt.date(2025, 11, 14)))[0])
+    path.write_bytes(
+        convert("docx", page(FULL), NDIL, Meta(title="T", author="A", date=dt.date(2025, 11, 14)))[
+            0
+        ]
+    )
     result = OpenXmlValidator(file_format=FileFormat.OFFICE_2010).validate(path)
     assert (result.error_count, result.warning_count) == (0, 0)
     docx.Document(str(path))
@@ -257,6 +296,9 @@ def test_the_package_is_valid_ooxml_and_says_what_made_it(tmp_path):
         app = z.read("docProps/app.xml").decode()
     assert f"<Application>filings {filings.__version__}</Application>" in app
     assert "Pages" not in app and "Microsoft" not in app
-    assert not names & {"docProps/thumbnail.jpeg", "word/stylesWithEffects.xml",
-                        "customXml/item1.xml"}  # fmt: skip
+    assert not names & {
+        "docProps/thumbnail.jpeg",
+        "word/stylesWithEffects.xml",
+        "customXml/item1.xml",
+    }
     assert {"word/footnotes.xml", "word/numbering.xml", "docProps/core.xml"} <= names

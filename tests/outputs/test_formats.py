@@ -55,19 +55,29 @@ def test_a_templates_folder_may_bring_its_own_formats_found_first(tmp_path):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (("{{size: {size}, line: 24}}", "{{size: twelve, line: 24}}"),
-         ":8: styles.body.size: 'twelve' is not a number"),
-        (("name: {name}\n", "name: {name}\ncolour: red\n"),
-         ":2: colour: unknown setting; the settings here are: name, title, page"),
+        (
+            ("{{size: {size}, line: 24}}", "{{size: twelve, line: 24}}"),
+            ":8: styles.body.size: 'twelve' is not a number",
+        ),
+        (
+            ("name: {name}\n", "name: {name}\ncolour: red\n"),
+            ":2: colour: unknown setting; the settings here are: name, title, page",
+        ),
         (("margin_top: 72, ", ""), ":3: page.margin_top: is missing"),
-        (('footer: "Page {{page}} of {{pages}}"', "footer: {{left: x, rule: 1}}"),
-         ":6: footer.rule: a rule needs the text in `center` only"),
-        (("footer: ", "translations: {{es: {{fotter: x}}}}\nfooter: "),
-         ":6: translations.es.fotter: unknown setting; the settings here are: header, footer"),
-        (("footer: ", "translations: {{espanol: {{footer: x}}}}\nfooter: "),
-         ":6: translations.espanol: not a language tag such as es or zh-Hant"),
+        (
+            ('footer: "Page {{page}} of {{pages}}"', "footer: {{left: x, rule: 1}}"),
+            ":6: footer.rule: a rule needs the text in `center` only",
+        ),
+        (
+            ("footer: ", "translations: {{es: {{fotter: x}}}}\nfooter: "),
+            ":6: translations.es.fotter: unknown setting; the settings here are: header, footer",
+        ),
+        (
+            ("footer: ", "translations: {{espanol: {{footer: x}}}}\nfooter: "),
+            ":6: translations.espanol: not a language tag such as es or zh-Hant",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_broken_format_file_is_named_with_its_line_and_key(tmp_path, change, message):
     old, new = change
     text = NDIL.replace(old, new, 1).format(name="bad", size=12)
@@ -105,7 +115,8 @@ def _headers(fmt, fields: dict[str, str]) -> tuple[list[str], list[str] | None]:
     section = doc.sections[0]
     first = [p.text for p in section.first_page_header.paragraphs]
     return [p.text for p in section.header.paragraphs], (
-        first if section.different_first_page_header_footer else None)  # fmt: skip
+        first if section.different_first_page_header_footer else None
+    )
 
 
 def test_header_fields_come_from_the_document_and_labels_only_when_supplied():
@@ -133,5 +144,7 @@ def test_a_translation_gives_the_bands_of_documents_in_its_language(tmp_path):
     assert fmt.in_language("ES").footer.center == "Página {page} de {pages}"
     for other in ("en", "fr", None):
         assert fmt.in_language(other) is fmt
-    assert [v.footer.center for v in fmt.variants] == ["Page {page} of {pages}",
-                                                        "Página {page} de {pages}"]  # fmt: skip
+    assert [v.footer.center for v in fmt.variants] == [
+        "Page {page} of {pages}",
+        "Página {page} de {pages}",
+    ]

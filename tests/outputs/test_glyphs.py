@@ -51,8 +51,10 @@ SCRIPTS = {
 
 
 def roster_of(tmp_path, rows) -> str:
-    lines = [",".join((a, family, given, "detained", lang, country, "warrantless"))
-             for a, family, given, lang, country in rows]  # fmt: skip
+    lines = [
+        ",".join((a, family, given, "detained", lang, country, "warrantless"))
+        for a, family, given, lang, country in rows
+    ]
     return write(tmp_path / "roster.csv", HEADER + "\n".join(lines) + "\n")
 
 
@@ -63,8 +65,10 @@ def visible(text: str) -> str:
 
 
 def page(body: str, lang: str = "en") -> str:
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><title>T</title></head>'
-            f"<body>{body}</body></html>")  # fmt: skip
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><title>T</title></head>'
+        f"<body>{body}</body></html>"
+    )
 
 
 # --- the fonts ---------------------------------------------------------------------------------
@@ -98,8 +102,12 @@ def test_weasyprint_is_given_the_projects_font_files_and_no_others():
 def test_every_court_format_names_only_the_projects_fonts():
     for name in ("ndil", "notice", "eoir", "pleading"):
         fmt = load_format(name)
-        for family in (fmt.font.family, fmt.font.complex_script, fmt.font.east_asian,
-                       *fmt.font.fallbacks):  # fmt: skip
+        for family in (
+            fmt.font.family,
+            fmt.font.complex_script,
+            fmt.font.east_asian,
+            *fmt.font.fallbacks,
+        ):
             assert family in glyphs.FAMILIES, (name, family)
 
 
@@ -113,31 +121,44 @@ def test_a_character_no_font_has_fails_the_pdf_with_weasyprints_notdef_warning(c
 
 @pytest.mark.parametrize(
     "lang, family",
-    [(None, "Noto Serif CJK SC"), ("zh", "Noto Serif CJK SC"), ("zh-Hans", "Noto Serif CJK SC"),
-     ("zh-Hant", "Noto Serif CJK TC"), ("zh-TW", "Noto Serif CJK TC"),
-     ("zh-HK", "Noto Serif CJK HK"),
-     ("yue", "Noto Serif CJK HK"), ("ja", "Noto Serif CJK JP"), ("ko", "Noto Serif CJK KR"),
-     ("es", "Noto Serif CJK SC")],
-)  # fmt: skip
+    [
+        (None, "Noto Serif CJK SC"),
+        ("zh", "Noto Serif CJK SC"),
+        ("zh-Hans", "Noto Serif CJK SC"),
+        ("zh-Hant", "Noto Serif CJK TC"),
+        ("zh-TW", "Noto Serif CJK TC"),
+        ("zh-HK", "Noto Serif CJK HK"),
+        ("yue", "Noto Serif CJK HK"),
+        ("ja", "Noto Serif CJK JP"),
+        ("ko", "Noto Serif CJK KR"),
+        ("es", "Noto Serif CJK SC"),
+    ],
+)
 def test_the_language_picks_the_chinese_japanese_or_korean_glyphs(lang, family):
     fmt = load_format("notice")
     chain = glyphs.chain((fmt.font.family, *fmt.font.fallbacks), lang)
     latin = "Liberation Serif"
     assert glyphs.runs("For 陳志豪, A-1", chain) == [
-        ("For ", latin), ("陳志豪", family), (", A-1", latin)]  # fmt: skip
+        ("For ", latin),
+        ("陳志豪", family),
+        (", A-1", latin),
+    ]
 
 
 def test_traditional_and_simplified_names_are_set_in_their_own_fonts(tmp_path):
     roster = roster_of(tmp_path, [SCRIPTS["Han (Simplified)"], SCRIPTS["Han (Traditional)"]])
     report = build.build(CASE, roster, tmp_path / "out", ["release-notice"], jobs=1)
     assert not report.failed
-    expect = {"A100000005": ("李晓梅", "Noto-Serif-CJK-SC"),
-              "A100000006": ("陳志豪", "Noto-Serif-CJK-TC")}  # fmt: skip
+    expect = {
+        "A100000005": ("李晓梅", "Noto-Serif-CJK-SC"),
+        "A100000006": ("陳志豪", "Noto-Serif-CJK-TC"),
+    }
     for a_number, (name, font) in expect.items():
         pdf = tmp_path / "out" / "release-notice" / f"{a_number}-release-notice.pdf"
         with pdfplumber.open(pdf) as document:
-            name_fonts = {c["fontname"].split("+")[-1] for c in document.pages[0].chars
-                          if c["text"] in name}  # fmt: skip
+            name_fonts = {
+                c["fontname"].split("+")[-1] for c in document.pages[0].chars if c["text"] in name
+            }
         assert name_fonts == {font}
         runs = _runs(pdf.with_suffix(".docx"), name)
         region = font.rsplit("-", 1)[-1]
@@ -196,30 +217,40 @@ def test_every_run_of_the_docx_carries_its_language(tmp_path):
         assert runs and all(r["val"] for r in runs if r["text"].strip())
     hindi = _runs(tmp_path / "out" / "release-notice" / "A100000008-release-notice.docx", "सुनील")
     assert [(r["font"], r["val"], r["bidi"]) for r in hindi] == [
-        ("Noto Serif Devanagari", "hi-IN", "hi-IN")] * len(hindi)  # fmt: skip
+        ("Noto Serif Devanagari", "hi-IN", "hi-IN")
+    ] * len(hindi)
     spanish = _runs(tmp_path / "out" / "release-notice" / "A100000001-release-notice.docx", "AVISO")
     assert {r["val"] for r in spanish} == {"es-US"}
 
 
 def test_the_docx_walker_takes_dir_and_lang_on_blocks_and_spans():
-    html = page('<p dir="rtl" lang="ar">مرحبا <span lang="en" dir="ltr">A-1</span></p>'
-                '<p lang="es">Hola <span lang="zh-Hant">陳</span></p>')  # fmt: skip
+    html = page(
+        '<p dir="rtl" lang="ar">مرحبا <span lang="en" dir="ltr">A-1</span></p>'
+        '<p lang="es">Hola <span lang="zh-Hant">陳</span></p>'
+    )
     meta = Meta(title="T", author="A", date=__import__("datetime").date(2025, 11, 14))
     data, _ = convert("docx", html, load_format("notice"), meta)
     body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
     first, second = body.iter(f"{W}p")
     assert first.find(f"{W}pPr/{W}bidi") is not None
-    langs = [(r.findtext(f"{W}t"), r.find(f"{W}rPr/{W}lang").get(f"{W}val"))
-             for p in (first, second) for r in p.iter(f"{W}r")]  # fmt: skip
+    langs = [
+        (r.findtext(f"{W}t"), r.find(f"{W}rPr/{W}lang").get(f"{W}val"))
+        for p in (first, second)
+        for r in p.iter(f"{W}r")
+    ]
     assert langs == [("مرحبا ", "ar-EG"), ("A-1", "en-US"), ("Hola ", "es-US"), ("陳", "zh-TW")]
 
 
 @pytest.mark.parametrize(
     "body, message",
-    [('<p dir="auto">a</p>', '<p dir="auto">: dir is ltr or rtl'),
-     ('<p lang="not a tag">a</p>',
-      '<p lang="not a tag">: not a language tag such as es or zh-Hant')],
-)  # fmt: skip
+    [
+        ('<p dir="auto">a</p>', '<p dir="auto">: dir is ltr or rtl'),
+        (
+            '<p lang="not a tag">a</p>',
+            '<p lang="not a tag">: not a language tag such as es or zh-Hant',
+        ),
+    ],
+)
 def test_a_bad_dir_or_lang_is_refused(body, message):
     with pytest.raises(TemplateError) as exc:
         date = __import__("datetime").date(2025, 11, 14)
@@ -242,12 +273,17 @@ def test_a_right_to_left_block_starts_at_the_right_margin_of_the_pdf():
 
 
 def test_a_name_no_font_has_rejects_its_row_naming_row_column_and_code_point(tmp_path):
-    roster = write(tmp_path / "roster.csv", HEADER + "A012345678,Peña,José,detained,es,Mexico\n"
-                   "A012345679,Smile😀,Ana,detained,es,Mexico\n")  # fmt: skip
+    roster = write(
+        tmp_path / "roster.csv",
+        HEADER + "A012345678,Peña,José,detained,es,Mexico\n"
+        "A012345679,Smile😀,Ana,detained,es,Mexico\n",
+    )
     result = CliRunner().invoke(main, ["validate", "--case", str(CASE), "--roster", str(roster)])
     assert result.exit_code == 1
-    assert ("Error: roster.csv:3: family_name: U+1F600 GRINNING FACE is in no installed font"
-            in result.output)  # fmt: skip
+    assert (
+        "Error: roster.csv:3: family_name: U+1F600 GRINNING FACE is in no installed font"
+        in result.output
+    )
     check = check_roster(read_roster(roster))
     assert (check.accepted, check.rejected) == (1, 1)
     [problem] = check.problems
@@ -256,14 +292,16 @@ def test_a_name_no_font_has_rejects_its_row_naming_row_column_and_code_point(tmp
 
 @pytest.mark.parametrize(
     "value, char",
-    [("Ana\u202eanA", "U+202E RIGHT-TO-LEFT OVERRIDE"),
-     ("\u2066José\u2069", "U+2066 LEFT-TO-RIGHT ISOLATE"),
-     ("Jo\u200bsé", "U+200B ZERO WIDTH SPACE"),
-     ("\ufeffJosé", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
-     ("Jo\u200dsé", "U+200D ZERO WIDTH JOINER"),
-     ("Jo\u200csé", "U+200C ZERO WIDTH NON-JOINER"),
-     ("Jo\u00adsé", "U+00AD SOFT HYPHEN")],
-)  # fmt: skip
+    [
+        ("Ana\u202eanA", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\u2066José\u2069", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ("Jo\u200bsé", "U+200B ZERO WIDTH SPACE"),
+        ("\ufeffJosé", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("Jo\u200dsé", "U+200D ZERO WIDTH JOINER"),
+        ("Jo\u200csé", "U+200C ZERO WIDTH NON-JOINER"),
+        ("Jo\u00adsé", "U+00AD SOFT HYPHEN"),
+    ],
+)
 def test_invisible_control_characters_are_row_errors_not_printed(tmp_path, value, char):
     roster = write(tmp_path / "roster.csv", HEADER + f"A012345678,{value},Ana,detained,es,Mexico\n")
     check = check_roster(read_roster(roster))
@@ -311,13 +349,15 @@ def _runs(docx, containing: str) -> list[dict]:
         rpr = run.find(f"{W}rPr")
         fonts = rpr.find(f"{W}rFonts") if rpr is not None else None
         lang = rpr.find(f"{W}lang") if rpr is not None else None
-        out.append({
-            "text": text,
-            "font": fonts.get(f"{W}ascii") if fonts is not None else None,
-            "eastAsia_font": fonts.get(f"{W}eastAsia") if fonts is not None else None,
-            "rtl": rpr is not None and rpr.find(f"{W}rtl") is not None,
-            "val": lang.get(f"{W}val") if lang is not None else None,
-            "eastAsia": lang.get(f"{W}eastAsia") if lang is not None else None,
-            "bidi": lang.get(f"{W}bidi") if lang is not None else None,
-        })  # fmt: skip
+        out.append(
+            {
+                "text": text,
+                "font": fonts.get(f"{W}ascii") if fonts is not None else None,
+                "eastAsia_font": fonts.get(f"{W}eastAsia") if fonts is not None else None,
+                "rtl": rpr is not None and rpr.find(f"{W}rtl") is not None,
+                "val": lang.get(f"{W}val") if lang is not None else None,
+                "eastAsia": lang.get(f"{W}eastAsia") if lang is not None else None,
+                "bidi": lang.get(f"{W}bidi") if lang is not None else None,
+            }
+        )
     return out

@@ -33,13 +33,17 @@ def built(tmp_path_factory, detainees):
 def sample_people(detainees, which=("emergency", "released", "arabic")):
     """The fixture rows the golden files and cross-format checks look at."""
     picks = {
-        "emergency": next(d for d in detainees if d.removal_date and d.custody_status == "detained"
-                          and d.preferred_language == "es"),
+        "emergency": next(
+            d
+            for d in detainees
+            if d.removal_date and d.custody_status == "detained" and d.preferred_language == "es"
+        ),
         "released": next(d for d in detainees if d.custody_status == "released"),
         "arabic": next(d for d in detainees if d.preferred_language == "ar"),
-        "final_order": next(d for d in detainees if d.proceedings == "final_order"
-                            and d.next_hearing_date),
-    }  # fmt: skip
+        "final_order": next(
+            d for d in detainees if d.proceedings == "final_order" and d.next_hearing_date
+        ),
+    }
     return [picks[w] for w in which]
 
 
@@ -71,7 +75,9 @@ def test_every_fixture_row_gets_each_document_it_is_for_in_both_formats(built, d
         listed = sum(1 for t, _ in skipped if t == template)
         assert made + listed == len(detainees) == report.template_rows()[template]["rows"]
     assert sorted(p.name for p in (out / "status-report").iterdir()) == [
-        "status-report.docx", "status-report.pdf"]  # fmt: skip
+        "status-report.docx",
+        "status-report.pdf",
+    ]
     assert not list(out.rglob("*.tmp"))
 
 
@@ -159,12 +165,17 @@ def test_a_notice_numbers_its_pages_in_the_readers_language_in_both_formats(
     assert footer.startswith(words.format("PAGE", "NUMPAGES")), footer
 
 
-GOLDEN_PEOPLE = {"eoir-stay-motion": ("emergency", "arabic", "final_order"),
-                 "status-report": (), "omnibus-stay-motion": ()}  # fmt: skip
+GOLDEN_PEOPLE = {
+    "eoir-stay-motion": ("emergency", "arabic", "final_order"),
+    "status-report": (),
+    "omnibus-stay-motion": (),
+}
 
 
-@pytest.mark.parametrize("template", ["stay-motion", "release-notice", "status-report",
-                                      "eoir-stay-motion", "omnibus-stay-motion"])  # fmt: skip
+@pytest.mark.parametrize(
+    "template",
+    ["stay-motion", "release-notice", "status-report", "eoir-stay-motion", "omnibus-stay-motion"],
+)
 def test_golden_text(built, detainees, template):
     """The documents' words for a few fixture rows, checked against reviewed golden files."""
     out, _ = built
@@ -175,8 +186,13 @@ def test_golden_text(built, detainees, template):
         [pdf] = (out / template).glob(f"{stem}.pdf")
         for kind, text in (
             ("pdf", "\n".join(pdf_pages(pdf))),
-            ("docx", "\n".join(docx_paragraphs(pdf.with_suffix(".docx"))
-                               + docx_footnotes(pdf.with_suffix(".docx")))),
+            (
+                "docx",
+                "\n".join(
+                    docx_paragraphs(pdf.with_suffix(".docx"))
+                    + docx_footnotes(pdf.with_suffix(".docx"))
+                ),
+            ),
         ):
             golden = GOLDEN / template / f"{pdf.stem}.{kind}.txt"
             if REGENERATE:
@@ -204,10 +220,20 @@ def test_libreoffice_opens_each_docx_and_paginates_it_like_the_pdf(built, detain
     pdfs = list(documents(out, detainees))
     docxs = [p.with_suffix(".docx") for p in pdfs]
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), *map(str, docxs)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "lo"),
+            *map(str, docxs),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     for pdf in pdfs:
         converted = tmp_path / "lo" / pdf.name
         assert converted.exists(), f"LibreOffice could not open {pdf.with_suffix('.docx').name}"
@@ -231,10 +257,14 @@ def table_pages(pages: list[str]) -> list[tuple[int, int]]:
     """Each count table's first and last page: its heading row, then its Total row."""
     flat = [" ".join(p.split()) for p in pages]
     spans = []
-    for heading in ("Custody status Class members", "Risk assessment Class members",
-                    "Facility Class members", "Type of arrest People"):  # fmt: skip
+    for heading in (
+        "Custody status Class members",
+        "Risk assessment Class members",
+        "Facility Class members",
+        "Type of arrest People",
+    ):
         first = next(n for n, text in enumerate(flat) if heading in text)
-        after = [flat[first][flat[first].index(heading):], *flat[first + 1:]]
+        after = [flat[first][flat[first].index(heading) :], *flat[first + 1 :]]
         last = first + next(n for n, text in enumerate(after) if "Total" in text)
         spans.append((first + 1, last + 1))
     return spans
@@ -245,8 +275,18 @@ def test_libreoffice_starts_and_ends_each_status_report_table_on_the_pdfs_pages(
     out, _ = built
     pdf = out / "status-report" / "status-report.pdf"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(pdf.with_suffix(".docx"))],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(pdf.with_suffix(".docx")),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     assert table_pages(pdf_pages(tmp_path / pdf.name)) == table_pages(pdf_pages(pdf))

@@ -26,8 +26,9 @@ def test_the_stylesheet_comes_from_the_court_format():
 
 
 def test_a_pdf_has_the_court_page_embedded_fonts_and_page_numbers():
-    data, pages = convert("pdf", page("<p>Nguyễn Thị Hương, José Peña, يوسف حداد, 李明华</p>"),
-                          load_format("ndil"))
+    data, pages = convert(
+        "pdf", page("<p>Nguyễn Thị Hương, José Peña, يوسف حداد, 李明华</p>"), load_format("ndil")
+    )
     pdf = pypdf.PdfReader(io.BytesIO(data))
     assert pages == len(pdf.pages) == 1
     box = pdf.pages[0].mediabox
@@ -74,34 +75,55 @@ def test_nothing_is_fetched_and_a_warning_fails_the_document():
 @pytest.mark.parametrize(
     "body, why",
     [
-        ('<p style="color: white">x</p>',
-         "<p style>: the style attribute is not in the vocabulary"),
-        ('<table class="grid"><tr><td colspan="2">x</td></tr></table>',
-         "<td colspan>: the colspan attribute is not in the vocabulary"),
+        (
+            '<p style="color: white">x</p>',
+            "<p style>: the style attribute is not in the vocabulary",
+        ),
+        (
+            '<table class="grid"><tr><td colspan="2">x</td></tr></table>',
+            "<td colspan>: the colspan attribute is not in the vocabulary",
+        ),
         ('<p id="a">x</p>', "<p id>: the id attribute is not in the vocabulary"),
         ('<p class="fancy">x</p>', '<p class="fancy"> is not in the vocabulary'),
         ('<td class="center">x</td>', '<td class="center"> is not in the vocabulary'),
         ('<p dir="auto">x</p>', '<p dir="auto">: dir is ltr or rtl'),
-        ('<p><span lang="not a tag">x</span></p>',
-         '<span lang="not a tag">: not a language tag such as es or zh-Hant'),
-        ('<p><a href="http://example.org">x</a></p>',
-         "<a href='http://example.org'>: a link is mailto: or https:"),
-        ('<p><a href="javascript:alert(1)">x</a></p>',
-         "<a href='javascript:alert(1)'>: a link is mailto: or https:"),
-        ('<p><a href="file:///etc/passwd">x</a></p>',
-         "<a href='file:///etc/passwd'>: a link is mailto: or https:"),
+        (
+            '<p><span lang="not a tag">x</span></p>',
+            '<span lang="not a tag">: not a language tag such as es or zh-Hant',
+        ),
+        (
+            '<p><a href="http://example.org">x</a></p>',
+            "<a href='http://example.org'>: a link is mailto: or https:",
+        ),
+        (
+            '<p><a href="javascript:alert(1)">x</a></p>',
+            "<a href='javascript:alert(1)'>: a link is mailto: or https:",
+        ),
+        (
+            '<p><a href="file:///etc/passwd">x</a></p>',
+            "<a href='file:///etc/passwd'>: a link is mailto: or https:",
+        ),
         ('<p><a href="mailto:">x</a></p>', "<a href='mailto:'>: not an address"),
-        ('<p><a href="https://a.org/x y">x</a></p>',
-         "<a href='https://a.org/x y'>: not an address"),
+        (
+            '<p><a href="https://a.org/x y">x</a></p>',
+            "<a href='https://a.org/x y'>: not an address",
+        ),
         ("<p><a>x</a></p>", "<a> without href: a link needs its address"),
-        ('<p><span href="https://a.org">x</span></p>',
-         "<span href>: the href attribute is not in the vocabulary"),
-        ('<p>a<span class="footnote">b<span class="footnote">c</span></span></p>',
-         "a footnote inside a footnote"),
-        ("<ul><li>1<ul><li>2<ul><li>3<ul><li>4<ul><li>5</li></ul></li></ul></li></ul></li></ul>"
-         "</li></ul>", "a list nested more than 4 deep"),
+        (
+            '<p><span href="https://a.org">x</span></p>',
+            "<span href>: the href attribute is not in the vocabulary",
+        ),
+        (
+            '<p>a<span class="footnote">b<span class="footnote">c</span></span></p>',
+            "a footnote inside a footnote",
+        ),
+        (
+            "<ul><li>1<ul><li>2<ul><li>3<ul><li>4<ul><li>5</li></ul></li></ul></li></ul></li></ul>"
+            "</li></ul>",
+            "a list nested more than 4 deep",
+        ),
     ],
-)  # fmt: skip
+)
 def test_what_would_change_the_pdf_but_not_the_docx_is_refused_by_both(body, why):
     """WeasyPrint applies a style attribute, a colspan or a class the stylesheet happens to
     match, where the DOCX has no such thing: both renderers refuse them, with the same words."""
@@ -109,8 +131,12 @@ def test_what_would_change_the_pdf_but_not_the_docx_is_refused_by_both(body, why
     with pytest.raises(FilingsError) as pdf:
         convert("pdf", page(body), load_format("ndil"), Meta(where="test doc"))
     with pytest.raises(FilingsError) as word:
-        convert("docx", page(body), load_format("ndil"),
-                Meta(where="test doc", title="T", author="A", date=dt.date(2025, 11, 14)))
+        convert(
+            "docx",
+            page(body),
+            load_format("ndil"),
+            Meta(where="test doc", title="T", author="A", date=dt.date(2025, 11, 14)),
+        )
     assert pdf.value.message == word.value.message == expected
 
 
@@ -129,8 +155,9 @@ def test_an_element_outside_the_vocabulary_fails_the_pdf_as_it_fails_the_docx(ht
     outside it is refused, never printed unstyled (a superscript 2 on the baseline reads as 2)."""
     with pytest.raises(FilingsError) as exc:
         convert("pdf", html, load_format("ndil"), Meta(where="test doc"))
-    assert re.fullmatch(r"test doc: line 1 of the rendered HTML: <\w+> is not in the vocabulary",
-                        exc.value.message)  # fmt: skip
+    assert re.fullmatch(
+        r"test doc: line 1 of the rendered HTML: <\w+> is not in the vocabulary", exc.value.message
+    )
 
 
 def _fonts(pdf):
@@ -165,9 +192,11 @@ link</a>.</span> An e-mail: <a href="mailto:name@example.org">name@example.org</
 <section><div class="signature"><p class="single">/s/ Counsel Name</p></div></section>
 <div class="page-break"></div><p dir="rtl">فقرة من اليمين إلى اليسار.</p><p>Last.</p>
 """
-EOIR_FIELDS = ('<meta name="filings.respondent" content="Ana Peña">'
-               '<meta name="filings.a_number" content="A123-456-789">'
-               '<meta name="filings.custody" content="DETAINED">')  # fmt: skip
+EOIR_FIELDS = (
+    '<meta name="filings.respondent" content="Ana Peña">'
+    '<meta name="filings.a_number" content="A123-456-789">'
+    '<meta name="filings.custody" content="DETAINED">'
+)
 
 
 @pytest.mark.parametrize("name", ["ndil", "eoir", "pleading", "notice"])
@@ -198,20 +227,31 @@ def test_the_fixture_documents_lay_out_as_under_weasyprints_own_stylesheet(case,
             html = render_html(env, template, case, person, summary)
             theirs = Meta(weasyprint_stylesheet=True)
             assert convert("pdf", html, fmt)[0] == convert("pdf", html, fmt, theirs)[0], (
-                template.name, person and person.a_number)  # fmt: skip
+                template.name,
+                person and person.a_number,
+            )
 
 
 def test_nested_list_numbers_footnotes_and_links_in_the_pdf():
     """The PDF numbers a nested list as Word's numbering does (1., a., (1), (a)), puts a
     footnote at the foot of the page and makes live links."""
-    body = ("<ol><li>one<ol><li>one a<ol><li>deep<ol><li>deepest</li></ol></li></ol></li></ol>"
-            "</li><li>two</li></ol><p>Text.<span class='footnote'>The note.</span></p>"
-            "<p><a href='mailto:a@b.example'>a@b.example</a></p>")  # fmt: skip
+    body = (
+        "<ol><li>one<ol><li>one a<ol><li>deep<ol><li>deepest</li></ol></li></ol></li></ol>"
+        "</li><li>two</li></ol><p>Text.<span class='footnote'>The note.</span></p>"
+        "<p><a href='mailto:a@b.example'>a@b.example</a></p>"
+    )
     data, _ = convert("pdf", page(body), load_format("ndil"))
     reader = pypdf.PdfReader(io.BytesIO(data))
     lines = reader.pages[0].extract_text().splitlines()
-    assert lines[:7] == ["1. one", "a. one a", "(1) deep", "(a) deepest", "2. two", "Text.1",
-                         "a@b.example"]  # fmt: skip
+    assert lines[:7] == [
+        "1. one",
+        "a. one a",
+        "(1) deep",
+        "(a) deepest",
+        "2. two",
+        "Text.1",
+        "a@b.example",
+    ]
     assert lines[7:] == ["1 The note.", "Page 1 of 1"]
     [link] = [a.get_object() for a in reader.pages[0]["/Annots"]]
     assert link["/A"]["/URI"] == "mailto:a@b.example"

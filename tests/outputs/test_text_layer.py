@@ -21,8 +21,11 @@ from filings.outputs.pdf import text_layer
 def _roster_names() -> list[tuple[str, str]]:
     with ROSTER.open(encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.DictReader(stream))
-    return [(row[key], row["preferred_language"] or "en") for row in rows
-            for key in ("family_name", "given_name")]  # fmt: skip
+    return [
+        (row[key], row["preferred_language"] or "en")
+        for row in rows
+        for key in ("family_name", "given_name")
+    ]
 
 
 # Every name of the fixture roster and of tests/test_glyphs.py, with its language.
@@ -42,15 +45,17 @@ def _rtl(text: str) -> bool:
 
 
 def _document(names) -> bytes:
-    paragraphs = "".join(f'<p lang="{lang}"{" dir=rtl" if _rtl(name) else ""}>{name}</p>'
-                         for name, lang in names)  # fmt: skip
+    paragraphs = "".join(
+        f'<p lang="{lang}"{" dir=rtl" if _rtl(name) else ""}>{name}</p>' for name, lang in names
+    )
     return convert("pdf", page(paragraphs), load_format("notice"))[0]
 
 
 def pdftotext_lines(data: bytes) -> list[str]:
     """poppler's reading of the text layer, line by line, in logical order."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data,
-                         capture_output=True, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout
     return [visible(line) for line in out.decode().splitlines()]  # without its bidi marks
 
 
@@ -136,14 +141,15 @@ def test_a_changed_weasyprint_internal_stops_the_pdf_with_what_to_do(monkeypatch
         # الله: alef, then lam-lam-heh as one glyph; drawn right to left, read reversed.
         ("الله", [2, 0], [9, 4], True, ["هلل", "ا"]),
     ],
-)  # fmt: skip
+)
 def test_each_glyph_stands_for_its_own_text(text, clusters, widths, rtl, expected):
     assert text_layer.run_texts(text.encode(), clusters, widths, rtl) == expected
 
 
 def _raster(data: bytes) -> bytes:
-    return subprocess.run(["pdftoppm", "-r", "40", "-gray", "-"], input=data,
-                          capture_output=True, check=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", "-"], input=data, capture_output=True, check=True
+    ).stdout
 
 
 def _boxes(data: bytes) -> list[tuple]:

@@ -29,16 +29,15 @@ HEADER = (
 )
 ROWS = {
     "es": "A100000001,Peña Íñiguez,José Luis,detained,español,Mexico,Broadview Processing Center,"
-          "2025-12-01,,",
-    "fr": "A100000002,Dubois,Marie-Claire,released,French,Cameroon,,,2025-08-01,"
-          '"Bond $1,500; ATD"',
+    "2025-12-01,,",
+    "fr": 'A100000002,Dubois,Marie-Claire,released,French,Cameroon,,,2025-08-01,"Bond $1,500; ATD"',
     "en": "A100000003,O'Connor,Declan,detained,en,Ireland,Broadview Processing Center,,,",
     "ht": "A100000004,Jean-Baptiste,Wislande,detained,Kreyòl ayisyen,Haiti,,,,",
     "quc": "A100000005,Tzoc Ajpop,Francisco,detained,K'iche',Guatemala,,,,",
     "mam": "A100000006,Bámaca Chávez,Juana,detained,mam,Guatemala,,,,",
     "kjb": "A100000007,Pascual Domingo,Mateo,detained,Q'anjob'al,Guatemala,,,,",
     "yue": "A100000008,黃,嘉欣,detained,yue,Hong Kong,,,,",
-}  # fmt: skip
+}
 
 
 def roster(tmp_path, *languages: str):
@@ -117,26 +116,34 @@ def test_a_language_with_no_translation_gets_english_and_is_listed(tmp_path, lan
     with open(out / listings.NEEDS_TRANSLATION_CSV, encoding="utf-8-sig", newline="") as stream:
         [row] = list(csv.DictReader(stream))
     assert (row["file"], row["row"], row["a_number"], row["language"]) == (
-        "roster.csv", "2", a_number, language)  # fmt: skip
+        "roster.csv",
+        "2",
+        a_number,
+        language,
+    )
     assert row["template"] == "release-notice"
-    assert row["files"] == (f"release-notice/{a_number}-release-notice.pdf "
-                            f"release-notice/{a_number}-release-notice.docx")  # fmt: skip
+    assert row["files"] == (
+        f"release-notice/{a_number}-release-notice.pdf "
+        f"release-notice/{a_number}-release-notice.docx"
+    )
 
 
 def test_the_needs_translation_list_goes_once_every_reader_has_a_translation(tmp_path):
     out = tmp_path / "out"
     build.build(CASE, roster(tmp_path, "ht"), out, ["release-notice"], formats=["docx"], jobs=1)
     assert (out / listings.NEEDS_TRANSLATION_CSV).exists()
-    report = build.build(CASE, roster(tmp_path, "es"), out, ["release-notice"], formats=["docx"],
-                         jobs=1)  # fmt: skip
+    report = build.build(
+        CASE, roster(tmp_path, "es"), out, ["release-notice"], formats=["docx"], jobs=1
+    )
     assert report.needs_translation == []
     assert not (out / listings.NEEDS_TRANSLATION_CSV).exists()
 
 
 def test_court_filings_are_never_listed_for_translation(tmp_path):
     out = tmp_path / "out"
-    report = build.build(CASE, roster(tmp_path, "ht"), out, ["stay-motion"], formats=["docx"],
-                         jobs=1)  # fmt: skip
+    report = build.build(
+        CASE, roster(tmp_path, "ht"), out, ["stay-motion"], formats=["docx"], jobs=1
+    )
     assert report.needs_translation == []
 
 
@@ -146,8 +153,9 @@ def test_court_filings_are_never_listed_for_translation(tmp_path):
 def test_language_only_leaves_english_out(tmp_path):
     out = tmp_path / "out"
     folder = templates_with(tmp_path, "language_only")
-    report = build.build(CASE, roster(tmp_path, "es", "en"), out, ["release-notice"],
-                         templates_dirs=[folder], jobs=1)  # fmt: skip
+    report = build.build(
+        CASE, roster(tmp_path, "es", "en"), out, ["release-notice"], templates_dirs=[folder], jobs=1
+    )
     assert not report.failed
     spanish = pdf_body(notice(out, "A100000001"))
     assert "IMPORTANT NOTICE" not in spanish
@@ -159,16 +167,20 @@ def test_language_only_leaves_english_out(tmp_path):
 def test_side_by_side_sets_each_section_beside_its_english(tmp_path):
     out = tmp_path / "out"
     folder = templates_with(tmp_path, "side_by_side")
-    report = build.build(CASE, roster(tmp_path, "fr"), out, ["release-notice"],
-                         templates_dirs=[folder], jobs=1)  # fmt: skip
+    report = build.build(
+        CASE, roster(tmp_path, "fr"), out, ["release-notice"], templates_dirs=[folder], jobs=1
+    )
     assert not report.failed
     document = docx.Document(str(notice(out, "A100000002").with_suffix(".docx")))
     [table] = document.tables
     assert len(table.columns) == 2
-    firsts = [(row.cells[0].paragraphs[0].text, row.cells[1].paragraphs[0].text)
-              for row in table.rows]  # fmt: skip
-    assert firsts[0] == ("AVIS IMPORTANT CONCERNANT VOTRE DOSSIER",
-                         "IMPORTANT NOTICE ABOUT YOUR CASE")  # fmt: skip
+    firsts = [
+        (row.cells[0].paragraphs[0].text, row.cells[1].paragraphs[0].text) for row in table.rows
+    ]
+    assert firsts[0] == (
+        "AVIS IMPORTANT CONCERNANT VOTRE DOSSIER",
+        "IMPORTANT NOTICE ABOUT YOUR CASE",
+    )
     assert ("Que devez-vous faire\u00a0?", "What should you do?") in firsts
     text = pdf_body(notice(out, "A100000002"))
     assert "AVIS IMPORTANT" in text and "IMPORTANT NOTICE" in text
@@ -199,18 +211,27 @@ def test_translations_with_different_sections_cannot_go_side_by_side(tmp_path, c
         render_html(make_environment([folder]), template, case, reader)
     # Located at the template line that called side_by_side, as every template error is.
     assert exc.value.location == Location(str(folder / "release-notice/release-notice.html.j2"), 18)
-    assert exc.value.problem.startswith("side_by_side: the languages have different sections "
-                                        "(es: 1 and en: ")  # fmt: skip
+    assert exc.value.problem.startswith(
+        "side_by_side: the languages have different sections (es: 1 and en: "
+    )
 
 
 @pytest.mark.parametrize(
     "meta, message",
-    [("english: both", "release-notice/template.yaml: english: 'both' is not one of: "
-                       "language_only, after, side_by_side"),
-     ("translations: notice.html.j2", "release-notice/template.yaml: translations: "
-      "'notice.html.j2' should be a file name with {lang} for the language code, such as "
-      "'{lang}.html.j2'")],
-)  # fmt: skip
+    [
+        (
+            "english: both",
+            "release-notice/template.yaml: english: 'both' is not one of: "
+            "language_only, after, side_by_side",
+        ),
+        (
+            "translations: notice.html.j2",
+            "release-notice/template.yaml: translations: "
+            "'notice.html.j2' should be a file name with {lang} for the language code, such as "
+            "'{lang}.html.j2'",
+        ),
+    ],
+)
 def test_a_bad_translation_setting_is_a_template_error(tmp_path, case, detainees, meta, message):
     folder = templates_with(tmp_path)
     path = folder / "release-notice" / "template.yaml"
@@ -226,8 +247,14 @@ def test_a_bad_translation_setting_is_a_template_error(tmp_path, case, detainees
 def test_adding_a_language_is_adding_one_file(tmp_path, case, detainees):
     """The README's recipe: copy en.html.j2 to <code>.html.j2 and translate it."""
     english = (ROOT / "templates" / "release-notice" / "en.html.j2").read_text()
-    folder = templates_with(tmp_path, extra={"pt.html.j2": english.replace(
-        "IMPORTANT NOTICE ABOUT YOUR CASE", "AVISO IMPORTANTE SOBRE O SEU CASO")})  # fmt: skip
+    folder = templates_with(
+        tmp_path,
+        extra={
+            "pt.html.j2": english.replace(
+                "IMPORTANT NOTICE ABOUT YOUR CASE", "AVISO IMPORTANTE SOBRE O SEU CASO"
+            )
+        },
+    )
     template = discover([folder])["release-notice"]
     [reader] = [d for d in detainees if d.preferred_language == "pt"]
     found = document_languages(template, reader)
@@ -248,14 +275,21 @@ def _filter(name: str, value, lang: str) -> str:
 
 @pytest.mark.parametrize(
     "lang, date, amount, cents, number",
-    [("en", "November 12, 2025", "$1,500", "$1,500.50", "1,234,567"),
-     ("es", "12 de noviembre de 2025", "$1,500", "$1,500.50", "1,234,567"),
-     ("fr", "12 novembre 2025", "1\u202f500\u00a0$US", "1\u202f500,50\u00a0$US",
-      "1\u202f234\u202f567"),
-     ("pt", "12 de novembro de 2025", "US$\u00a01.500", "US$\u00a01.500,50", "1.234.567"),
-     ("mam", "November 12, 2025", "$1,500", "$1,500.50", "1,234,567"),
-     ("kjb", "November 12, 2025", "$1,500", "$1,500.50", "1,234,567")],
-)  # fmt: skip
+    [
+        ("en", "November 12, 2025", "$1,500", "$1,500.50", "1,234,567"),
+        ("es", "12 de noviembre de 2025", "$1,500", "$1,500.50", "1,234,567"),
+        (
+            "fr",
+            "12 novembre 2025",
+            "1\u202f500\u00a0$US",
+            "1\u202f500,50\u00a0$US",
+            "1\u202f234\u202f567",
+        ),
+        ("pt", "12 de novembro de 2025", "US$\u00a01.500", "US$\u00a01.500,50", "1.234.567"),
+        ("mam", "November 12, 2025", "$1,500", "$1,500.50", "1,234,567"),
+        ("kjb", "November 12, 2025", "$1,500", "$1,500.50", "1,234,567"),
+    ],
+)
 def test_dates_numbers_and_money_as_each_language_writes_them(lang, date, amount, cents, number):
     assert _filter("long_date", dt.date(2025, 11, 12), lang) == date
     assert _filter("money", 1500, lang) == amount
@@ -275,14 +309,25 @@ def test_any_roster_language_has_a_locale(code):
 
 @pytest.mark.parametrize(
     "family, given, language, country, expected",
-    [("李", "晓梅", "zh", "China", "zh-Hans"), ("陳", "志豪", "zh", "Taiwan", "zh-Hant-TW"),
-     ("黃", "嘉欣", "yue", "Hong Kong", "yue"), ("حداد", "يوسف", "ar", "Syria", "ar"),
-     ("حداد", "يوسف", "es", "Syria", "ar"), ("Peña", "José", "es", "Mexico", "es"),
-     ("Peña", "José", "ar", "Mexico", None), ("वर्मा", "सुनील", "ne", "Nepal", "ne")],
-)  # fmt: skip
-def test_a_name_is_marked_with_the_language_of_its_script(detainees, family, given, language,
-                                                          country, expected):  # fmt: skip
-    person = dataclasses.replace(detainees[0], family_name=family, given_name=given,
-                                 preferred_language=language,
-                                 country_of_citizenship=country)  # fmt: skip
+    [
+        ("李", "晓梅", "zh", "China", "zh-Hans"),
+        ("陳", "志豪", "zh", "Taiwan", "zh-Hant-TW"),
+        ("黃", "嘉欣", "yue", "Hong Kong", "yue"),
+        ("حداد", "يوسف", "ar", "Syria", "ar"),
+        ("حداد", "يوسف", "es", "Syria", "ar"),
+        ("Peña", "José", "es", "Mexico", "es"),
+        ("Peña", "José", "ar", "Mexico", None),
+        ("वर्मा", "सुनील", "ne", "Nepal", "ne"),
+    ],
+)
+def test_a_name_is_marked_with_the_language_of_its_script(
+    detainees, family, given, language, country, expected
+):
+    person = dataclasses.replace(
+        detainees[0],
+        family_name=family,
+        given_name=given,
+        preferred_language=language,
+        country_of_citizenship=country,
+    )
     assert name_language(person) == expected

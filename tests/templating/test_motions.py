@@ -29,31 +29,56 @@ def text_of(template: str, case, person=None, people=()) -> str:
     return " ".join(" ".join(lxml.html.document_fromstring(html).itertext()).split())
 
 
-def person(a_number="A012345678", facility="Broadview Processing Center", status="detained",
-           arrest="warrantless", removal=None, name="Ruiz") -> Detainee:  # fmt: skip
-    return Detainee(a_number, name, "Ana", status, facility=facility, arrest_type=arrest,
-                    removal_date=removal)  # fmt: skip
+def person(
+    a_number="A012345678",
+    facility="Broadview Processing Center",
+    status="detained",
+    arrest="warrantless",
+    removal=None,
+    name="Ruiz",
+) -> Detainee:
+    return Detainee(
+        a_number, name, "Ana", status, facility=facility, arrest_type=arrest, removal_date=removal
+    )
 
 
 def conferred(case, position):
-    conferral = {"date": dt.date(2025, 11, 13), "with": "Eleanor J. Brandt, counsel for "
-                 "Defendants", "position": position}  # fmt: skip
+    conferral = {
+        "date": dt.date(2025, 11, 13),
+        "with": "Eleanor J. Brandt, counsel for Defendants",
+        "position": position,
+    }
     return dataclasses.replace(case, conferral=conferral)
 
 
 # --- conferral and the title ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("position, title, statement, schedule", [
-    ("opposed", "(OPPOSED)", "Defendants oppose the motion.",
-     "Plaintiffs designate this motion as opposed and propose"),
-    ("unopposed", "(UNOPPOSED)", "Defendants do not oppose the motion.", None),
-    ("takes_no_position", "(OPPOSED)", "Defendants take no position on the motion.",
-     "Because Defendants have not stated that they do not oppose this motion, Plaintiffs "
-     "designate it as opposed and propose"),
-    ("unknown", "(OPPOSED)", "Defendants had not stated their position when this motion was "
-     "filed.", "Because Defendants have not stated that they do not oppose this motion"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "position, title, statement, schedule",
+    [
+        (
+            "opposed",
+            "(OPPOSED)",
+            "Defendants oppose the motion.",
+            "Plaintiffs designate this motion as opposed and propose",
+        ),
+        ("unopposed", "(UNOPPOSED)", "Defendants do not oppose the motion.", None),
+        (
+            "takes_no_position",
+            "(OPPOSED)",
+            "Defendants take no position on the motion.",
+            "Because Defendants have not stated that they do not oppose this motion, Plaintiffs "
+            "designate it as opposed and propose",
+        ),
+        (
+            "unknown",
+            "(OPPOSED)",
+            "Defendants had not stated their position when this motion was filed.",
+            "Because Defendants have not stated that they do not oppose this motion",
+        ),
+    ],
+)
 def test_the_conferral_statement_and_the_title_say_defendants_position(
     case, position, title, statement, schedule
 ):
@@ -77,13 +102,16 @@ def test_without_a_recorded_conferral_there_is_no_statement_and_the_motion_is_op
 NOTICE = "72 hours’ written notice before transferring Ana Ruiz"
 
 
-@pytest.mark.parametrize("facility, status, asked", [
-    ("Broadview Processing Center", "detained", True),  # N.D. Ill.
-    ("Clay County Jail (Indiana)", "detained", False),  # S.D. Ind.
-    ("South Texas facility (transferred)", "detained", False),  # district not recorded
-    ("A jail the case file does not list", "detained", False),
-    ("Broadview Processing Center", "released", False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "facility, status, asked",
+    [
+        ("Broadview Processing Center", "detained", True),  # N.D. Ill.
+        ("Clay County Jail (Indiana)", "detained", False),  # S.D. Ind.
+        ("South Texas facility (transferred)", "detained", False),  # district not recorded
+        ("A jail the case file does not list", "detained", False),
+        ("Broadview Processing Center", "released", False),
+    ],
+)
 def test_notice_before_a_transfer_is_asked_only_inside_the_district(case, facility, status, asked):
     text = text_of("stay-motion", case, person(facility=facility, status=status))
     assert text.count(NOTICE) == (2 if asked else 0)  # the relief and the proposed order
@@ -98,8 +126,9 @@ def test_a_facility_is_named_with_its_article_once(case):
 
 def test_the_proposed_order_is_signed_by_the_district_judge(case):
     text = text_of("stay-motion", case, person())
-    assert text.endswith("ENTERED: ______________________________ Jeffrey I. Cummings "
-                         "United States District Judge")  # fmt: skip
+    assert text.endswith(
+        "ENTERED: ______________________________ Jeffrey I. Cummings United States District Judge"
+    )
 
 
 def test_the_decree_paragraphs_are_cited_where_the_case_file_gives_them(case):
@@ -120,9 +149,12 @@ def test_the_report_is_joint_only_with_defendants_position_and_consent(case):
     assert "/s/ Eleanor J. Brandt (with permission)" in joint
     assert "DEFENDANTS’ POSITION Defendants are reviewing" in joint
     [brandt] = case.opposing_counsel
-    for missing in (dataclasses.replace(case, defendants_position=None),
-                    dataclasses.replace(case, opposing_counsel=(dataclasses.replace(
-                        brandt, consents_to_esignature=False),))):  # fmt: skip
+    for missing in (
+        dataclasses.replace(case, defendants_position=None),
+        dataclasses.replace(
+            case, opposing_counsel=(dataclasses.replace(brandt, consents_to_esignature=False),)
+        ),
+    ):
         text = text_of("status-report", missing, people=[person()])
         assert "PLAINTIFFS’ STATUS REPORT" in text and "JOINT" not in text
         assert "Plaintiffs submit this Status Report." in text
@@ -132,35 +164,48 @@ def test_the_report_is_joint_only_with_defendants_position_and_consent(case):
 def test_the_report_cites_the_order_that_directed_it(case):
     text = text_of("status-report", case, people=[person()])
     assert "and as directed by the Court on November 13, 2025 (ECF No. 903)," in text
-    plain = text_of("status-report", dataclasses.replace(case, report_order=None),
-                    people=[person()])
+    plain = text_of(
+        "status-report", dataclasses.replace(case, report_order=None), people=[person()]
+    )
     assert "and as directed by the Court, Plaintiffs and Defendants" in plain
 
 
 def test_the_report_counts_class_members_apart_from_listed_people_the_class_does_not_cover(case):
-    people = [person("A000000001"), person("A000000002", status="released"),
-              person("A000000003", arrest="warrant"), person("A000000004", arrest=None)]
+    people = [
+        person("A000000001"),
+        person("A000000002", status="released"),
+        person("A000000003", arrest="warrant"),
+        person("A000000004", arrest=None),
+    ]
     text = text_of("status-report", case, people=people)
     assert "The class roster lists 4 people. Of them, 2 are class members" in text
     assert "The other 2 are listed on the roster" in text
-    assert re.search(r"Custody status Class members Detained 1 Released 1 Removed 0 Unknown 0 "
-                     r"Total 2 ", text)  # fmt: skip
-    assert re.search(r"Type of arrest People Arrest with a warrant 1 Vehicle stop 0 Unknown 0 "
-                     r"Not recorded 1 Total 2 ", text)  # fmt: skip
+    assert re.search(
+        r"Custody status Class members Detained 1 Released 1 Removed 0 Unknown 0 "
+        r"Total 2 ",
+        text,
+    )
+    assert re.search(
+        r"Type of arrest People Arrest with a warrant 1 Vehicle stop 0 Unknown 0 "
+        r"Not recorded 1 Total 2 ",
+        text,
+    )
 
 
 # --- the omnibus motion -----------------------------------------------------------------------
 
 
 def test_the_omnibus_lists_those_facing_removal_first_and_leaves_out_non_members(case):
-    people = [person("A000000001", name="Uno"),
-              person("A000000002", name="Dos", removal=dt.date(2025, 12, 5)),
-              person("A000000003", name="Tres", arrest="warrant"),
-              person("A000000004", name="Cuatro", status="removed"),
-              person("A000000005", name="Cinco", removal=dt.date(2025, 11, 20))]  # fmt: skip
+    people = [
+        person("A000000001", name="Uno"),
+        person("A000000002", name="Dos", removal=dt.date(2025, 12, 5)),
+        person("A000000003", name="Tres", arrest="warrant"),
+        person("A000000004", name="Cuatro", status="removed"),
+        person("A000000005", name="Cinco", removal=dt.date(2025, 11, 20)),
+    ]
     text = text_of("omnibus-stay-motion", case, people=people)
     assert "EMERGENCY MOTION TO STAY THE REMOVAL OF THE CLASS MEMBERS LISTED IN EXHIBIT A" in text
-    exhibit = text[text.index("EXHIBIT A Class members covered"):text.index("[PROPOSED] ORDER")]
+    exhibit = text[text.index("EXHIBIT A Class members covered") : text.index("[PROPOSED] ORDER")]
     rows = re.findall(r"(\d+\*?) Ana (\w+) A-", exhibit)
     assert rows == [("1*", "Cinco"), ("2*", "Dos"), ("3", "Uno")]
     assert "the three class members listed in Exhibit A" in text
@@ -184,9 +229,14 @@ def _limit(pages: int):
 
 @pytest.mark.slow  # a 600-person omnibus motion
 def test_the_page_limit_counts_the_brief_and_not_the_exhibit(tmp_path, case):
-    people = [person(f"A{300000000 + i}", name=f"Apellido{i}",
-                     removal=dt.date(2025, 12, 1) if i % 50 == 0 else None)
-              for i in range(600)]  # fmt: skip
+    people = [
+        person(
+            f"A{300000000 + i}",
+            name=f"Apellido{i}",
+            removal=dt.date(2025, 12, 1) if i % 50 == 0 else None,
+        )
+        for i in range(600)
+    ]
     pdf = _omnibus_pdf(tmp_path, case, people)
     pages = pdf_pages(pdf)
     starts = next(i for i, page in enumerate(pages) if page.lstrip().startswith("EXHIBIT A"))
@@ -194,30 +244,53 @@ def test_the_page_limit_counts_the_brief_and_not_the_exhibit(tmp_path, case):
     assert [f.rule for f in check_pdf(pdf, load_format("ndil"))] == []
     # A brief longer than the limit still fails, and the finding says what was counted.
     found = [str(f) for f in check_pdf(pdf, _limit(starts - 1))]
-    assert found == [f"omnibus.pdf: {starts} pages before EXHIBIT A; ndil needs at most "
-                     f"{starts - 1} without leave of court (page_limit_leave: true in the case "
-                     "file records leave) (LR 7.1; more pages need leave of court)"]  # fmt: skip
+    assert found == [
+        f"omnibus.pdf: {starts} pages before EXHIBIT A; ndil needs at most "
+        f"{starts - 1} without leave of court (page_limit_leave: true in the case "
+        "file records leave) (LR 7.1; more pages need leave of court)"
+    ]
 
 
 # --- the case file's filing facts -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("  position: opposed", "  position: against",
-     "conferral.position: 'against' is not one of: opposed, unopposed, takes_no_position, "
-     "unknown"),
-    ("    documentation: ¶ 14", "    documentaton: ¶ 14",
-     "decree.paragraphs.documentaton: is not a paragraph the templates cite; the keys are: "
-     "warrantless_arrests, vehicle_stops, documentation, enforcement"),
-    ("    enforcement: ¶ 40", "    enforcement: 40",
-     "decree.paragraphs.enforcement: '40' should start with ¶, as in '¶ 12' or '¶¶ 12–14'"),
-    ("report_order:\n  date: 2025-11-13", "report_order:\n  date: 2025-11-20",
-     "report_order.date: 2025-11-20 is after the filing date, 2025-11-14"),
-    ("    consents_to_esignature: true", "    consents_to_esignature: yes please",
-     "opposing_counsel[0].consents_to_esignature: should be a yes/no value (true or false)"),
-    ("  with: Eleanor J. Brandt, counsel for Defendants\n", "",
-     "conferral.with: is missing; the case file needs it"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "  position: opposed",
+            "  position: against",
+            "conferral.position: 'against' is not one of: opposed, unopposed, takes_no_position, "
+            "unknown",
+        ),
+        (
+            "    documentation: ¶ 14",
+            "    documentaton: ¶ 14",
+            "decree.paragraphs.documentaton: is not a paragraph the templates cite; the keys are: "
+            "warrantless_arrests, vehicle_stops, documentation, enforcement",
+        ),
+        (
+            "    enforcement: ¶ 40",
+            "    enforcement: 40",
+            "decree.paragraphs.enforcement: '40' should start with ¶, as in '¶ 12' or '¶¶ 12–14'",
+        ),
+        (
+            "report_order:\n  date: 2025-11-13",
+            "report_order:\n  date: 2025-11-20",
+            "report_order.date: 2025-11-20 is after the filing date, 2025-11-14",
+        ),
+        (
+            "    consents_to_esignature: true",
+            "    consents_to_esignature: yes please",
+            "opposing_counsel[0].consents_to_esignature: should be a yes/no value (true or false)",
+        ),
+        (
+            "  with: Eleanor J. Brandt, counsel for Defendants\n",
+            "",
+            "conferral.with: is missing; the case file needs it",
+        ),
+    ],
+)
 def test_filing_facts_in_the_case_file_are_checked_where_they_are(tmp_path, old, new, message):
     text = CASE.read_text(encoding="utf-8")
     assert text.count(old) == 1

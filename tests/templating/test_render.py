@@ -77,8 +77,9 @@ def test_python_internals_are_refused(tmp_path, case, detainees, expression):
     with pytest.raises(TemplateError) as exc:
         render(tmp_path, f"<p>{{{{ {expression} }}}}</p>", case, detainees[0])
     assert exc.value.message.startswith(f"{tmp_path}/doc/doc.html.j2:1: refused: ")
-    assert exc.value.message.endswith(" is not open to templates (see \"Templates run in a "
-                                      "sandbox\" in the README)")  # fmt: skip
+    assert exc.value.message.endswith(
+        ' is not open to templates (see "Templates run in a sandbox" in the README)'
+    )
 
 
 def test_templates_cannot_include_files_outside_their_folders(tmp_path, case, detainees):

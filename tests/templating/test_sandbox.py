@@ -25,24 +25,75 @@ from filings.templating.sandbox import is_open
 from filings.templating.templates import discover, make_environment
 
 ESCAPES = (
-    "__class__", "__globals__", "__subclasses__", "__mro__", "mro", "__init__", "__dict__",
-    "__base__", "__bases__", "__builtins__", "__import__", "__code__", "__self__", "__func__",
-    "__module__", "__reduce_ex__", "__getattribute__", "__wrapped__", "__call__", "func_globals",
-    "f_globals", "gi_frame", "tb_frame", "read_text", "write_text", "read_bytes", "write_bytes",
-    "open", "unlink", "joinpath", "rename", "mkdir", "iterdir", "glob", "resolve", "parent",
-    "folder", "os", "system", "popen", "environ", "format", "format_map", "jinja_pass_arg",
-    "lines", "start_line", "environment", "_TemplateReference__context", "pop", "update",
-    "clear", "append", "setdefault", "today", "now",
-)  # fmt: skip
+    "__class__",
+    "__globals__",
+    "__subclasses__",
+    "__mro__",
+    "mro",
+    "__init__",
+    "__dict__",
+    "__base__",
+    "__bases__",
+    "__builtins__",
+    "__import__",
+    "__code__",
+    "__self__",
+    "__func__",
+    "__module__",
+    "__reduce_ex__",
+    "__getattribute__",
+    "__wrapped__",
+    "__call__",
+    "func_globals",
+    "f_globals",
+    "gi_frame",
+    "tb_frame",
+    "read_text",
+    "write_text",
+    "read_bytes",
+    "write_bytes",
+    "open",
+    "unlink",
+    "joinpath",
+    "rename",
+    "mkdir",
+    "iterdir",
+    "glob",
+    "resolve",
+    "parent",
+    "folder",
+    "os",
+    "system",
+    "popen",
+    "environ",
+    "format",
+    "format_map",
+    "jinja_pass_arg",
+    "lines",
+    "start_line",
+    "environment",
+    "_TemplateReference__context",
+    "pop",
+    "update",
+    "clear",
+    "append",
+    "setdefault",
+    "today",
+    "now",
+)
 SOURCE = "roster.csv"
 
 
-def probe(root: Path, body: str, kind: str = "per-detainee", output: str | None = None,
-          extra: str = ""):  # fmt: skip
+def probe(
+    root: Path, body: str, kind: str = "per-detainee", output: str | None = None, extra: str = ""
+):
     """A template folder `probe` under root whose main file is body."""
     output = output or ("{a_number}-probe" if kind == "per-detainee" else "{template}")
-    write(root / "probe" / "template.yaml", f"title: Probe\ndescription: Tries to leave\n"
-          f"kind: {kind}\nformat: ndil\nmain: probe.html.j2\noutput: \"{output}\"\n{extra}")
+    write(
+        root / "probe" / "template.yaml",
+        f"title: Probe\ndescription: Tries to leave\n"
+        f'kind: {kind}\nformat: ndil\nmain: probe.html.j2\noutput: "{output}"\n{extra}',
+    )
     write(root / "probe" / "probe.html.j2", body)
     return discover(root)["probe"]
 
@@ -61,7 +112,8 @@ def handed(tmp_path: Path, case, detainees) -> tuple[jinja2.Environment, list[tu
         write(root / "probe" / "en.html.j2", "")
         env = make_environment(root)
         env.globals["probe"] = jinja2.pass_context(
-            lambda context: seen.extend(context.get_all().items()) or "seen")
+            lambda context: seen.extend(context.get_all().items()) or "seen"
+        )
         detainee = detainees[0] if kind == "per-detainee" else None
         render_html(env, template, case, detainee, RosterSummary(detainees))
     assert {"case", "detainee", "roster", "template", "translations"} <= {n for n, _ in seen}
@@ -157,8 +209,11 @@ def test_every_known_escape_is_refused_through_every_object(tmp_path, case, deta
     for _, obj in walk(env, roots):
         by_type.setdefault(type(obj), obj)
     compiled = [env.from_string(t) for t in BY_NAME]
-    dotted = {n: [env.from_string(t.replace("NAME", n)) for t in DOTTED] for n in ESCAPES
-              if n.isidentifier()}  # fmt: skip
+    dotted = {
+        n: [env.from_string(t.replace("NAME", n)) for t in DOTTED]
+        for n in ESCAPES
+        if n.isidentifier()
+    }
     for obj in by_type.values():
         for name in ESCAPES:
             if (isinstance(obj, dict) and name in obj) or is_open(obj, name):
@@ -186,11 +241,15 @@ def refused(what: str) -> str:
 @pytest.mark.parametrize(
     "body, message",
     [
-        ("{{ template.folder.joinpath('/etc/passwd').read_text() }}",
-         "'filings.templating.view.TemplateInfo object' has no attribute 'folder'"),
+        (
+            "{{ template.folder.joinpath('/etc/passwd').read_text() }}",
+            "'filings.templating.view.TemplateInfo object' has no attribute 'folder'",
+        ),
         ("{{ detainee.__class__ }}", refused("Detainee.__class__")),
-        ("{{ detainee.full_name.__class__.__mro__[1].__subclasses__() }}",
-         refused("str.__class__")),
+        (
+            "{{ detainee.full_name.__class__.__mro__[1].__subclasses__() }}",
+            refused("str.__class__"),
+        ),
         ("{{ case.__init__.__globals__ }}", refused("Case.__init__")),
         ("{{ '{0.__class__}'.format(detainee) }}", refused("str.format")),
         ("{{ '{0.a_number}'.format_map([detainee]) }}", refused("str.format_map")),
@@ -203,11 +262,15 @@ def refused(what: str) -> str:
         ("{{ range.__globals__ }}", refused("range.__globals__")),
         ("{{ namespace.__init__.__globals__ }}", refused("Namespace.__init__")),
         ("{{ self.__init__.__globals__ }}", refused("TemplateReference.__init__")),
-        ("{{ self._TemplateReference__context }}",
-         refused("TemplateReference._TemplateReference__context")),
+        (
+            "{{ self._TemplateReference__context }}",
+            refused("TemplateReference._TemplateReference__context"),
+        ),
         ("{% for x in [1] %}{{ loop.__class__ }}{% endfor %}", refused("LoopContext.__class__")),
-        ("{% macro m() %}{{ caller.__class__ }}{% endmacro %}{% call m() %}x{% endcall %}",
-         refused("Macro.__class__")),
+        (
+            "{% macro m() %}{{ caller.__class__ }}{% endmacro %}{% call m() %}x{% endcall %}",
+            refused("Macro.__class__"),
+        ),
         ("{{ side_by_side.__globals__ }}", refused("side_by_side.__globals__")),
         ("{{ cycler.__init__.__globals__.os }}", "'cycler' is undefined"),
         ("{{ joiner.__init__.__globals__.os }}", "'joiner' is undefined"),
@@ -216,17 +279,24 @@ def refused(what: str) -> str:
         ("{{ config.items() }}", "'config' is undefined"),
         ("{{ request.application }}", "'request' is undefined"),
         ("{{ os.system('true') }}", "'os' is undefined"),
-        ("{{ range(10**9)|length }}",
-         "refused: range(0, 1000000000) has 1000000000 numbers; a template may make up to 100000"),
+        (
+            "{{ range(10**9)|length }}",
+            "refused: range(0, 1000000000) has 1000000000 numbers; a template may make up to 100000",
+        ),
         ("{{ 9**(9**10) }}", "refused: a power of more than 1000 digits"),
-        ("{{ 'x' * 10**9 }}",
-         "refused: repeating text or a list to more than 100000 characters or items"),
-        ("{{ [1] * 1000000000 }}",
-         "refused: repeating text or a list to more than 100000 characters or items"),
+        (
+            "{{ 'x' * 10**9 }}",
+            "refused: repeating text or a list to more than 100000 characters or items",
+        ),
+        (
+            "{{ [1] * 1000000000 }}",
+            "refused: repeating text or a list to more than 100000 characters or items",
+        ),
     ],
 )
-def test_each_escape_is_a_located_template_error(tmp_path, monkeypatch, case, detainees, body,
-                                                  message):  # fmt: skip
+def test_each_escape_is_a_located_template_error(
+    tmp_path, monkeypatch, case, detainees, body, message
+):
     monkeypatch.chdir(tmp_path)
     template = probe(Path("templates"), "<p>\n" + body + "\n</p>")
     with pytest.raises(TemplateError) as exc:
@@ -242,8 +312,9 @@ def test_each_escape_is_a_located_template_error(tmp_path, monkeypatch, case, de
         ('<p>\n{% include "probe/probe.html.j2" %}', 2),
     ],
 )
-def test_a_template_that_calls_itself_without_end_is_located(tmp_path, monkeypatch, case,
-                                                             detainees, body, line):  # fmt: skip
+def test_a_template_that_calls_itself_without_end_is_located(
+    tmp_path, monkeypatch, case, detainees, body, line
+):
     monkeypatch.chdir(tmp_path)
     template = probe(Path("templates"), body)
     with pytest.raises(TemplateError) as exc:
@@ -259,8 +330,9 @@ def test_count_by_takes_a_roster_column_only(tmp_path, monkeypatch, case, detain
     monkeypatch.chdir(tmp_path)
     template = probe(Path("templates"), f"<p>\n{{{{ roster.count_by('{field}') }}}}", "per-roster")
     with pytest.raises(TemplateError) as exc:
-        render_html(make_environment(Path("templates")), template, case, None,
-                    RosterSummary(detainees))  # fmt: skip
+        render_html(
+            make_environment(Path("templates")), template, case, None, RosterSummary(detainees)
+        )
     assert exc.value.message.startswith(
         f"templates/probe/probe.html.j2:2: roster.count_by: {field!r} is not a roster column; "
         "the columns are: a_number, family_name, given_name, "
@@ -285,12 +357,16 @@ FIELDS = "is not a field; the fields are {template}, {a_number} and {family_name
         ("per-detainee", "{a_number}-{x{y}}", "the { at character 12 is not closed by a }"),
         ("per-detainee", "}{a_number}", "the } at character 1 closes no {"),
         ("per-detainee", "{family_name}", "must contain {a_number} for a per-detainee template"),
-        ("per-roster", "{template}-{a_number}",
-         "{a_number} is one person's; a per-roster template's output may use {template} only"),
+        (
+            "per-roster",
+            "{template}-{a_number}",
+            "{a_number} is one person's; a per-roster template's output may use {template} only",
+        ),
     ],
 )
-def test_a_bad_output_pattern_is_refused_when_the_template_is_loaded(tmp_path, kind, output,
-                                                                     message):  # fmt: skip
+def test_a_bad_output_pattern_is_refused_when_the_template_is_loaded(
+    tmp_path, kind, output, message
+):
     with pytest.raises(TemplateError) as exc:
         probe(tmp_path, "<p>x</p>", kind, output=output)
     assert exc.value.message == f"probe/template.yaml:6: output: {message}"
@@ -305,8 +381,10 @@ def test_an_output_pattern_makes_the_file_name(tmp_path):
 
 # --- the commands -------------------------------------------------------------------------------
 
-HOSTILE = ("<p>{{{{ template.folder.joinpath({canary!r}).read_text() }}}}</p>\n"
-           "<p>{{{{ template.folder.joinpath({planted!r}).write_text('import os') }}}}</p>\n")
+HOSTILE = (
+    "<p>{{{{ template.folder.joinpath({canary!r}).read_text() }}}}</p>\n"
+    "<p>{{{{ template.folder.joinpath({planted!r}).write_text('import os') }}}}</p>\n"
+)
 
 
 def test_lint_fails_a_template_that_reaches_for_files(tmp_path, monkeypatch):
@@ -331,20 +409,45 @@ def test_a_hostile_template_fails_alone_and_touches_nothing(tmp_path, monkeypatc
     canary = write(tmp_path / "canary.txt", "CANARY-7f3a")
     planted = tmp_path / "planted.pth"
     probe(Path("templates"), HOSTILE.format(canary=str(canary), planted=str(planted)))
-    roster = write(tmp_path / "roster.csv", "a_number,family_name,given_name,custody_status,"
-                   "arrest_type\nA012345671,Peña,José,detained,warrantless\n"
-                   "A012345672,Ruiz,Ana,released,warrantless\n")  # fmt: skip
+    roster = write(
+        tmp_path / "roster.csv",
+        "a_number,family_name,given_name,custody_status,"
+        "arrest_type\nA012345671,Peña,José,detained,warrantless\n"
+        "A012345672,Ruiz,Ana,released,warrantless\n",
+    )
     before = sorted(p for p in tmp_path.rglob("*") if "out" not in p.parts)
-    result = CliRunner().invoke(main, [
-        "render", "probe", "stay-motion", "--format", "docx", "--quiet", "--jobs", jobs,
-        "--templates", "templates", "--case", str(CASE), "--roster", str(roster), "--out", "out"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "probe",
+            "stay-motion",
+            "--format",
+            "docx",
+            "--quiet",
+            "--jobs",
+            jobs,
+            "--templates",
+            "templates",
+            "--case",
+            str(CASE),
+            "--roster",
+            str(roster),
+            "--out",
+            "out",
+        ],
+    )
     assert result.exit_code == 1
-    error = ("Error: templates/probe/probe.html.j2:1: 'filings.templating.view.TemplateInfo "
-             "object' has no attribute 'folder' (roster.csv:{})")
+    error = (
+        "Error: templates/probe/probe.html.j2:1: 'filings.templating.view.TemplateInfo "
+        "object' has no attribute 'folder' (roster.csv:{})"
+    )
     assert error.format(2) in result.output.splitlines()
     assert error.format(3) in result.output.splitlines()
     assert sorted(p.name for p in Path("out/stay-motion").iterdir()) == [
-        "A012345671-stay-motion.docx", "A012345672-stay-motion.docx"]
+        "A012345671-stay-motion.docx",
+        "A012345672-stay-motion.docx",
+    ]
     assert not Path("out/probe").exists() or not any(Path("out/probe").iterdir())
     assert sorted(p for p in tmp_path.rglob("*") if "out" not in p.parts) == before
     assert not any(b"CANARY" in p.read_bytes() for p in Path("out").rglob("*") if p.is_file())
@@ -356,22 +459,29 @@ def test_lint_gives_the_line_of_a_bad_output_pattern(tmp_path, monkeypatch):
     with pytest.raises(TemplateError):
         probe(Path("templates"), "<p>x</p>", output="{a_number}-{a_number.__class__}")
     result = CliRunner().invoke(main, ["lint", "templates"])
-    assert (result.exit_code, result.output) == (1, (
-        "templates/probe/template.yaml:6: output: {a_number.__class__} is not a field; the "
-        "fields are {template}, {a_number} and {family_name}\n"
-        "Error: 1 problem(s) in the templates\n"))
+    assert (result.exit_code, result.output) == (
+        1,
+        (
+            "templates/probe/template.yaml:6: output: {a_number.__class__} is not a field; the "
+            "fields are {template}, {a_number} and {family_name}\n"
+            "Error: 1 problem(s) in the templates\n"
+        ),
+    )
 
 
 def test_what_the_readme_opens_still_works(tmp_path, monkeypatch, case, detainees):
     monkeypatch.chdir(tmp_path)
     write(Path("templates/_shared/m.html.j2"), "{% macro x() %}X{{ caller() }}{% endmacro %}")
-    body = ('{% import "_shared/m.html.j2" as m %}{% call m.x() %}c{% endcall %}'
-            "{% set ns = namespace(n=1) %}{% set ns.n = ns.n + 1 %}{{ ns.n }}"
-            "{% for i in range(3) %}{{ loop.index }}{{ loop.cycle('a', 'b') }}{% endfor %}"
-            "{{ case.order.get('docket') }}{{ case.court.name.upper().split()|first }}"
-            "{{ detainee.arrest_date.year }}{{ 2**10 }}{{ 'ab' * 2 }}"
-            "{{ roster.count_by('custody_status')|first|first }}")  # fmt: skip
+    body = (
+        '{% import "_shared/m.html.j2" as m %}{% call m.x() %}c{% endcall %}'
+        "{% set ns = namespace(n=1) %}{% set ns.n = ns.n + 1 %}{{ ns.n }}"
+        "{% for i in range(3) %}{{ loop.index }}{{ loop.cycle('a', 'b') }}{% endfor %}"
+        "{{ case.order.get('docket') }}{{ case.court.name.upper().split()|first }}"
+        "{{ detainee.arrest_date.year }}{{ 2**10 }}{{ 'ab' * 2 }}"
+        "{{ roster.count_by('custody_status')|first|first }}"
+    )
     template = probe(Path("templates"), body)
-    html = render_html(make_environment(Path("templates")), template, case, detainees[0],
-                       RosterSummary(detainees))  # fmt: skip
+    html = render_html(
+        make_environment(Path("templates")), template, case, detainees[0], RosterSummary(detainees)
+    )
     assert html == "Xc21a2b3aECF No. 901UNITED20251024ababdetained"

@@ -22,17 +22,20 @@ from filings.web.app import create_app
 from filings.web.desk import Settings, upload_name
 
 HEADER = "a_number,family_name,given_name,custody_status,preferred_language,arrest_type\n"
-GOOD = HEADER + ("A012345678,Peña,José,detained,es,warrantless\n"
-                 "A012345679,Nguyễn,Thu,detained,vi,warrantless\n")
-BAD = HEADER + ("12345,Peña,José,detained,es,warrantless\n"
-                "A012345679,,Ana,detained,en,warrantless\n")
+GOOD = HEADER + (
+    "A012345678,Peña,José,detained,es,warrantless\nA012345679,Nguyễn,Thu,detained,vi,warrantless\n"
+)
+BAD = HEADER + (
+    "12345,Peña,José,detained,es,warrantless\nA012345679,,Ana,detained,en,warrantless\n"
+)
 TOKEN = "a-long-enough-secret-token"
 
 
 def client(tmp_path: Path, **settings) -> TestClient:
     settings = {"case": CASE, "roster": ROSTER, "out": tmp_path / "out", **settings}
-    return TestClient(create_app(Settings(**settings)), base_url="http://127.0.0.1",
-                      follow_redirects=False)  # fmt: skip
+    return TestClient(
+        create_app(Settings(**settings)), base_url="http://127.0.0.1", follow_redirects=False
+    )
 
 
 def csrf(c: TestClient) -> str:
@@ -42,13 +45,20 @@ def csrf(c: TestClient) -> str:
 
 def upload(c: TestClient, name: str, text: str | bytes):
     data = text.encode() if isinstance(text, str) else text
-    return c.post("/roster", data={"csrf": csrf(c), "action": "upload"},
-                  files={"roster": (name, data, "text/csv")})  # fmt: skip
+    return c.post(
+        "/roster",
+        data={"csrf": csrf(c), "action": "upload"},
+        files={"roster": (name, data, "text/csv")},
+    )
 
 
 def render(c: TestClient, *formats: str):
-    form = {"csrf": csrf(c), "template": "release-notice", "format": list(formats or ("pdf",)),
-            "packet": "on"}
+    form = {
+        "csrf": csrf(c),
+        "template": "release-notice",
+        "format": list(formats or ("pdf",)),
+        "packet": "on",
+    }
     response = c.post("/render", data=form)
     desk(c).render.thread.join(120)
     return response
@@ -62,12 +72,20 @@ def desk(c: TestClient):
 # --- binding and the token ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--host", "0.0.0.0"], "Error: --host 0.0.0.0: other computers could reach this page; give "
-     "--token TOKEN as well, and every request must then carry it\n"),
-    (["--token", "short"], "Error: --token: 5 characters; a token needs at least 16, so no one "
-     "can guess it\n"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--host", "0.0.0.0"],
+            "Error: --host 0.0.0.0: other computers could reach this page; give "
+            "--token TOKEN as well, and every request must then carry it\n",
+        ),
+        (
+            ["--token", "short"],
+            "Error: --token: 5 characters; a token needs at least 16, so no one can guess it\n",
+        ),
+    ],
+)
 def test_serving_beyond_this_computer_needs_a_long_token(args, message, tmp_path):
     result = CliRunner().invoke(main, ["serve", "--no-browser", "--out", str(tmp_path), *args])
     assert (result.exit_code, result.output) == (1, message)
@@ -76,9 +94,23 @@ def test_serving_beyond_this_computer_needs_a_long_token(args, message, tmp_path
 def test_serve_passes_its_options_to_the_web_face(monkeypatch, tmp_path):
     seen = {}
     monkeypatch.setattr(server, "serve", lambda settings, ready: seen.update(settings=settings))
-    result = CliRunner().invoke(main, ["serve", "--no-browser", "--port", "0", "--token", TOKEN,
-                                       "--host", "0.0.0.0", "--out", str(tmp_path),
-                                       "--limit", "file_mb=2"])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--no-browser",
+            "--port",
+            "0",
+            "--token",
+            TOKEN,
+            "--host",
+            "0.0.0.0",
+            "--out",
+            str(tmp_path),
+            "--limit",
+            "file_mb=2",
+        ],
+    )
     assert result.exit_code == 0, result.output
     s = seen["settings"]
     assert (s.host, s.port, s.token, s.out, s.limits.file_mb) == ("0.0.0.0", 0, TOKEN, tmp_path, 2)
@@ -87,11 +119,17 @@ def test_serve_passes_its_options_to_the_web_face(monkeypatch, tmp_path):
 
 def test_a_request_without_the_token_is_refused(tmp_path):
     c = client(tmp_path, token=TOKEN, host="0.0.0.0")
-    for response in (c.get("/"), c.get("/?token=wrong-but-long-enough-token"),
-                     c.get("/static/style.css"), c.get("/", headers={"x-filings-token": "x"})):
+    for response in (
+        c.get("/"),
+        c.get("/?token=wrong-but-long-enough-token"),
+        c.get("/static/style.css"),
+        c.get("/", headers={"x-filings-token": "x"}),
+    ):
         assert response.status_code == 403
-        assert response.text == ("This server needs its token: open the address `filings serve` "
-                                 "printed, which ends in ?token=…")  # fmt: skip
+        assert response.text == (
+            "This server needs its token: open the address `filings serve` "
+            "printed, which ends in ?token=…"
+        )
 
 
 def test_the_first_visit_keeps_the_token_in_a_cookie_and_out_of_the_address(tmp_path):
@@ -111,7 +149,9 @@ def test_on_this_computer_only_its_own_names_are_answered(tmp_path):
     assert c.get("/", headers={"host": "localhost:8000"}).status_code == 200
     rebound = c.get("/", headers={"host": "attacker.example:8000"})
     assert (rebound.status_code, rebound.text) == (
-        400, "This server answers only to localhost, 127.0.0.1, [::1].")
+        400,
+        "This server answers only to localhost, 127.0.0.1, [::1].",
+    )
 
 
 def test_every_response_keeps_the_browser_to_this_server(tmp_path):
@@ -131,8 +171,10 @@ def test_a_form_without_this_browsers_csrf_token_is_refused(path, token, tmp_pat
     data = {"action": "configured", "template": "release-notice", "format": "pdf"}
     response = c.post(path, data=data | ({"csrf": token} if token else {}))
     assert response.status_code == 403
-    assert ("This form did not come from this page (its security code does not match). Go back, "
-            "reload the page and send it again.") in response.text  # fmt: skip
+    assert (
+        "This form did not come from this page (its security code does not match). Go back, "
+        "reload the page and send it again."
+    ) in response.text
     assert desk(c).roster is None and desk(c).render.thread is None
 
 
@@ -151,7 +193,9 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(tmp_path):
     c = client(tmp_path, limits=Limits(file_mb=0.01))
     response = upload(c, "roster.csv", GOOD + "x" * 200_000)
     assert (response.status_code, response.text) == (
-        413, "upload: larger than 0.01 MB (limit file_mb; raise it with --limit file_mb=N)")
+        413,
+        "upload: larger than 0.01 MB (limit file_mb; raise it with --limit file_mb=N)",
+    )
     assert not (tmp_path / "out" / ".serve").exists()
 
 
@@ -164,11 +208,14 @@ def test_a_streamed_upload_without_a_length_is_cut_off_at_the_limit(tmp_path):
         for _ in range(200):
             yield b"x" * 1000
 
-    response = c.post("/roster", content=body(),
-                      headers={"content-type": "application/x-www-form-urlencoded"})
+    response = c.post(
+        "/roster", content=body(), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 413
-    assert "upload: larger than 0.01 MB (limit file_mb; raise it with --limit file_mb=N)" \
+    assert (
+        "upload: larger than 0.01 MB (limit file_mb; raise it with --limit file_mb=N)"
         in response.text
+    )
 
 
 def test_a_roster_just_over_the_file_limit_is_refused_as_validate_refuses_it(tmp_path):
@@ -176,15 +223,18 @@ def test_a_roster_just_over_the_file_limit_is_refused_as_validate_refuses_it(tmp
     response = upload(c, "roster.csv", GOOD + "#" * 20_000)
     assert response.status_code == 303
     page = c.get("/").text
-    assert "roster.csv: larger than 0.01 MB (limit file_mb; raise it with --limit file_mb=N)" \
+    assert (
+        "roster.csv: larger than 0.01 MB (limit file_mb; raise it with --limit file_mb=N)"
         in page.replace("<code>", "").replace("</code></td><td></td><td>", ": ")
+    )
 
 
 def test_an_uploaded_roster_is_kept_under_its_own_name_in_out_only(tmp_path):
     c = client(tmp_path)
     upload(c, "../../C:\\Users\\clerk\\March roster.csv", GOOD)
     assert [p.name for p in (tmp_path / "out" / ".serve" / "upload").iterdir()] == [
-        "March roster.csv"]
+        "March roster.csv"
+    ]
     assert upload_name("evil\x1b[2J.csv") == "evil_2J.csv"
 
 
@@ -201,8 +251,10 @@ def test_the_check_is_validates_own_words_and_csv(tmp_path):
     _, check = check_inputs(CASE, write(tmp_path / "roster.csv", BAD))
     assert f'<p class="summary bad" id="summary">{check.summary}' in page
     cells = re.findall(r"<td><code>(.*?)</code></td><td>(.*?)</td><td>(.*?)</td>", page)
-    shown = [f"{place}: {column}: {problem}" if column else f"{place}: {problem}"
-             for place, column, problem in cells]  # fmt: skip
+    shown = [
+        f"{place}: {column}: {problem}" if column else f"{place}: {problem}"
+        for place, column, problem in cells
+    ]
     assert shown == [e.message.replace("'", "&#39;") for e in check.errors]
     assert len(shown) == 2
     assert c.get("/errors.csv").content == problems_csv(check.problems).encode("utf-8-sig")
@@ -226,15 +278,29 @@ def test_a_render_from_the_page_is_the_clis_own_run(tmp_path):
     assert render(c).headers["location"] == "/render"
     assert c.get("/render").headers["location"] == "/results"
     results = c.get("/results").text
-    assert "2 rows: 2 rendered, 0 rejected (2 documents: 2 rendered, 0 unchanged, 0 failed)" \
-        in results
+    assert (
+        "2 rows: 2 rendered, 0 rejected (2 documents: 2 rendered, 0 unchanged, 0 failed)" in results
+    )
     assert "Needs translation (1)" in results and "reader&#39;s language: Vietnamese" in results
     roster = write(tmp_path / "roster.csv", GOOD)
-    again = CliRunner().invoke(main, ["render", "release-notice", "--format", "pdf", "--roster",
-                                      str(roster), "--out", str(tmp_path / "out")])  # fmt: skip
+    again = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "release-notice",
+            "--format",
+            "pdf",
+            "--roster",
+            str(roster),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert again.exit_code == 0, again.output
-    assert "2 rows: 2 rendered, 0 rejected (2 documents: 0 rendered, 2 unchanged, 0 failed)" \
+    assert (
+        "2 rows: 2 rendered, 0 rejected (2 documents: 0 rendered, 2 unchanged, 0 failed)"
         in again.output
+    )
 
 
 def test_only_files_the_manifest_lists_are_handed_out(tmp_path):
@@ -245,11 +311,19 @@ def test_only_files_the_manifest_lists_are_handed_out(tmp_path):
     write(out / "secret.txt", "not ours to hand out")
     write(out / "release-notice" / "A099999999-release-notice.pdf", "%PDF not in the manifest")
     names = zipfile.ZipFile(io.BytesIO(c.get("/documents.zip").content)).namelist()
-    assert names == ["release-notice/A012345678-release-notice.pdf",
-                     "release-notice/A012345679-release-notice.pdf", "manifest.csv"]
+    assert names == [
+        "release-notice/A012345678-release-notice.pdf",
+        "release-notice/A012345679-release-notice.pdf",
+        "manifest.csv",
+    ]
     pdf = c.get("/files/release-notice/A012345678-release-notice.pdf")
     assert pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
-    for path in ("secret.txt", "release-notice/A099999999-release-notice.pdf",
-                 "../out/secret.txt", ".serve/upload/roster.csv", "release-notice/%2e%2e/x"):
+    for path in (
+        "secret.txt",
+        "release-notice/A099999999-release-notice.pdf",
+        "../out/secret.txt",
+        ".serve/upload/roster.csv",
+        "release-notice/%2e%2e/x",
+    ):
         assert c.get(f"/files/{path}").status_code == 404, path
     assert c.get("/files/packets/release-notice.pdf").content.startswith(b"%PDF")

@@ -30,10 +30,12 @@ pytestmark = pytest.mark.slow  # worker processes, a cluster or a browser: secon
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 HEADER = "a_number,family_name,given_name,custody_status,preferred_language,arrest_type\n"
-GOOD = HEADER + ("A012345678,Peña,José,detained,es,warrantless\n"
-                 "A012345679,Nguyễn,Thu,detained,vi,warrantless\n")
-BAD = HEADER + ("12345,Peña,José,detained,es,warrantless\n"
-                "A012345679,,Ana,detained,en,warrantless\n")
+GOOD = HEADER + (
+    "A012345678,Peña,José,detained,es,warrantless\nA012345679,Nguyễn,Thu,detained,vi,warrantless\n"
+)
+BAD = HEADER + (
+    "12345,Peña,José,detained,es,warrantless\nA012345679,,Ana,detained,en,warrantless\n"
+)
 WAIT = 90  # seconds a step may take on a busy 2-core machine before the test gives up
 SHOTS = Path(os.environ.get("FILINGS_SCREENSHOTS") or ROOT / "tests" / "artifacts")
 
@@ -44,11 +46,19 @@ def serve(tmp_path):
     servers = []
 
     def start(**settings) -> str:
-        settings = {"case": CASE, "roster": ROOT / "fixtures" / "roster.csv",
-                    "out": tmp_path / "out", **settings}  # fmt: skip
+        settings = {
+            "case": CASE,
+            "roster": ROOT / "fixtures" / "roster.csv",
+            "out": tmp_path / "out",
+            **settings,
+        }
         sock = bind("127.0.0.1", 0)
-        config = uvicorn.Config(create_app(Settings(**settings)), log_level="warning",
-                                access_log=False, timeout_graceful_shutdown=1)  # fmt: skip
+        config = uvicorn.Config(
+            create_app(Settings(**settings)),
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=1,
+        )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
@@ -66,19 +76,30 @@ def serve(tmp_path):
 def browser(tmp_path):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                 f"--user-data-dir={tmp_path / 'chromium-profile'}"):  # fmt: skip
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
         options.add_argument(flag)
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+    )
     # The driver's path is given, so Selenium Manager has nothing to find or download.
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                           {"behavior": "allow", "downloadPath": str(downloads)})  # fmt: skip
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     driver.downloads = downloads
     yield driver
     driver.quit()
@@ -111,16 +132,22 @@ def test_a_clerk_takes_a_roster_from_upload_to_a_zip_of_notices(serve, browser, 
     shot(browser, "1-roster")
     upload(browser, write(tmp_path / "roster with errors.csv", BAD))
     assert browser.find_element(By.ID, "summary").text == (
-        "2 rows: 0 valid, 2 rejected (2 errors, 0 warnings)")
-    rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-            for tr in browser.find_elements(By.CSS_SELECTOR, "#problems tbody tr")]  # fmt: skip
-    assert [row[:2] for row in rows] == [["roster with errors.csv:2", "a_number"],
-                                         ["roster with errors.csv:3", "family_name"]]
+        "2 rows: 0 valid, 2 rejected (2 errors, 0 warnings)"
+    )
+    rows = [
+        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        for tr in browser.find_elements(By.CSS_SELECTOR, "#problems tbody tr")
+    ]
+    assert [row[:2] for row in rows] == [
+        ["roster with errors.csv:2", "a_number"],
+        ["roster with errors.csv:3", "family_name"],
+    ]
     shot(browser, "2-roster-errors")
 
     upload(browser, write(tmp_path / "roster.csv", GOOD))
     assert browser.find_element(By.ID, "summary").text == (
-        "2 rows: 2 valid, 0 rejected (0 errors, 0 warnings)")
+        "2 rows: 2 valid, 0 rejected (0 errors, 0 warnings)"
+    )
     for box in browser.find_elements(By.CSS_SELECTOR, "input[name=template]"):
         if box.get_attribute("value") != "release-notice":
             box.click()
@@ -131,16 +158,19 @@ def test_a_clerk_takes_a_roster_from_upload_to_a_zip_of_notices(serve, browser, 
         shot(browser, "3b-progress")
     _until(lambda: browser.current_url.endswith("/results"), "the results")
     assert browser.find_element(By.ID, "summary").text == (
-        "2 rows: 2 rendered, 0 rejected (2 documents: 2 rendered, 0 unchanged, 0 failed)")
+        "2 rows: 2 rendered, 0 rejected (2 documents: 2 rendered, 0 unchanged, 0 failed)"
+    )
     assert "Nguyễn" in browser.find_element(By.ID, "needs-translation").text
     shot(browser, "4-results")
 
     browser.find_element(By.LINK_TEXT, "View").click()
     document = browser.find_element(By.CSS_SELECTOR, "object.document")
-    assert document.get_attribute("data").endswith("/files/release-notice/"
-                                                   "A012345678-release-notice.pdf")
+    assert document.get_attribute("data").endswith(
+        "/files/release-notice/A012345678-release-notice.pdf"
+    )
     assert browser.find_element(By.TAG_NAME, "h1").text == (
-        "Notice to Class Member: José Peña (A-012-345-678)")
+        "Notice to Class Member: José Peña (A-012-345-678)"
+    )
     time.sleep(1)  # let the PDF viewer paint before the screenshot (it is not asserted on)
     shot(browser, "5-document")
 
@@ -149,27 +179,44 @@ def test_a_clerk_takes_a_roster_from_upload_to_a_zip_of_notices(serve, browser, 
     archive = _until(lambda: list(browser.downloads.glob("*.zip")), "the ZIP")[0]
     assert zipfile.ZipFile(archive).namelist() == [
         "release-notice/A012345678-release-notice.pdf",
-        "release-notice/A012345679-release-notice.pdf", "manifest.csv"]
+        "release-notice/A012345679-release-notice.pdf",
+        "manifest.csv",
+    ]
 
 
 def test_a_template_authors_preview_shows_each_change_and_each_error(serve, browser, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates" / "release-notice", templates / "release-notice")
     roster = write(tmp_path / "roster.csv", GOOD)
-    browser.get(serve(roster=roster, templates_dirs=(templates,)) +
-                "/preview?template=release-notice&row=0")  # fmt: skip
+    browser.get(
+        serve(roster=roster, templates_dirs=(templates,)) + "/preview?template=release-notice&row=0"
+    )
     _until(lambda: browser.find_elements(By.CSS_SELECTOR, "object.document"), "the preview")
     time.sleep(1)  # let the PDF viewer paint before the screenshot (it is not asserted on)
     shot(browser, "6-preview")
 
     source = templates / "release-notice" / "en.html.j2"
     lines = source.read_text(encoding="utf-8").splitlines()
-    source.write_text("\n".join([*lines, "<p>{{ detainee.removal_date }}</p>"]) + "\n",
-                      encoding="utf-8")  # fmt: skip
+    source.write_text(
+        "\n".join([*lines, "<p>{{ detainee.removal_date }}</p>"]) + "\n", encoding="utf-8"
+    )
     error = _until(lambda: browser.find_elements(By.ID, "template-error"), "the error")[0]
-    cli = CliRunner().invoke(main, ["render", "release-notice", "--format", "pdf", "--roster",
-                                    str(roster), "--out", str(tmp_path / "cli"), "--templates",
-                                    str(templates), "--quiet"])  # fmt: skip
+    cli = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "release-notice",
+            "--format",
+            "pdf",
+            "--roster",
+            str(roster),
+            "--out",
+            str(tmp_path / "cli"),
+            "--templates",
+            str(templates),
+            "--quiet",
+        ],
+    )
     first_error = cli.output.splitlines()[0].removeprefix("Error: ")
     assert error.find_element(By.TAG_NAME, "pre").text == first_error
     assert first_error.startswith(f"{source}:{len(lines) + 1}: ")

@@ -25,7 +25,6 @@ class Segment:
     note: list[Segment] | None = None  # a footnote's call (text ""), holding the note's text
 
 
-
 def with_text(fmt: Segment, text: str) -> Segment:
     return dataclasses.replace(fmt, text=text)
 
@@ -54,4 +53,3 @@ def collapse(segments: list[Segment]) -> list[Segment]:
     if last is not None and last.text != "\n":
         last.text = last.text.rstrip(" ")
     return [s for s in out if s.text or s.note is not None]
-

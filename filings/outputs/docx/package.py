@@ -32,8 +32,9 @@ VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the id Word gives user-defined properties
 
 
-def core_properties(doc, title: str, author: str, date: dt.date, fmt: CourtFormat,
-                    lang: str) -> None:  # fmt: skip
+def core_properties(
+    doc, title: str, author: str, date: dt.date, fmt: CourtFormat, lang: str
+) -> None:
     when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
     props = doc.core_properties
     props.title = fit(title, CORE_PROPERTY_CHARS)
@@ -71,8 +72,10 @@ def custom_properties(doc, values: dict[str, str]) -> None:
         f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(values.items(), start=2)
     )
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>')  # fmt: skip
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>'
+    )
     package = doc.part.package
     part = Part(PackURI(CUSTOM_PROPERTIES), CUSTOM_CT, xml.encode(), package)
     package.relate_to(part, CUSTOM_RT)
@@ -95,9 +98,11 @@ def reproducible_zip(doc, date: dt.date) -> bytes:
 
 def app_properties(doc) -> None:
     """`app.xml`: made by filings, at its version; no page count, which only Word can know."""
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<Properties xmlns="{EXTENDED_NS}"><Application>filings {filings.__version__}'
-           f"</Application></Properties>")  # fmt: skip
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{EXTENDED_NS}"><Application>filings {filings.__version__}'
+        f"</Application></Properties>"
+    )
     package = doc.part.package
     [part] = [r.target_part for r in package.rels.values() if r.reltype == RT.EXTENDED_PROPERTIES]
     part._blob = xml.encode()

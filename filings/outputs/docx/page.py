@@ -23,8 +23,12 @@ from filings.outputs.formats import SLOTS, CourtFormat, Style
 from filings.outputs.formats.bands import Counter, resolve
 from filings.outputs.formats.roles import LIST_STYLES, WORD_STYLES
 
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-         "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}  # fmt: skip
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
 
 
 def _rows(band) -> int:
@@ -73,8 +77,11 @@ def define_styles(doc, fmt: CourtFormat, lang: str) -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_fonts(rpr, fmt, fmt.styles["compact"].size, lang)
-    names = [*((role, name) for role, name in WORD_STYLES.items()), ("header", "Header"),
-             *(("list", name) for name in LIST_STYLES.values() if name != WORD_STYLES["list"])]
+    names = [
+        *((role, name) for role, name in WORD_STYLES.items()),
+        ("header", "Header"),
+        *(("list", name) for name in LIST_STYLES.values() if name != WORD_STYLES["list"]),
+    ]
     for role, name in names:
         try:
             style = styles[name]
@@ -82,8 +89,12 @@ def define_styles(doc, fmt: CourtFormat, lang: str) -> None:
             style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = styles["Normal"]
         # The header takes the footer's look; footnotes get Word's own footnote style.
-        _apply(style, fmt.styles["footer" if role == "header" else role], fmt,
-               lang if role == "compact" else None)  # fmt: skip
+        _apply(
+            style,
+            fmt.styles["footer" if role == "header" else role],
+            fmt,
+            lang if role == "compact" else None,
+        )
         if name == "Title":  # Word's Title draws a rule under itself; ours is plain text
             ppr = style.element.get_or_add_pPr()
             for rule in ppr.findall(qn("w:pBdr")):
@@ -120,8 +131,9 @@ def bands(doc, fmt: CourtFormat, fields: dict[str, str], where: str) -> None:
         _write_band(section.first_page_footer, footer, fmt, "footer", styles)
 
 
-def _write_band(part, slots: dict, fmt: CourtFormat, which: str, styles,
-                bold: set[str] = frozenset()) -> None:  # fmt: skip
+def _write_band(
+    part, slots: dict, fmt: CourtFormat, which: str, styles, bold: set[str] = frozenset()
+) -> None:
     """One paragraph per line; slots at the left edge, a centre tab and a right tab."""
     style = styles["Footer" if which == "footer" else "Header"]
     rows = max((len(lines) for lines in slots.values()), default=0)
@@ -172,9 +184,16 @@ def ruler(part, fmt: CourtFormat) -> None:
     part._element.insert(0, paragraph._p)  # before the band's text
     ppr = paragraph._p.get_or_add_pPr()
     frame = put(ppr, "framePr", PPR_ORDER)
-    for name, value in (("w", twips(x_rule)), ("h", twips(numbers.count * numbers.pitch)),
-                        ("hRule", "exact"), ("wrap", "around"), ("hAnchor", "page"),
-                        ("vAnchor", "page"), ("x", "0"), ("y", twips(fmt.margins[0]))):  # fmt: skip
+    for name, value in (
+        ("w", twips(x_rule)),
+        ("h", twips(numbers.count * numbers.pitch)),
+        ("hRule", "exact"),
+        ("wrap", "around"),
+        ("hAnchor", "page"),
+        ("vAnchor", "page"),
+        ("x", "0"),
+        ("y", twips(fmt.margins[0])),
+    ):
         frame.set(qn(f"w:{name}"), value)
     pf = paragraph.paragraph_format
     pf.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -10,8 +10,7 @@ from filings.outputs.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, put, twips
 from filings.outputs.formats.roles import CELL_PADDING, GRID_PADDING, GRID_RULE
 
 
-def table_layout(table, text_width: float, caption: float | None, grid: bool,
-                 ruled: bool) -> None:  # fmt: skip
+def table_layout(table, text_width: float, caption: float | None, grid: bool, ruled: bool) -> None:
     """Full width in fixed columns (the caption's parties column at its share, others equal,
     as the PDF's `table-layout: fixed`), the grid in the cells' widths, the PDF's padding and
     rules."""
@@ -31,8 +30,12 @@ def table_layout(table, text_width: float, caption: float | None, grid: bool,
     # A grid's cells have the PDF's 1 pt above and below, but on ruled paper, where a row is
     # whole lines.
     vertical = GRID_PADDING if grid and not ruled else 0
-    for side, value in (("top", vertical), ("left", CELL_PADDING), ("bottom", vertical),
-                        ("right", CELL_PADDING)):  # fmt: skip
+    for side, value in (
+        ("top", vertical),
+        ("left", CELL_PADDING),
+        ("bottom", vertical),
+        ("right", CELL_PADDING),
+    ):
         m = OxmlElement(f"w:{side}")
         m.set(qn("w:w"), twips(value))
         m.set(qn("w:type"), "dxa")
@@ -80,4 +83,3 @@ def cell_margins(cell, left: float, right: float) -> None:
         m.set(qn("w:w"), str(round(value * 20)))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
-

@@ -46,10 +46,10 @@ class Context:
     rtl: bool = False  # the nearest enclosing `dir` says rtl
 
 
-
 class Walker:
-    def __init__(self, doc, fmt: CourtFormat, where: str, author: str, date: dt.date,
-                 scripts: Scripts) -> None:  # fmt: skip
+    def __init__(
+        self, doc, fmt: CourtFormat, where: str, author: str, date: dt.date, scripts: Scripts
+    ) -> None:
         self.doc = doc
         self.fmt = fmt
         self.scripts = scripts
@@ -137,8 +137,16 @@ class Walker:
         else:
             self.fail(el, f"<{tag}> is not in the vocabulary")
 
-    def paragraph(self, target, el, role: str, ctx: Context, classes: set[str],
-                  style: str | None = None, skip=()):  # fmt: skip
+    def paragraph(
+        self,
+        target,
+        el,
+        role: str,
+        ctx: Context,
+        classes: set[str],
+        style: str | None = None,
+        skip=(),
+    ):
         """A paragraph of the element's inline content (but the `skip` children) in its role's
         style, or in `style`."""
         segments = self.inline(el, ctx, skip)
@@ -232,8 +240,9 @@ class Walker:
                 self.fail(item, f"<{item.tag}> inside a list; a list holds <li> only")
             inner = self.scoped(item, ctx)
             nested = _nested_lists(item, self.fail)
-            paragraph = self.paragraph(target, item, role_of("li"), inner, set(),
-                                       style=LIST_STYLES[el.tag], skip=nested)  # fmt: skip
+            paragraph = self.paragraph(
+                target, item, role_of("li"), inner, set(), style=LIST_STYLES[el.tag], skip=nested
+            )
             self.numbering.number(paragraph, num, depth)
             left, hanging = level_indent(self.fmt, depth)
             if depth or ctx.extra_left:  # the list style's indent is the first level's
@@ -256,8 +265,9 @@ class Walker:
         if "grid" in classes:
             table.style = self.doc.styles["Table Grid"]
         parties = self.fmt.caption.parties_width / 100 if "caption" in classes else None
-        table_layout(table, self.text_width, parties, "grid" in classes,
-                     self.fmt.line_numbers is not None)  # fmt: skip
+        table_layout(
+            table, self.text_width, parties, "grid" in classes, self.fmt.line_numbers is not None
+        )
         header_rows = {id(r) for r in el.iter("tr") if r.getparent().tag == "thead"}
         for r, (row_el, row_cells) in enumerate(zip(rows, cells, strict=True)):
             if id(row_el) in header_rows:
@@ -314,8 +324,7 @@ class Walker:
         self._collect(el, Segment("", lang=ctx.lang), segments, top=True, skip=skip)
         return collapse(segments)
 
-    def _collect(self, el, fmt: Segment, out: list[Segment], top: bool = False,
-                 skip=()) -> None:  # fmt: skip
+    def _collect(self, el, fmt: Segment, out: list[Segment], top: bool = False, skip=()) -> None:
         if not top:
             tag = el.tag
             if tag not in INLINE:
@@ -356,7 +365,6 @@ class Walker:
 
 def _classes(el) -> set[str]:
     return set((el.get("class") or "").split())
-
 
 
 def _nested_lists(item, fail) -> list:

@@ -24,6 +24,22 @@ from filings.outputs.formats.model import (
 from filings.outputs.formats.read import format_path, formats, load_format
 from filings.outputs.formats.roles import OPTIONAL_ROLES, ROLES
 
-__all__ = ["CourtFormat", "Style", "Font", "Band", "Caption", "LineNumbers", "Rule", "Rules",
-           "SLOTS", "BANDS", "ROLES", "OPTIONAL_ROLES", "load_format", "format_path", "formats",
-           "FormatError", "FilingsError"]  # fmt: skip
+__all__ = [
+    "CourtFormat",
+    "Style",
+    "Font",
+    "Band",
+    "Caption",
+    "LineNumbers",
+    "Rule",
+    "Rules",
+    "SLOTS",
+    "BANDS",
+    "ROLES",
+    "OPTIONAL_ROLES",
+    "load_format",
+    "format_path",
+    "formats",
+    "FormatError",
+    "FilingsError",
+]

@@ -76,12 +76,13 @@ def resolve(fmt: CourtFormat, which: str, fields: dict[str, str], where: str) ->
         if lines is not None:
             out[slot] = lines
         elif which != "first_page":
-            missing = next(n for n in FIELD.findall(pattern) if n not in COUNTERS
-                           and not fields.get(n))  # fmt: skip
+            missing = next(
+                n for n in FIELD.findall(pattern) if n not in COUNTERS and not fields.get(n)
+            )
             raise TemplateError(
                 where,
                 f"the {fmt.name} format's {which} prints {{{missing}}}; the document "
-                f'must supply it as <meta name="{META_PREFIX}{missing}" content="…">'
+                f'must supply it as <meta name="{META_PREFIX}{missing}" content="…">',
             )
     return out
 

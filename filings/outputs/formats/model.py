@@ -10,6 +10,7 @@ from typing import Any
 SLOTS = ("left", "center", "right")
 BANDS = ("header", "footer", "first_page")
 
+
 @dataclass(frozen=True)
 class Style:
     """How one role's paragraphs look; sizes in points."""
@@ -148,4 +149,3 @@ class CourtFormat:
         ruler = self.line_numbers
         width = 2.25 if ruler.rule == "double" else 0.75  # double: two 0.75 pt lines, 0.75 apart
         return self.margins[3] - ruler.gap - width, width
-

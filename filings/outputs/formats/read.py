@@ -116,20 +116,43 @@ class _Reader:
             return value
         if kind in (str, bool, dict, list) and isinstance(value, kind):
             return value
-        names = {float: "a number", int: "a whole number above 0", str: "text",
-                 bool: "true or false", dict: "a mapping", list: "a list"}  # fmt: skip
+        names = {
+            float: "a number",
+            int: "a whole number above 0",
+            str: "text",
+            bool: "true or false",
+            dict: "a mapping",
+            list: "a list",
+        }
         raise self.fail(mapping, key, where, f"{value!r} is not {names[kind]}")
 
     def known(self, mapping: dict, keys, where: str) -> None:
         for key in mapping:
             if key not in keys:
                 known = ", ".join(keys)
-                raise self.fail(mapping, key, f"{where}{key}",
-                                f"unknown setting; the settings here are: {known}")  # fmt: skip
+                raise self.fail(
+                    mapping,
+                    key,
+                    f"{where}{key}",
+                    f"unknown setting; the settings here are: {known}",
+                )
 
     def court_format(self, data: Any) -> CourtFormat:
-        top = ("name", "title", "page", "font", "header", "footer", "first_page", "translations",
-               "caption", "line_numbers", "table_after", "rules", "styles")  # fmt: skip
+        top = (
+            "name",
+            "title",
+            "page",
+            "font",
+            "header",
+            "footer",
+            "first_page",
+            "translations",
+            "caption",
+            "line_numbers",
+            "table_after",
+            "rules",
+            "styles",
+        )
         if not isinstance(data, dict):
             raise FormatError(_shown(self.path), "a court format is a YAML mapping")
         self.known(data, top, "")
@@ -185,8 +208,9 @@ class _Reader:
         slots = {s: self.get(value, s, f"{where}.{s}", str, "") for s in SLOTS}
         band = Band(**slots, rule=self.get(value, "rule", f"{where}.rule", float, 0))
         if band.rule and set(band.slots) != {"center"}:
-            raise self.fail(value, "rule", f"{where}.rule",
-                            "a rule needs the text in `center` only")  # fmt: skip
+            raise self.fail(
+                value, "rule", f"{where}.rule", "a rule needs the text in `center` only"
+            )
         return band
 
     def translations(self, data: dict) -> dict[str, dict[str, Band]]:
@@ -208,8 +232,12 @@ class _Reader:
         self.known(value, ("parties_width", "rule"), "caption.")
         width = self.get(value, "parties_width", "caption.parties_width", float, 55)
         if not 10 <= width <= 90:
-            raise self.fail(value, "parties_width", "caption.parties_width",
-                            f"{width:g} is not a percentage between 10 and 90")  # fmt: skip
+            raise self.fail(
+                value,
+                "parties_width",
+                "caption.parties_width",
+                f"{width:g} is not a percentage between 10 and 90",
+            )
         return Caption(width, self.get(value, "rule", "caption.rule", float, 0.75))
 
     def line_numbers(self, data: dict) -> LineNumbers | None:
@@ -240,19 +268,31 @@ class _Reader:
 
     def styles(self, data: dict) -> dict[str, Style]:
         self.known(data, (*ROLES, *OPTIONAL_ROLES), "styles.")
-        fields = {"size": float, "line": float, "bold": bool, "italic": bool,
-                  "align": ("left", "center", "right", "justify"), "first_indent": float,
-                  "left_indent": float, "right_indent": float, "hanging": float,
-                  "after": float}  # fmt: skip
+        fields = {
+            "size": float,
+            "line": float,
+            "bold": bool,
+            "italic": bool,
+            "align": ("left", "center", "right", "justify"),
+            "first_indent": float,
+            "left_indent": float,
+            "right_indent": float,
+            "hanging": float,
+            "after": float,
+        }
         styles = {}
         for role in (*ROLES, *OPTIONAL_ROLES):
             if role not in data and role in OPTIONAL_ROLES:
                 continue
             style = self.get(data, role, f"styles.{role}", dict)
             self.known(style, tuple(fields), f"styles.{role}.")
-            styles[role] = Style(**{k: self.get(style, k, f"styles.{role}.{k}", kind)
-                                    for k, kind in fields.items() if k in style
-                                    or k in ("size", "line")})  # fmt: skip
+            styles[role] = Style(
+                **{
+                    k: self.get(style, k, f"styles.{role}.{k}", kind)
+                    for k, kind in fields.items()
+                    if k in style or k in ("size", "line")
+                }
+            )
         styles.setdefault("footnote", styles["footer"])
         return styles
 
@@ -263,8 +303,10 @@ class _Reader:
             return
         where = data["line_numbers"]
         if ruler.count * ruler.pitch > fmt.text_height + 0.01:
-            problem = (f"{ruler.count} lines of {ruler.pitch:g} pt do not fit the "
-                       f"{fmt.text_height:g} pt between the top and bottom margins")  # fmt: skip
+            problem = (
+                f"{ruler.count} lines of {ruler.pitch:g} pt do not fit the "
+                f"{fmt.text_height:g} pt between the top and bottom margins"
+            )
             raise self.fail(where, "count", "line_numbers.count", problem)
         # Body lines sit on the numbered lines only if every block keeps to the ruler's pitch.
         for role in (r for r in ROLES if r != "footer"):  # the footer is in the margin
@@ -272,8 +314,10 @@ class _Reader:
             for key in ("line", "after"):
                 value = getattr(style, key)
                 if value % ruler.pitch:
-                    problem = (f"{value:g} is not a multiple of line_numbers.pitch "
-                               f"{ruler.pitch:g}: text would leave the numbered lines")  # fmt: skip
+                    problem = (
+                        f"{value:g} is not a multiple of line_numbers.pitch "
+                        f"{ruler.pitch:g}: text would leave the numbered lines"
+                    )
                     raise self.fail(data["styles"][role], key, f"styles.{role}.{key}", problem)
         if fmt.table_after % ruler.pitch:
             problem = f"{fmt.table_after:g} is not a multiple of line_numbers.pitch"

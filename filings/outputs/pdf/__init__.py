@@ -33,8 +33,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1",
-            "pdf/ua-2")  # fmt: skip
+VARIANTS = (
+    "pdf/a-1b",
+    "pdf/a-2b",
+    "pdf/a-3b",
+    "pdf/a-2u",
+    "pdf/a-3u",
+    "pdf/a-4u",
+    "pdf/ua-1",
+    "pdf/ua-2",
+)
 
 
 class RenderError(FilingsError):
@@ -117,8 +125,7 @@ def _vocabulary_html():
     answers with, kept the same through WeasyPrint 70 (the version pyproject.toml pins).
     tests/test_pdf.py checks that the result is byte for byte what WeasyPrint's own gives."""
     css = Path(vocabulary.__file__).with_name("vocabulary.css")
-    sheet = CSS(string=css.read_text(encoding="utf-8"),
-                counter_style=UA_COUNTER_STYLE)  # fmt: skip
+    sheet = CSS(string=css.read_text(encoding="utf-8"), counter_style=UA_COUNTER_STYLE)
 
     class VocabularyHTML(HTML):
         def _ua_stylesheets(self, forms: bool = False) -> list:
@@ -142,8 +149,9 @@ class PdfRenderer:
         """The format's parsed stylesheet, `fmt` being this renderer's in some language."""
         key = (fmt.header, fmt.footer, fmt.first_page)
         if key not in self._css:
-            self._css[key] = CSS(string=stylesheet(fmt), font_config=self.font_config,
-                                 url_fetcher=self.fetcher)  # fmt: skip
+            self._css[key] = CSS(
+                string=stylesheet(fmt), font_config=self.font_config, url_fetcher=self.fetcher
+            )
         return self._css[key]
 
     def _stylesheets(self, fmt: CourtFormat, fields: dict[str, str], where: str) -> list:
@@ -166,8 +174,9 @@ class PdfRenderer:
         where, variant = meta.where, meta.pdf_variant
         layout = HTML if meta.weasyprint_stylesheet else _vocabulary_html()
         if variant is not None and variant not in VARIANTS:
-            raise RenderError(f"{where}: no PDF variant {variant!r}; the variants are: "
-                              f"{', '.join(VARIANTS)}")  # fmt: skip
+            raise RenderError(
+                f"{where}: no PDF variant {variant!r}; the variants are: {', '.join(VARIANTS)}"
+            )
         root = lxml.html.document_fromstring(html)
         vocabulary.check(root, where)
         fields = document_fields(root)
@@ -183,9 +192,9 @@ class PdfRenderer:
             document.metadata.custom = properties(self.fmt, fields)
             # The file identifier is the MD5 of the PDF's objects: the same document always gets
             # the same one, and no two documents share one.
-            data = document.write_pdf(pdf_identifier=True, uncompressed_pdf=False,
-                                      custom_metadata=True, **options)  # fmt: skip
+            data = document.write_pdf(
+                pdf_identifier=True, uncompressed_pdf=False, custom_metadata=True, **options
+            )
             pages = len(document.pages)
             del document
         return data, pages
-

@@ -92,8 +92,9 @@ def stylesheet(fmt: CourtFormat) -> str:
         "ins { text-decoration: underline; color: #1f4e9c; }",
         "del { text-decoration: line-through; color: #b00020; }",
     ]
-    css += [f"{selectors} {{ {_declarations(fmt.styles[role])} }}"
-            for selectors, role in ELEMENT_ROLES]  # fmt: skip
+    css += [
+        f"{selectors} {{ {_declarations(fmt.styles[role])} }}" for selectors, role in ELEMENT_ROLES
+    ]
     css += [
         # Modifiers come last and outrank every role selector.
         "th, th p { font-weight: bold; }",
@@ -110,8 +111,10 @@ def _list_markers(style: Style) -> list[str]:
     an item's lists start one hanging indent in from its text, and the space after a paragraph
     of the list style comes between an item's text and its list, as in Word."""
     box = f"display: inline-block; width: {style.hanging}pt; text-indent: 0;"
-    css = [f"li li {{ margin-left: {style.hanging}pt; }}",
-           f"li > ol, li > ul {{ margin-top: {style.after}pt; }}"]  # fmt: skip
+    css = [
+        f"li li {{ margin-left: {style.hanging}pt; }}",
+        f"li > ol, li > ul {{ margin-top: {style.after}pt; }}",
+    ]
     for kind, levels in LIST_LEVELS.items():
         for depth, (_, label, counter) in enumerate(levels):
             content = _css_string(label)
@@ -148,8 +151,12 @@ def _content(lines: list[Line]) -> str:
 def _margin_box(fmt: CourtFormat, box: str, pattern: str, fields: dict, bold: bool = False) -> str:
     style = fmt.styles["footer"]
     slot = box.split("-")[1]
-    rules = [f"content: {_content(fill(pattern, fields))}", f"font-family: {families(fmt)}",
-             f"font-size: {style.size}pt", f"line-height: {style.line}pt"]  # fmt: skip
+    rules = [
+        f"content: {_content(fill(pattern, fields))}",
+        f"font-family: {families(fmt)}",
+        f"font-size: {style.size}pt",
+        f"line-height: {style.line}pt",
+    ]
     if "\n" in pattern:
         rules.append("white-space: pre-line")
     if slot != "center":
@@ -159,8 +166,11 @@ def _margin_box(fmt: CourtFormat, box: str, pattern: str, fields: dict, bold: bo
     band = fmt.header if box.startswith("top") else fmt.footer
     if band.rule and slot == "center":
         side = "bottom" if box.startswith("top") else "top"
-        rules += [f"width: {fmt.text_width:g}pt", f"border-{side}: {_rule(band.rule)}",
-                  f"padding-{side}: 2pt"]  # fmt: skip
+        rules += [
+            f"width: {fmt.text_width:g}pt",
+            f"border-{side}: {_rule(band.rule)}",
+            f"padding-{side}: 2pt",
+        ]
     return f" @{box} {{ {'; '.join(rules)}; }}"
 
 
@@ -196,8 +206,10 @@ def _ruler_page(fmt: CourtFormat) -> str:
         return ""
     x, width = fmt.ruler_rule
     style = "double" if fmt.line_numbers.rule == "double" else "solid"
-    return (f" margin-left: {x:g}pt; border-left: {width:g}pt {style} black;"
-            f" padding-left: {fmt.line_numbers.gap:g}pt;")  # fmt: skip
+    return (
+        f" margin-left: {x:g}pt; border-left: {width:g}pt {style} black;"
+        f" padding-left: {fmt.line_numbers.gap:g}pt;"
+    )
 
 
 def _ruler_box(fmt: CourtFormat) -> str:
@@ -208,9 +220,11 @@ def _ruler_box(fmt: CourtFormat) -> str:
         return ""
     numbers = "\\A ".join(str(n) for n in range(1, ruler.count + 1))
     body = fmt.styles["body"]
-    return (f' @left-top {{ content: "{numbers}"; white-space: pre; text-align: right;'
-            f" vertical-align: top; font-family: {families(fmt)}; font-size: {body.size}pt;"
-            f" line-height: {ruler.pitch:g}pt; padding-right: {ruler.gap:g}pt; }}")  # fmt: skip
+    return (
+        f' @left-top {{ content: "{numbers}"; white-space: pre; text-align: right;'
+        f" vertical-align: top; font-family: {families(fmt)}; font-size: {body.size}pt;"
+        f" line-height: {ruler.pitch:g}pt; padding-right: {ruler.gap:g}pt; }}"
+    )
 
 
 def _ruled_tables(fmt: CourtFormat) -> list[str]:
@@ -226,4 +240,3 @@ def _ruled_tables(fmt: CourtFormat) -> list[str]:
         f" {{ line-height: {line:g}pt; }}",
         f"table.grid {{ margin-bottom: {fmt.table_after - GRID_RULE:g}pt; }}",
     ]
-

@@ -51,7 +51,7 @@ def _pieces(text: str, order: tuple[str, ...]) -> list[tuple[str, bool]] | None:
         # White space stays outside the span, where the line may break as before.
         core = piece.strip()
         start = piece.index(core)
-        runs += [(piece[:start], False), (core, True), (piece[start + len(core):], False)]
+        runs += [(piece[:start], False), (core, True), (piece[start + len(core) :], False)]
     runs = [(piece, fallback) for piece, fallback in runs if piece]
     return runs if any(fallback for _, fallback in runs) else None
 

@@ -64,8 +64,9 @@ def install() -> None:
     from weasyprint.draw import text
     from weasyprint.pdf import fonts
 
-    _ORIGINAL.update(draw=text.draw_first_line, clean=fonts.Font.clean,
-                     build=fonts._build_vector_font_dictionary)  # fmt: skip
+    _ORIGINAL.update(
+        draw=text.draw_first_line, clean=fonts.Font.clean, build=fonts._build_vector_font_dictionary
+    )
     text.draw_first_line = _draw_first_line
     fonts.Font.clean = _clean
     fonts._build_vector_font_dictionary = _build_vector_font_dictionary
@@ -99,32 +100,67 @@ def _internals() -> list[tuple[str, object, tuple[str, ...], tuple[str, ...]]]:
     build = _ORIGINAL.get("build", fonts._build_vector_font_dictionary)
     return [
         # Draws a line's glyphs; a glyph already in `to_unicode` keeps the text it has there.
-        ("weasyprint.draw.text.draw_first_line", draw,
-         ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix"),
-         ("if glyph_id not in font.to_unicode:", "first_line.runs[0]",
-          "if glyph_id in font.widths:", "pango_layout_set_single_paragraph_mode",
-          "if text_overflow == 'ellipsis' or block_ellipsis != 'none':",
-          "if pango.pango_version() < 14802 or font.png:")),
-        ("weasyprint.pdf.fonts.Font.__init__", fonts.Font.__init__,
-         ("self", "pango_font", "description", "font_size"),
-         ("self.to_unicode = {}", "self.widths = {}", "self.missing = {}",
-          "self.glyph_count = ")),
+        (
+            "weasyprint.draw.text.draw_first_line",
+            draw,
+            ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix"),
+            (
+                "if glyph_id not in font.to_unicode:",
+                "first_line.runs[0]",
+                "if glyph_id in font.widths:",
+                "pango_layout_set_single_paragraph_mode",
+                "if text_overflow == 'ellipsis' or block_ellipsis != 'none':",
+                "if pango.pango_version() < 14802 or font.png:",
+            ),
+        ),
+        (
+            "weasyprint.pdf.fonts.Font.__init__",
+            fonts.Font.__init__,
+            ("self", "pango_font", "description", "font_size"),
+            (
+                "self.to_unicode = {}",
+                "self.widths = {}",
+                "self.missing = {}",
+                "self.glyph_count = ",
+            ),
+        ),
         # Subsets the font file to the glyph ids that are the keys of `to_unicode`.
-        ("weasyprint.pdf.fonts.Font.clean", clean,
-         ("self", "to_unicode", "hinting"), ("self.subset(to_unicode, hinting)",)),
-        ("weasyprint.pdf.fonts._build_vector_font_dictionary", build,
-         ("font_dictionary", "pdf", "font", "widths", "compress", "reference", "pdf_version"),
-         ("'CIDToGIDMap': '/Identity'", "pdf.add_object(subfont_dictionary)")),
+        (
+            "weasyprint.pdf.fonts.Font.clean",
+            clean,
+            ("self", "to_unicode", "hinting"),
+            ("self.subset(to_unicode, hinting)",),
+        ),
+        (
+            "weasyprint.pdf.fonts._build_vector_font_dictionary",
+            build,
+            ("font_dictionary", "pdf", "font", "widths", "compress", "reference", "pdf_version"),
+            ("'CIDToGIDMap': '/Identity'", "pdf.add_object(subfont_dictionary)"),
+        ),
         # Writes every key of `to_unicode` into the font's ToUnicode map.
-        ("weasyprint.pdf.fonts.build_fonts_dictionary", fonts.build_fonts_dictionary,
-         ("pdf", "fonts", "compress", "subset", "options"),
-         ("to_unicode = font.to_unicode", "font_widths = font.widths",
-          "_build_vector_font_dictionary(")),
-        ("weasyprint.pdf.stream.Stream.add_font", stream.Stream.add_font,
-         ("self", "pango_font"), ("self._fonts[key]",)),
-        ("weasyprint.text.line_break.Layout.get_first_line", line_break.Layout.get_first_line,
-         ("self",), ("pango_layout_get_line_readonly(self.layout, 0)",)),
-    ]  # fmt: skip
+        (
+            "weasyprint.pdf.fonts.build_fonts_dictionary",
+            fonts.build_fonts_dictionary,
+            ("pdf", "fonts", "compress", "subset", "options"),
+            (
+                "to_unicode = font.to_unicode",
+                "font_widths = font.widths",
+                "_build_vector_font_dictionary(",
+            ),
+        ),
+        (
+            "weasyprint.pdf.stream.Stream.add_font",
+            stream.Stream.add_font,
+            ("self", "pango_font"),
+            ("self._fonts[key]",),
+        ),
+        (
+            "weasyprint.text.line_break.Layout.get_first_line",
+            line_break.Layout.get_first_line,
+            ("self",),
+            ("pango_layout_get_line_readonly(self.layout, 0)",),
+        ),
+    ]
 
 
 def check_internals() -> None:
@@ -132,9 +168,13 @@ def check_internals() -> None:
     import weasyprint
     from weasyprint.text.ffi import ffi, pango
 
-    layout = (ffi.sizeof("PangoGlyphInfo"), ffi.offsetof("PangoGlyphInfo", "geometry"),
-              ffi.offsetof("PangoGlyphGeometry", "width"), pango.PANGO_GLYPH_EMPTY,
-              pango.PANGO_GLYPH_UNKNOWN_FLAG)  # fmt: skip
+    layout = (
+        ffi.sizeof("PangoGlyphInfo"),
+        ffi.offsetof("PangoGlyphInfo", "geometry"),
+        ffi.offsetof("PangoGlyphGeometry", "width"),
+        pango.PANGO_GLYPH_EMPTY,
+        pango.PANGO_GLYPH_UNKNOWN_FLAG,
+    )
     if layout != (GLYPH_INFO_SIZE, 4, 0, SPECIAL_GLYPHS, SPECIAL_GLYPHS + 1):
         raise TextLayerError(_changed(weasyprint.__version__, "Pango's PangoGlyphInfo"))
     for name, function, params, needles in _internals():
@@ -146,9 +186,11 @@ def check_internals() -> None:
 
 
 def _changed(version: str, name: str) -> str:
-    return (f"WeasyPrint {version} changed {name}, which filings/outputs/pdf/text_layer.py adapts "
-            f"to keep the PDF's text layer exact ({ISSUE}); update that module, or remove it "
-            f"if this WeasyPrint fixes {ISSUE}")  # fmt: skip
+    return (
+        f"WeasyPrint {version} changed {name}, which filings/outputs/pdf/text_layer.py adapts "
+        f"to keep the PDF's text layer exact ({ISSUE}); update that module, or remove it "
+        f"if this WeasyPrint fixes {ISSUE}"
+    )
 
 
 # --- drawing: each glyph gets the id that reads back as its text --------------------------------
@@ -158,8 +200,12 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     """WeasyPrint's draw_first_line, each run's glyphs given their text-layer ids as it asks
     for the run's font (so that the font is looked up once, as before)."""
     draw = _ORIGINAL["draw"]
-    if (not textbox.text.strip() or textbox.style["font_size"] < 1e-6
-            or text_overflow == "ellipsis" or block_ellipsis != "none"):  # fmt: skip
+    if (
+        not textbox.text.strip()
+        or textbox.style["font_size"] < 1e-6
+        or text_overflow == "ellipsis"
+        or block_ellipsis != "none"
+    ):
         # Nothing drawn, or a line WeasyPrint shortens before drawing (court documents have no
         # ellipsis); it is drawn as WeasyPrint would.
         return draw(stream, textbox, text_overflow, block_ellipsis, matrix)
@@ -214,9 +260,12 @@ class _Line:
         fields = memoryview(ffi.buffer(glyphs.glyphs, count * GLYPH_INFO_SIZE)).cast("i")
         glyph_ids = fields[0::5].tolist()
         item = glyph_item.item
-        texts = run_texts(self.utf8[item.offset:item.offset + item.length],
-                          ffi.unpack(glyphs.log_clusters, count), fields[1::5].tolist(),
-                          item.analysis.level % 2)  # fmt: skip
+        texts = run_texts(
+            self.utf8[item.offset : item.offset + item.length],
+            ffi.unpack(glyphs.log_clusters, count),
+            fields[1::5].tolist(),
+            item.analysis.level % 2,
+        )
         to_unicode = font.to_unicode
         if list(map(to_unicode.get, glyph_ids)) == texts:
             return  # every glyph already reads back as its text: most runs
@@ -242,8 +291,9 @@ class _Line:
             if pango.pango_version() < 14802:
                 font_size = self.textbox.style["font_size"]
             stream = self.stream
-            pango.pango_font_get_glyph_extents(pango_font, glyph, stream.ink_rect,
-                                               stream.logical_rect)  # fmt: skip
+            pango.pango_font_get_glyph_extents(
+                pango_font, glyph, stream.ink_rect, stream.logical_rect
+            )
             width = stream.logical_rect.width * 1000 * FROM_UNITS / font_size
             font.widths[glyph] = round(width)
         return font.widths[glyph]
@@ -325,8 +375,10 @@ def _identities(stream, font) -> Identities | None:
         for other in stream._fonts.values():
             shared = other.__dict__.get("_filings_identities")
             if shared is not None and other.hash == font.hash and other is not font:
-                for mine, theirs in ((font.to_unicode, other.to_unicode),
-                                     (font.widths, other.widths)):  # fmt: skip
+                for mine, theirs in (
+                    (font.to_unicode, other.to_unicode),
+                    (font.widths, other.widths),
+                ):
                     for key, value in mine.items():
                         theirs.setdefault(key, value)
                 font.to_unicode, font.widths, ids = other.to_unicode, other.widths, shared
@@ -369,16 +421,19 @@ def _clean(self, to_unicode, hinting):
     return _ORIGINAL["clean"](self, to_unicode, hinting)
 
 
-def _build_vector_font_dictionary(font_dictionary, pdf, font, widths, compress, reference,
-                                  pdf_version):  # fmt: skip
+def _build_vector_font_dictionary(
+    font_dictionary, pdf, font, widths, compress, reference, pdf_version
+):
     """WeasyPrint's CIDFont, with a CIDToGIDMap sending each substitute id to its real glyph."""
     build = _ORIGINAL["build"]
     ids = _aliases_of(font)
     if ids is None:
         return build(font_dictionary, pdf, font, widths, compress, reference, pdf_version)
     if widths is not font.widths:
-        raise TextLayerError(f"{font.family}: a whole embedded font has no room for the text "
-                             f"layer's substitute glyphs ({ISSUE})")  # fmt: skip
+        raise TextLayerError(
+            f"{font.family}: a whole embedded font has no room for the text "
+            f"layer's substitute glyphs ({ISSUE})"
+        )
     added = []
     pdf.add_object = lambda obj: (added.append(obj), type(pdf).add_object(pdf, obj))[1]
     try:
