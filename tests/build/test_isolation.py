@@ -231,7 +231,7 @@ def test_a_300_digit_bond_amount_is_refused_at_its_line_before_anything_renders(
     with pytest.raises(DataErrors) as exc:
         build.build(case, roster, tmp_path / "out", ["release-notice"], ["docx"], jobs=1)
     message = exc.value.message
-    assert message.startswith("case.yaml:33: order.bond_amount: 999")
+    assert message.startswith("case.yaml:34: order.bond_amount: 999")
     assert "is not an amount of money" in message
     assert not (tmp_path / "out" / "release-notice").exists()
 
@@ -275,7 +275,15 @@ N = 12  # documents in the runs that are stopped: enough to stop one halfway
 
 def _render_command(tmp_path: Path, jobs: int) -> list[str]:
     lines = ROSTER.read_text(encoding="utf-8").splitlines(keepends=True)
-    roster = write(tmp_path / "roster.csv", "".join(lines[: N + 1]))
+    header = next(csv.reader(lines[:1]))
+    rows = [
+        r
+        for r in csv.DictReader(lines)
+        if r["arrest_type"] in ("warrantless", "vehicle_stop") and r["custody_status"] != "removed"
+    ]  # the people a stay motion is for
+    fields = {header.index(k): k for k in header}
+    chosen = [",".join(_csv_cell(r[fields[i]]) for i in range(len(header))) for r in rows[:N]]
+    roster = write(tmp_path / "roster.csv", lines[0] + "\n".join(chosen) + "\n")
     return [
         sys.executable,
         "-m",
@@ -293,6 +301,10 @@ def _render_command(tmp_path: Path, jobs: int) -> list[str]:
         str(tmp_path / "out"),
         "--quiet",
     ]
+
+
+def _csv_cell(value: str) -> str:
+    return f'"{value.replace(chr(34), chr(34) * 2)}"' if any(c in value for c in ',"\n') else value
 
 
 def _children(pid: int) -> set[int]:
