@@ -58,8 +58,10 @@ def stylesheet(fmt: CourtFormat) -> str:
         # A count table stays on one page when it fits (the DOCX keeps its rows together too).
         # Its columns are equal, as in the DOCX's grid: Word does not lay out by content.
         "table.grid { break-inside: avoid; table-layout: fixed; }",
-        # A long listing (an exhibit of hundreds of rows) runs on from page to page instead.
-        "table.grid.long { break-inside: auto; }",
+        # A long listing (an exhibit of hundreds of rows) runs on from page to page instead, its
+        # columns sized by their contents: equal columns would push an A-number into the next
+        # cell. (Its DOCX columns stay equal; Word wraps them inside their cells.)
+        "table.grid.long { break-inside: auto; table-layout: auto; }",
         f"table.caption td.parties {{ width: {fmt.caption.parties_width:g}%;"
         f" border-right: {_rule(fmt.caption.rule)}; padding: 0 12pt 0 0; }}",
         "table.caption td.number { vertical-align: middle; padding: 0 0 0 18pt; }",
