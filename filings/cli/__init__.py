@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from filings import __version__
+from filings.cli.terminal import Progress, changes_text, count
 from filings.errors import FilingsError
 from filings.inputs.config import project_config, template_folders
 from filings.inputs.limits import load_limits
@@ -18,9 +17,6 @@ from filings.inputs.limits import load_limits
 # Each command imports the core it calls inside its body, not here: `filings --help` (and a typo's
 # usage error) then loads neither Jinja, WeasyPrint nor python-docx (tests/test_build.py checks).
 # Only the errors and the small stdlib-only config readers are imported up front.
-
-if TYPE_CHECKING:
-    from filings.build.redline import Change
 
 
 def _fixture(name: str) -> Path:
@@ -198,7 +194,7 @@ def render(
     case_path = case_path or _fixture("case.yaml")
     roster_path = roster_path or _fixture("roster.csv")
     formats = formats or build.OUTPUT_FORMATS
-    with _Progress(enabled=not quiet) as progress:
+    with Progress(enabled=not quiet) as progress:
         report = build.build(
             case_path,
             roster_path,
@@ -244,20 +240,20 @@ def _report(report, out: Path, quiet: bool) -> None:
             }
         )
         click.echo(
-            f"{_count(len(report.needs_translation), 'document')} in English only: no "
+            f"{count(len(report.needs_translation), 'document')} in English only: no "
             f"translation yet for {', '.join(langs)}; see "
             f"{out / 'needs-translation.csv'}",
             err=True,
         )
     if report.not_applicable and not quiet:
         click.echo(
-            f"{_count(len(report.not_applicable), 'document')} not made: the template is "
+            f"{count(len(report.not_applicable), 'document')} not made: the template is "
             f"not for that person; see {out / 'not-applicable.csv'}",
             err=True,
         )
     if report.needs_review and not quiet:
         click.echo(
-            f"{_count(len(report.needs_review), 'row')} to review: the name has no "
+            f"{count(len(report.needs_review), 'row')} to review: the name has no "
             "Latin-letter form as DHS records it; see "
             f"{out / 'needs-review.csv'}",
             err=True,
@@ -269,10 +265,6 @@ def _report(report, out: Path, quiet: bool) -> None:
         click.echo(f"{rows} ({documents}); manifest in {out / 'manifest.jsonl'}", err=True)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _problems(check, quiet: bool) -> None:
     """Every rejected row's problems, then (unless quiet) the warnings."""
     for error in check.errors:
@@ -280,40 +272,6 @@ def _problems(check, quiet: bool) -> None:
     if not quiet:
         for warning in check.warnings:
             click.echo(f"Warning: {warning}", err=True)
-
-
-class _Progress:
-    """A progress bar on stderr (count, rate, time left) once more than a handful of documents
-    are on the way."""
-
-    def __init__(self, enabled: bool = True) -> None:
-        self.enabled = enabled
-        self.bar = None
-        self.started = time.monotonic()
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def advance(self, outcome, total: int) -> None:
-        if self.bar is None and total > 5 and self.enabled:
-            self.bar = click.progressbar(
-                length=total,
-                label="Rendering",
-                show_pos=True,
-                item_show_func=self._rate,
-                file=sys.stderr,
-            )
-        if self.bar is not None:
-            self.bar.update(1, outcome)
-
-    def _rate(self, outcome) -> str | None:
-        if self.bar is None or not self.bar.pos:
-            return None
-        return f"{self.bar.pos / max(time.monotonic() - self.started, 1e-6):.1f} docs/s"
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.render_finish()
 
 
 @main.command()
@@ -383,7 +341,7 @@ def check(files, format_name, leave_to_exceed, templates_dirs, limits) -> None:
             click.echo(str(finding), err=True)
     if failing:
         raise click.ClickException(f"{len(failing)} of {len(files)} checked file(s) break a rule")
-    click.echo(f"{_count(len(files), 'file')} checked: every rule met", err=True)
+    click.echo(f"{count(len(files), 'file')} checked: every rule met", err=True)
 
 
 @main.command()
@@ -494,7 +452,7 @@ def diff(template_name, old_ref, new_ref, a_number, case_path, roster_path, fold
         a_number,
         out,
     )
-    click.echo(_changes_text(result.changes, color=sys.stdout.isatty()))
+    click.echo(changes_text(result.changes, color=sys.stdout.isatty()))
     click.echo(
         f"{len(result.changes)} change(s) from {result.old_version} to "
         f"{result.new_version}; redline: {', '.join(map(str, result.files))}",
@@ -553,24 +511,3 @@ def serve(
             webbrowser.open(url)
 
     run(settings, ready)
-
-
-def _changes_text(changes: list[Change], color: bool) -> str:
-    """diff's changes as text: colored when color is on, else git's `[-old-]{+new+}` markers."""
-    lines = []
-    for change in changes:
-        out = []
-        for op, text in change.pieces:
-            if op == "=":
-                out.append(text)
-            elif color:
-                style = (
-                    {"fg": "green", "underline": True}
-                    if op == "+"
-                    else {"fg": "red", "strikethrough": True}
-                )
-                out.append(click.style(text, **style))
-            else:
-                out.append(f"{{+{text}+}}" if op == "+" else f"[-{text}-]")
-        lines.append(f"@@ block {change.index + 1}\n{''.join(out)}")
-    return "\n".join(lines)
