@@ -66,16 +66,8 @@ def _wrap_text(el, order) -> bool:
     pieces = _pieces(el.text or "", order)
     if pieces is None:
         return False
-    el.text, last = "", None
-    for piece, fallback in pieces:
-        if fallback:
-            span = _span(piece)
-            el.insert(0, span) if last is None else last.addnext(span)
-            last = span
-        elif last is None:
-            el.text += piece
-        else:
-            last.tail = (last.tail or "") + piece
+    el.text = ""
+    _place(pieces, el, first=True)
     return True
 
 
@@ -83,12 +75,25 @@ def _wrap_tail(child, order) -> bool:
     pieces = _pieces(child.tail or "", order)
     if pieces is None:
         return False
-    child.tail, last = "", child
+    child.tail = ""
+    _place(pieces, child, first=False)
+    return True
+
+
+def _place(pieces, anchor, first: bool) -> None:
+    """Put the pieces back where the text was: fallback pieces in spans, the rest as text. With
+    `first`, the text was the anchor's own (the first span becomes its first child); else it was
+    the anchor's tail (spans follow the anchor)."""
+    last = None if first else anchor
     for piece, fallback in pieces:
         if fallback:
             span = _span(piece)
-            last.addnext(span)
+            if last is None:
+                anchor.insert(0, span)
+            else:
+                last.addnext(span)
             last = span
+        elif last is None:
+            anchor.text += piece
         else:
             last.tail = (last.tail or "") + piece
-    return True
