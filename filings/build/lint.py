@@ -17,7 +17,9 @@ from filings.build import run as build
 from filings.errors import DataError, FilingsError, Location, TemplateError
 from filings.inputs.load import load_yaml
 from filings.inputs.records import Attorney, Case, Detainee, Removal
-from filings.problems import Problem
+from filings.problems import WARNING, Problem
+from filings.templating import language_files
+from filings.templating.render import ENGLISH, stale, translations
 from filings.templating.templates import Template, _read_metadata, make_environment, search_path
 from filings.templating.view import TemplateInfo
 
@@ -146,8 +148,46 @@ def lint(
         for path in sorted(root.rglob("*.j2")):
             problems += check_fields(env, path, _shown(path, root), case_data)
         problems += _metadata(root, templates)
+    problems += [p for t in templates for p in translation_problems(t)]
     if render and not any(p.rule in ("syntax", "metadata") for p in problems):
         problems += _render_fixtures(templates, folders, case_path, roster_path)
+    return problems
+
+
+def translation_problems(template: Template) -> list[Problem]:
+    """Each translation older than the English or missing a section of it (a failure: its readers
+    would get English), and each one no reviewer has signed (a warning: the text is still the
+    best there is, and a reviewer is a person to find, not a fix to make)."""
+    found = translations(template)
+    if found is None:
+        return []
+    files, _ = found
+    english = language_files.english_sections(template.folder, files[ENGLISH].split("/", 1)[1])
+    reviews = language_files.reviews(template.name, template.folder)
+    problems = []
+    for lang, name in sorted(files.items()):
+        if lang == ENGLISH:
+            continue
+        own = language_files.sections((template.folder / name.split("/", 1)[1]).read_text("utf-8"))
+        if missing := [s for s in english if s not in own]:
+            message = (
+                f"has no section {', '.join(missing)} of the English; mark each with "
+                "{# section: name #} as en.html.j2 does"
+            )
+            problems.append(Problem(Location(name), message, "translation"))
+        if changed := stale(template, files, lang):
+            record = ", ".join(f"{s}: {english[s]}" for s in changed)
+            message = (
+                f"older than the English in {len(changed)} section(s): {', '.join(changed)}; "
+                f"once translated again, record in "
+                f"{template.name}/{language_files.TRANSLATIONS_FILE} {lang}.translates: {record}"
+            )
+            problems.append(Problem(Location(name), message, "translation"))
+        review = reviews.get(lang)
+        if review is None or not review.reviewed_by:
+            where = f"{template.name}/{language_files.TRANSLATIONS_FILE}"
+            message = f"no reviewer recorded (reviewed_by, reviewed_on in {where})"
+            problems.append(Problem(Location(name), message, "review", severity=WARNING))
     return problems
 
 

@@ -55,8 +55,9 @@ NO_LANGUAGE = "no language recorded"
 
 def write_needs_translation(out: Path, report: Report) -> None:
     """OUT/needs-translation.csv: each document of a translated template that is in English only
-    because the reader's language has no translation yet, so a clerk can arrange an interpreter;
-    the report keeps them too. No such document, no file."""
+    (the reader's language has no current translation, or the roster records none), so a clerk
+    can arrange an interpreter, with the reasons (`filings.templating.render`: also "tagline not
+    reviewed"); the report keeps them too. No such document, no file."""
     report.needs_translation = [
         o for o in report.outcomes if o.status != "failed" and o.needs_translation
     ]

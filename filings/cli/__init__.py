@@ -13,6 +13,7 @@ from filings.cli.terminal import Progress, changes_text, count
 from filings.errors import FilingsError
 from filings.inputs.config import project_config, template_folders
 from filings.inputs.limits import load_limits
+from filings.problems import WARNING
 
 # Each command imports the core it calls inside its body, not here: `filings --help` (and a typo's
 # usage error) then loads neither Jinja, WeasyPrint nor python-docx (tests/test_build.py checks).
@@ -380,9 +381,11 @@ def lint(folder, case_path, roster_path, no_render, as_json) -> None:
         click.echo(json.dumps([p.as_json() for p in problems], indent=2, ensure_ascii=False))
     else:
         for problem in problems:
-            click.echo(str(problem), err=True)
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in the templates")
+            click.echo(
+                ("warning: " if problem.severity == WARNING else "") + str(problem), err=True
+            )
+    if failures := [p for p in problems if p.severity != WARNING]:
+        raise click.ClickException(f"{len(failures)} problem(s) in the templates")
     if not as_json:
         click.echo("templates OK", err=True)
 

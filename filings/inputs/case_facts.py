@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from filings.inputs.normalize import clean_text
+
 # Defendants' position on a motion, as class counsel recorded it after conferring.
 POSITIONS = ("opposed", "unopposed", "takes_no_position", "unknown")
 # The Decree paragraphs the built-in templates cite, by what each is about. A key not listed is
@@ -39,6 +41,7 @@ def read_facts(r: Any, data: dict, court: dict, filed: dt.date | None) -> dict[s
         facilities=_facilities(r, data, court),
         decree=_decree(r, data),
         report_order=_dated(r, data, "report_order"),
+        translations=_translations(r, data),
     )
     for key, field in (("conferral", "date"), ("report_order", "date"), ("decree", "approved")):
         when = (facts[key] or {}).get(field)
@@ -50,6 +53,23 @@ def read_facts(r: Any, data: dict, court: dict, filed: dt.date | None) -> dict[s
                 f"{when.isoformat()} is after the filing date, {filed.isoformat()}",
             )
     return facts
+
+
+def _translations(r: Any, data: dict) -> tuple[dict[str, str], ...]:
+    """`translations:`, a list of {en: text, es: texto, …}; each entry checked whole."""
+    entries = r.get(data, "translations", "translations", list, required=False) or []
+    found = []
+    for i, entry in enumerate(entries):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("en"), str)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in entry.items())
+        ):
+            message = "should map language codes to text, with the English as en (en: …, es: …)"
+            r.fail(data, "translations", f"translations[{i}]", message)
+            continue
+        found.append({k: clean_text(v) for k, v in entry.items()})
+    return tuple(found)
 
 
 def _conferral(r: Any, data: dict) -> dict | None:

@@ -184,6 +184,9 @@ class Case:
     facilities: dict[str, Facility] = field(default_factory=dict)  # by the roster's name
     decree: dict[str, Any] | None = None  # approved, docket, paragraphs
     report_order: dict[str, Any] | None = None  # date, docket: the order directing a report
+    # The case file's own English text in other languages, for notices: each entry maps language
+    # codes to text, with the English as `en` (matched by value, so changed English finds none).
+    translations: tuple[dict[str, str], ...] = ()
     source: str = "case.yaml"
 
     @property

@@ -441,6 +441,27 @@ def _check_case_text(
             r.fail(owner, key, path, problem)
 
 
+def _case_translations(r: _Reader, data: dict) -> tuple[dict[str, str], ...]:
+    """`translations:`, a list of {en: text, es: texto, …}; each entry checked whole."""
+    entries = r.get(data, "translations", "translations", list, required=False) or []
+    found = []
+    for i, entry in enumerate(entries):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("en"), str)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in entry.items())
+        ):
+            r.fail(
+                data,
+                "translations",
+                f"translations[{i}]",
+                "should map language codes to text, with the English as en (en: …, es: …)",
+            )
+            continue
+        found.append({k: clean_text(v) for k, v in entry.items()})
+    return tuple(found)
+
+
 def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
     """Read and check the case file; raise DataErrors listing every problem."""
     data = load_yaml(path, limits=limits)

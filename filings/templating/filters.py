@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from filings.errors import TemplateError
 from filings.glyphs import FAMILIES, is_cjk_text, is_rtl, name_script, same_script
 from filings.inputs.validate import format_a_number
+from filings.templating.view import TemplateUseError
 
 LABELS = {
     "en": {
@@ -110,6 +111,27 @@ def label(context, value: str, lang: str | None = None) -> str:
     return LABELS.get(code, LABELS["en"]).get(value, value)
 
 
+@jinja2.pass_context
+def translated(context, value: str, lang: str | None = None) -> str:
+    """The case file's English `value` in the text's language, from the case file's
+    `translations:`; English as it is. No entry for the language is an error, never English
+    left inside a translated notice."""
+    code = _lang(context, lang)
+    if code.split("-")[0] == "en":
+        return value
+    case = context.get("case")
+    wanted = " ".join(str(value).split())
+    for entry in getattr(case, "translations", ()):
+        if " ".join(entry["en"].split()) == wanted and code in entry:
+            return entry[code]
+    shown = wanted if len(wanted) <= 40 else wanted[:39] + "…"
+    source = getattr(case, "source", "the case file")
+    raise TemplateUseError(
+        f"{source}: translations: no {code!r} text for {shown!r}; add an entry "
+        f"with en: (that English, as written) and {code}: (its translation)"
+    )
+
+
 # --- names -------------------------------------------------------------------------------------
 
 _HANT_COUNTRIES = {
@@ -194,5 +216,6 @@ FILTERS = {
     "number": number,
     "label": label,
     "name": name,
+    "translated": translated,
 }
 GLOBALS: dict = {"side_by_side": side_by_side}

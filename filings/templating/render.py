@@ -15,8 +15,9 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from filings.errors import DataError, Location, TemplateError
 from filings.inputs.load import load_yaml
 from filings.inputs.records import Case, Detainee, Removal
+from filings.templating import language_files
 from filings.templating.templates import EmptyValueError, Template
-from filings.templating.view import RosterSummary, TemplateInfo, TemplateUseError
+from filings.templating.view import RosterSummary, Tagline, TemplateInfo, TemplateUseError
 
 
 def render_html(
@@ -42,6 +43,7 @@ def render_html(
         "languages": list(languages),
         "layout": found.layout if found else LAYOUTS[0],
         "needs_translation": bool(found and found.needs_translation),
+        "tagline": found.tagline if found else None,
         "translations": found.files if found else {},
         "template": _info(template),
         "template_version": template_version,
@@ -123,6 +125,14 @@ ENGLISH = "en"
 _CODE = r"([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)"
 
 
+# Why a reader's notice is in English alone, or carries a line not checked by a translator: the
+# reasons OUT/needs-translation.csv gives.
+NO_LANGUAGE = "no language recorded"
+NO_TRANSLATION = "no translation"
+STALE = "translation older than the English"
+TAGLINE_NOT_REVIEWED = "tagline not reviewed"
+
+
 @dataclass(frozen=True)
 class Languages:
     """The languages of one document: the reader's, and the ones it is written in, in order."""
@@ -131,6 +141,8 @@ class Languages:
     languages: tuple[str, ...]
     layout: str
     files: dict[str, str] = field(default_factory=dict)  # language -> template name to include
+    reasons: tuple[str, ...] = ()  # why it needs a translator's attention (the reasons above)
+    tagline: Tagline | None = None  # the reader's-language line atop a notice in English
 
     @property
     def needs_translation(self) -> bool:
@@ -192,21 +204,38 @@ def _translations(name: str, folder: Path, stamp: tuple[int, int]):
 def document_languages(template: Template, detainee: Detainee | None) -> Languages | None:
     """The languages a translated template's document is written in for this reader: theirs, and
     English as the template's layout says; English alone (and `needs_translation`) when their
-    language has no file. None for a template with one language, or a per-roster document."""
+    language has no translation, or one older than the English (`language_files`), or when the
+    roster records no language. None for a template with one language, or a per-roster document."""
     found = translations(template) if detainee is not None else None
     if found is None:
         return None
     files, layout = found
-    reader = detainee.preferred_language  # none recorded: English, and listed for a clerk
+    reader = detainee.preferred_language  # None: none recorded; English, listed for a clerk
     match = (
         reader
         if reader in files
         else next((code for code in files if code.split("-")[0] == reader), None)
     )
-    if match is None or match == ENGLISH:
-        languages: tuple[str, ...] = (ENGLISH,)
-    elif layout == "language_only":
-        languages = (match,)
-    else:
-        languages = (match, ENGLISH)
+    if reader in (None, "", ENGLISH) or match == ENGLISH:
+        reasons: tuple[str, ...] = (NO_LANGUAGE,) if not reader else ()
+        return Languages(reader, (ENGLISH,), layout, files, reasons)
+    if match is None or stale(template, files, match):
+        english_only = _english_only(template, detainee, STALE if match else NO_TRANSLATION)
+        return Languages(reader, (ENGLISH,), layout, files, *english_only)
+    languages = (match,) if layout == "language_only" else (match, ENGLISH)
     return Languages(reader, languages, layout, files)
+
+
+def stale(template: Template, files: dict[str, str], lang: str) -> list[str]:
+    """The English sections a translation is older than (see `language_files`)."""
+    english = files[ENGLISH].split("/", 1)[1]
+    return language_files.changed_sections(template.name, template.folder, english, lang)
+
+
+def _english_only(template: Template, detainee: Detainee, reason: str):
+    """The reasons and the tagline of a notice sent in English to a reader of another language."""
+    tagline = language_files.tagline_for(template.name, template.folder,
+                                         detainee.preferred_language,
+                                         detainee.country_of_citizenship)  # fmt: skip
+    reasons = (reason,) if tagline is None or tagline.reviewed else (reason, TAGLINE_NOT_REVIEWED)
+    return reasons, tagline

@@ -26,7 +26,7 @@ from jinja2.utils import Namespace
 from filings.errors import Location
 from filings.inputs.case_facts import Facility
 from filings.inputs.records import Attorney, Case, Detainee, ImmigrationCourt, Removal
-from filings.templating.view import Member, RosterSummary, TemplateInfo
+from filings.templating.view import Member, RosterSummary, Tagline, TemplateInfo
 
 SEE = '(see "Templates run in a sandbox" in the README)'
 MAX_DIGITS = 1000  # a power's result, in decimal digits
@@ -69,6 +69,7 @@ OPEN: tuple[tuple[type, frozenset[str]], ...] = (
     (Member, _fields(Member)),
     (Location, _fields(Location)),
     (TemplateInfo, _fields(TemplateInfo)),
+    (Tagline, _fields(Tagline)),
     (
         RosterSummary,
         frozenset(

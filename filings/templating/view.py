@@ -50,6 +50,17 @@ class Member:
     imminent: bool
 
 
+@dataclass(frozen=True)
+class Tagline:
+    """One line in the reader's language, split at the phone number the template prints."""
+
+    lang: str
+    before: str
+    after: str
+    reviewed: bool
+    rtl: bool = False
+
+
 class RosterSummary:
     """The roster as a per-roster template sees it: the records and counts by field."""
 

@@ -78,7 +78,7 @@ def test_a_spanish_reader_gets_the_spanish_notice_with_spanish_dates_then_englis
     assert pages[0].startswith("AVISO IMPORTANTE SOBRE SU CASO")
     assert "El 13 de noviembre de 2025, la corte dio una orden" in text
     assert "fecha de deportación: el 1 de diciembre de 2025" in text
-    assert "La orden fija la fianza en $1,500." in text
+    assert "Fijaba la fianza en $1,500." in text
     english = next(i for i, p in enumerate(pages) if p.startswith("IMPORTANT NOTICE"))
     assert english > 0  # English begins on a page of its own
     paragraphs = docx_paragraphs(notice(out, "A100000001").with_suffix(".docx"))
@@ -95,8 +95,8 @@ def test_a_french_reader_gets_the_french_notice_written_as_french_writes(tmp_pat
     assert text.startswith("AVIS IMPORTANT CONCERNANT VOTRE DOSSIER")
     assert "Le 13 novembre 2025, le tribunal a rendu une décision" in text
     assert "vous n’êtes plus en détention depuis le 1er août 2025" in text
-    assert "Elle fixe la caution à 1\u202f500\u00a0$US." in text
-    assert "la libération n’est promise à personne" in text
+    assert "Elle fixait la caution à 1\u202f500\u00a0$US." in text
+    assert "La libération n’est promise à personne." in text
     assert "Ne signez AUCUN papier" in text
     assert "IMPORTANT NOTICE ABOUT YOUR CASE" in text
 
@@ -110,7 +110,7 @@ def test_a_language_with_no_translation_gets_english_and_is_listed(tmp_path, lan
     [listed] = report.needs_translation
     a_number = listed.job.detainee.a_number
     text = flat(pdf_body(notice(out, a_number)))
-    assert text.startswith("IMPORTANT NOTICE ABOUT YOUR CASE")
+    assert "IMPORTANT NOTICE ABOUT YOUR CASE" in text
     assert "This notice is not in your language yet." in text
     assert "AVISO" not in text
     with open(out / listings.NEEDS_TRANSLATION_CSV, encoding="utf-8-sig", newline="") as stream:
@@ -159,8 +159,10 @@ def test_language_only_leaves_english_out(tmp_path):
     assert not report.failed
     spanish = pdf_body(notice(out, "A100000001"))
     assert "IMPORTANT NOTICE" not in spanish
-    # With no English version to point to, the order's own words are quoted, marked English.
-    assert "Las palabras exactas de la orden, en inglés: “class members who" in flat(spanish)
+    # No English inside: the case file's text comes from its `translations:`.
+    assert "esa parte de la orden decía esto: los miembros de la clase que no" in flat(spanish)
+    assert "Corte de Apelaciones de los Estados Unidos para el Séptimo Circuito" in flat(spanish)
+    assert "de lunes a viernes" in spanish and "class members" not in spanish
     assert pdf_body(notice(out, "A100000003")).startswith("IMPORTANT NOTICE")
 
 
@@ -244,8 +246,9 @@ def test_a_bad_translation_setting_is_a_template_error(tmp_path, case, detainees
     assert exc.value.message == message
 
 
-def test_adding_a_language_is_adding_one_file(tmp_path, case, detainees):
-    """The README's recipe: copy en.html.j2 to <code>.html.j2 and translate it."""
+def test_adding_a_language_is_one_file_and_its_record(tmp_path, case, detainees):
+    """The README's recipe: copy en.html.j2 to <code>.html.j2, translate it, and record in
+    translations.yaml the English it translates; until then, its readers get English."""
     english = (ROOT / "templates" / "release-notice" / "en.html.j2").read_text()
     folder = templates_with(
         tmp_path,
@@ -258,7 +261,11 @@ def test_adding_a_language_is_adding_one_file(tmp_path, case, detainees):
     template = discover([folder])["release-notice"]
     [reader] = [d for d in detainees if d.preferred_language == "pt"]
     found = document_languages(template, reader)
-    assert (found.languages, found.needs_translation) == (("pt", "en"), False)
+    assert (found.languages, found.reasons) == (
+        ("en",), ("translation older than the English", "tagline not reviewed"))  # fmt: skip
+    record_translation(folder, "pt")
+    found = document_languages(template, reader)
+    assert (found.languages, found.needs_translation, found.reasons) == (("pt", "en"), False, ())
     html = render_html(make_environment([folder]), template, case, reader)
     assert html.index("AVISO IMPORTANTE SOBRE O SEU CASO") < html.index("IMPORTANT NOTICE")
     assert '<html lang="pt">' in html
@@ -331,3 +338,132 @@ def test_a_name_is_marked_with_the_language_of_its_script(
         country_of_citizenship=country,
     )
     assert name_language(person) == expected
+
+
+# --- translations that cannot go stale, and a line in every reader's language -----------------
+
+
+def record_translation(folder, lang: str) -> None:
+    """What a translator does after translating: record the English hashes the file follows."""
+    from filings.templating.language_files import sections
+
+    notice_dir = folder / "release-notice"
+    hashes = sections((notice_dir / "en.html.j2").read_text(encoding="utf-8"))
+    lines = [f"{lang}:", "  reviewed_by: A. Translator", "  reviewed_on: 2025-11-14",
+             "  translates:", *(f"    {k}: {v}" for k, v in hashes.items())]  # fmt: skip
+    with open(notice_dir / "translations.yaml", "a", encoding="utf-8") as stream:
+        stream.write("\n".join(lines) + "\n")
+
+
+def test_changing_one_english_sentence_makes_lint_name_the_stale_translations(tmp_path, case,
+                                                                               detainees):  # fmt: skip
+    from click.testing import CliRunner
+
+    from filings.cli import main
+
+    folder = templates_with(tmp_path)
+    english = folder / "release-notice" / "en.html.j2"
+    english.write_text(english.read_text().replace("Keep this notice.", "Keep this paper."))
+    result = CliRunner().invoke(main, ["lint", str(folder), "--no-render"])
+    assert result.exit_code == 1
+    hashes = __import__("filings.templating.language_files", fromlist=["x"]).sections(
+        english.read_text())  # fmt: skip
+    for lang in ("es", "fr"):
+        assert (
+            f"release-notice/{lang}.html.j2: older than the English in 1 section(s): "
+            f"what-to-do; once translated again, record in release-notice/translations.yaml "
+            f"{lang}.translates: what-to-do: {hashes['what-to-do']}"
+        ) in result.output
+    assert "Error: 2 problem(s) in the templates" in result.output
+    # ... and a Spanish reader gets English, listed, never the stale Spanish.
+    template = discover([folder])["release-notice"]
+    reader = dataclasses.replace(detainees[0], preferred_language="es")
+    found = document_languages(template, reader)
+    assert found.languages == ("en",)
+    assert found.reasons == ("translation older than the English", "tagline not reviewed")
+
+
+def test_lint_warns_of_translations_no_one_reviewed_and_passes(tmp_path):
+    from click.testing import CliRunner
+
+    from filings.cli import main
+
+    result = CliRunner().invoke(main, ["lint", str(templates_with(tmp_path)), "--no-render"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: release-notice/es.html.j2: no reviewer recorded (reviewed_by, reviewed_on "
+        "in release-notice/translations.yaml)"
+    ) in result.output
+    assert "templates OK" in result.output
+
+
+def test_a_translation_missing_a_section_fails_lint(tmp_path):
+    from filings.build.lint import translation_problems
+
+    folder = templates_with(tmp_path)
+    spanish = folder / "release-notice" / "es.html.j2"
+    spanish.write_text(spanish.read_text().replace("{# section: contact #}", ""))
+    [problem] = [p for p in translation_problems(discover([folder])["release-notice"])
+                 if not p.warning]  # fmt: skip
+    assert str(problem) == (
+        "release-notice/es.html.j2: has no section contact of the English; "
+        "mark each with {# section: name #} as en.html.j2 does"
+    )
+
+
+def test_a_row_with_no_language_is_listed_not_silently_english(tmp_path):
+    out = tmp_path / "out"
+    rows = write(tmp_path / "roster.csv", HEADER + "A100000009,Ortiz,Edgar,detained,,,,,,\n")
+    report = build.build(CASE, rows, out, ["release-notice"], formats=["docx"], jobs=1)
+    assert not report.failed and len(report.needs_translation) == 1
+    with open(out / listings.NEEDS_TRANSLATION_CSV, encoding="utf-8-sig", newline="") as stream:
+        [row] = list(csv.DictReader(stream))
+    assert (row["a_number"], row["language"], row["reason"]) == (
+        "A100000009", "", "no language recorded")  # fmt: skip
+
+
+TAGLINE_ROWS = {
+    "pt": ("Brazil", "Santos", "João"), "ht": ("Haiti", "Pierre", "Wislande"),
+    "vi": ("Vietnam", "Trần", "Văn Đạt"), "zh-Hans": ("China", "李", "晓梅"),
+    "zh-Hant": ("Taiwan", "陳", "志豪"), "ar": ("Syria", "حداد", "طارق"),
+    "ru": ("Russia", "Иванов", "Иван"), "uk": ("Ukraine", "Ярошенко", "Олена"),
+    "pa": ("India", "Singh", "Harpreet"), "hi": ("India", "वर्मा", "सुनील"),
+    "ro": ("Romania", "Popescu", "Ion"), "tr": ("Turkey", "Yılmaz", "Ayşe"),
+    "pl": ("Poland", "Nowak", "Anna"), "bn": ("Bangladesh", "Rahman", "Abdul"),
+    "ne": ("Nepal", "Gurung", "Maya"), "am": ("Ethiopia", "Bekele", "Almaz"),
+    "ti": ("Eritrea", "Tesfay", "Yonas"), "so": ("Somalia", "Warsame", "Hodan"),
+    "wo": ("Senegal", "Diop", "Awa"), "quc": ("Guatemala", "Tzoc Ajpop", "Francisco"),
+    "mam": ("Guatemala", "Bámaca Chávez", "Juana"),
+}  # fmt: skip
+
+
+# Scripts whose text pdftotext gives back in another order than written (Arabic runs, Indic
+# clusters); for them the PDF check is the phone number and the first letters.
+SHAPED = ("ar", "pa", "hi", "bn", "ne")
+
+
+def test_every_tagline_language_gets_its_tagline_in_both_outputs(tmp_path):
+    import yaml
+
+    lines = yaml.safe_load((ROOT / "templates/release-notice/taglines.yaml").read_text("utf-8"))
+    rows = [
+        f"A1000001{i:02d},{family},{given},detained,{tag.split('-')[0]},{country},,,,"
+        for i, (tag, (country, family, given)) in enumerate(TAGLINE_ROWS.items())
+    ]
+    out = tmp_path / "out"
+    report = build.build(CASE, write(tmp_path / "roster.csv", HEADER + "\n".join(rows) + "\n"),
+                         out, ["release-notice"], jobs=1)  # fmt: skip
+    assert not report.failed
+    for i, tag in enumerate(TAGLINE_ROWS):
+        pdf = notice(out, f"A1000001{i:02d}")
+        expected = lines[tag]["text"].replace("{phone}", "(312) 555-0100")
+        [first] = docx_paragraphs(pdf.with_suffix(".docx"))[:1]
+        assert first == expected, tag
+        head = flat(pdf_body(pdf)).split("IMPORTANT NOTICE")[0]
+        if tag in SHAPED:  # pdftotext reorders shaped clusters; glyph misses fail as warnings
+            assert "(312) 555-0100" in head and expected[:2] in head, tag
+        else:
+            assert "".join(head.split()) == "".join(expected.split()), tag  # CJK wraps anywhere
+    with open(out / listings.NEEDS_TRANSLATION_CSV, encoding="utf-8-sig", newline="") as stream:
+        reasons = {row["reason"] for row in csv.DictReader(stream)}
+    assert reasons == {"no translation; tagline not reviewed"}
