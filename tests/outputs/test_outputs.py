@@ -92,7 +92,10 @@ def test_pdf_and_docx_hold_the_same_text_in_the_same_order(built, detainees):
         for note in docx_footnotes(pdf.with_suffix(".docx")):
             assert from_pdf.count(squeeze(note)) == 1, (pdf.name, note)
             from_pdf, notes = from_pdf.replace(squeeze(note), ""), notes + 1
-        assert from_pdf == from_docx, pdf.name
+        # pdftotext gives right-to-left lines in its own order (a notice's Arabic tagline wraps):
+        # the same characters, and everything else in the same order.
+        assert sorted(from_pdf) == sorted(from_docx), pdf.name
+        assert comparable(from_pdf) == comparable(from_docx), pdf.name
     assert notes  # the stay motion has one
 
 
@@ -244,12 +247,14 @@ def test_libreoffice_opens_each_docx_and_paginates_it_like_the_pdf(built, detain
 
 def comparable(text: str) -> str:
     """LibreOffice's PDFs store right-to-left runs in visual order, and some complex-script glyphs
-    without their characters (as U+0001); compare all the rest exactly."""
+    without their characters (as U+0001); compare all the rest exactly (marks on right-to-left
+    letters and the punctuation between right-to-left sentences go with them)."""
     return "".join(
         c
         for c in squeeze(text)
         if unicodedata.category(c) != "Cc"
-        and unicodedata.bidirectional(c) not in ("R", "AL", "RLE", "RLO", "RLI", "PDF")
+        and unicodedata.bidirectional(c) not in ("R", "AL", "NSM", "RLE", "RLO", "RLI", "PDF")
+        and c not in "،.:"
     )
 
 
