@@ -21,7 +21,8 @@ from filings.problems import WARNING, Problem
 from filings.templating import language_files
 from filings.templating.render import ENGLISH, stale, translations
 from filings.templating.templates import Template, _read_metadata, make_environment, search_path
-from filings.templating.view import TemplateInfo
+from filings.templating.sandbox import OPEN
+from filings.templating.view import RosterSummary, Tagline, TemplateInfo
 
 ANY = object()  # a value whose inside the schema does not describe (text, dates, extra columns)
 
@@ -47,7 +48,8 @@ def schema(case_data: dict) -> dict:
     }
     people = {"counsel": ListOf(attorney), "opposing_counsel": ListOf(attorney), "signer": attorney}
     case = _record_schema(Case, {**nested, **people})
-    roster = {"total": ANY, "detainees": ListOf(detainee), "count_by": ANY}
+    # What the sandbox lets a template read of the roster, its records described.
+    roster = {name: ANY for name in dict(OPEN)[RosterSummary]} | {"detainees": ListOf(detainee)}
     template = _record_schema(TemplateInfo)  # what render_html hands templates, not the folder
     removal = _record_schema(Removal)
     return {
@@ -58,6 +60,7 @@ def schema(case_data: dict) -> dict:
         "lang": ANY,
         "removal": removal,
         "class_member": ANY,
+        "tagline": _record_schema(Tagline),
     }
 
 
