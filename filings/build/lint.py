@@ -20,8 +20,8 @@ from filings.inputs.records import Attorney, Case, Detainee, Removal
 from filings.problems import WARNING, Problem
 from filings.templating import language_files
 from filings.templating.render import ENGLISH, stale, translations
-from filings.templating.templates import Template, _read_metadata, make_environment, search_path
 from filings.templating.sandbox import OPEN
+from filings.templating.templates import Template, _read_metadata, make_environment, search_path
 from filings.templating.view import RosterSummary, Tagline, TemplateInfo
 
 ANY = object()  # a value whose inside the schema does not describe (text, dates, extra columns)

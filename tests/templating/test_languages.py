@@ -262,7 +262,9 @@ def test_adding_a_language_is_one_file_and_its_record(tmp_path, case, detainees)
     [reader] = [d for d in detainees if d.preferred_language == "pt"]
     found = document_languages(template, reader)
     assert (found.languages, found.reasons) == (
-        ("en",), ("translation older than the English", "tagline not reviewed"))  # fmt: skip
+        ("en",),
+        ("translation older than the English", "tagline not reviewed"),
+    )
     record_translation(folder, "pt")
     found = document_languages(template, reader)
     assert (found.languages, found.needs_translation, found.reasons) == (("pt", "en"), False, ())
@@ -349,8 +351,13 @@ def record_translation(folder, lang: str) -> None:
 
     notice_dir = folder / "release-notice"
     hashes = sections((notice_dir / "en.html.j2").read_text(encoding="utf-8"))
-    lines = [f"{lang}:", "  reviewed_by: A. Translator", "  reviewed_on: 2025-11-14",
-             "  translates:", *(f"    {k}: {v}" for k, v in hashes.items())]  # fmt: skip
+    lines = [
+        f"{lang}:",
+        "  reviewed_by: A. Translator",
+        "  reviewed_on: 2025-11-14",
+        "  translates:",
+        *(f"    {k}: {v}" for k, v in hashes.items()),
+    ]
     with open(notice_dir / "translations.yaml", "a", encoding="utf-8") as stream:
         stream.write("\n".join(lines) + "\n")
 
@@ -402,8 +409,11 @@ def test_a_translation_missing_a_section_fails_lint(tmp_path):
     folder = templates_with(tmp_path)
     spanish = folder / "release-notice" / "es.html.j2"
     spanish.write_text(spanish.read_text().replace("{# section: contact #}", ""))
-    [problem] = [p for p in translation_problems(discover([folder])["release-notice"])
-                 if not p.warning]  # fmt: skip
+    [problem] = [
+        p
+        for p in translation_problems(discover([folder])["release-notice"])
+        if p.severity != "warning"
+    ]
     assert str(problem) == (
         "release-notice/es.html.j2: has no section contact of the English; "
         "mark each with {# section: name #} as en.html.j2 does"
@@ -418,22 +428,35 @@ def test_a_row_with_no_language_is_listed_not_silently_english(tmp_path):
     with open(out / listings.NEEDS_TRANSLATION_CSV, encoding="utf-8-sig", newline="") as stream:
         [row] = list(csv.DictReader(stream))
     assert (row["a_number"], row["language"], row["reason"]) == (
-        "A100000009", "", "no language recorded")  # fmt: skip
+        "A100000009",
+        "",
+        "no language recorded",
+    )
 
 
 TAGLINE_ROWS = {
-    "pt": ("Brazil", "Santos", "João"), "ht": ("Haiti", "Pierre", "Wislande"),
-    "vi": ("Vietnam", "Trần", "Văn Đạt"), "zh-Hans": ("China", "李", "晓梅"),
-    "zh-Hant": ("Taiwan", "陳", "志豪"), "ar": ("Syria", "حداد", "طارق"),
-    "ru": ("Russia", "Иванов", "Иван"), "uk": ("Ukraine", "Ярошенко", "Олена"),
-    "pa": ("India", "Singh", "Harpreet"), "hi": ("India", "वर्मा", "सुनील"),
-    "ro": ("Romania", "Popescu", "Ion"), "tr": ("Turkey", "Yılmaz", "Ayşe"),
-    "pl": ("Poland", "Nowak", "Anna"), "bn": ("Bangladesh", "Rahman", "Abdul"),
-    "ne": ("Nepal", "Gurung", "Maya"), "am": ("Ethiopia", "Bekele", "Almaz"),
-    "ti": ("Eritrea", "Tesfay", "Yonas"), "so": ("Somalia", "Warsame", "Hodan"),
-    "wo": ("Senegal", "Diop", "Awa"), "quc": ("Guatemala", "Tzoc Ajpop", "Francisco"),
+    "pt": ("Brazil", "Santos", "João"),
+    "ht": ("Haiti", "Pierre", "Wislande"),
+    "vi": ("Vietnam", "Trần", "Văn Đạt"),
+    "zh-Hans": ("China", "李", "晓梅"),
+    "zh-Hant": ("Taiwan", "陳", "志豪"),
+    "ar": ("Syria", "حداد", "طارق"),
+    "ru": ("Russia", "Иванов", "Иван"),
+    "uk": ("Ukraine", "Ярошенко", "Олена"),
+    "pa": ("India", "Singh", "Harpreet"),
+    "hi": ("India", "वर्मा", "सुनील"),
+    "ro": ("Romania", "Popescu", "Ion"),
+    "tr": ("Turkey", "Yılmaz", "Ayşe"),
+    "pl": ("Poland", "Nowak", "Anna"),
+    "bn": ("Bangladesh", "Rahman", "Abdul"),
+    "ne": ("Nepal", "Gurung", "Maya"),
+    "am": ("Ethiopia", "Bekele", "Almaz"),
+    "ti": ("Eritrea", "Tesfay", "Yonas"),
+    "so": ("Somalia", "Warsame", "Hodan"),
+    "wo": ("Senegal", "Diop", "Awa"),
+    "quc": ("Guatemala", "Tzoc Ajpop", "Francisco"),
     "mam": ("Guatemala", "Bámaca Chávez", "Juana"),
-}  # fmt: skip
+}
 
 
 # Scripts whose text pdftotext gives back in another order than written (Arabic runs, Indic
@@ -450,8 +473,13 @@ def test_every_tagline_language_gets_its_tagline_in_both_outputs(tmp_path):
         for i, (tag, (country, family, given)) in enumerate(TAGLINE_ROWS.items())
     ]
     out = tmp_path / "out"
-    report = build.build(CASE, write(tmp_path / "roster.csv", HEADER + "\n".join(rows) + "\n"),
-                         out, ["release-notice"], jobs=1)  # fmt: skip
+    report = build.build(
+        CASE,
+        write(tmp_path / "roster.csv", HEADER + "\n".join(rows) + "\n"),
+        out,
+        ["release-notice"],
+        jobs=1,
+    )
     assert not report.failed
     for i, tag in enumerate(TAGLINE_ROWS):
         pdf = notice(out, f"A1000001{i:02d}")
