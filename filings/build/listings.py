@@ -17,6 +17,7 @@ from filings.build.model import Report
 from filings.errors import DataError, Location
 from filings.inputs.problems import excel_safe, problems_csv
 from filings.problems import Problem
+from filings.templating.render import document_languages
 
 ERRORS_CSV = "errors.csv"
 
@@ -48,9 +49,9 @@ NEEDS_TRANSLATION_COLUMNS = (
     "language_name",
     "facility",
     "template",
+    "reason",
     "files",
 )
-NO_LANGUAGE = "no language recorded"
 
 
 def write_needs_translation(out: Path, report: Report) -> None:
@@ -66,6 +67,7 @@ def write_needs_translation(out: Path, report: Report) -> None:
         d = outcome.job.detainee
         files = " ".join(output["path"] for output in outcome.outputs.values())
         code = d.preferred_language or ""
+        found = document_languages(outcome.job.template, d)
         rows.append(
             (
                 d.source.file,
@@ -74,9 +76,10 @@ def write_needs_translation(out: Path, report: Report) -> None:
                 d.family_name,
                 d.given_name,
                 code,
-                language_name(code) if code else NO_LANGUAGE,
+                language_name(code),
                 d.facility or "",
                 outcome.job.template.name,
+                "; ".join(found.reasons) if found else "",
                 files,
             )
         )

@@ -422,7 +422,9 @@ def test_a_translation_missing_a_section_fails_lint(tmp_path):
 
 def test_a_row_with_no_language_is_listed_not_silently_english(tmp_path):
     out = tmp_path / "out"
-    rows = write(tmp_path / "roster.csv", HEADER + "A100000009,Ortiz,Edgar,detained,,,,,,\n")
+    rows = write(
+        tmp_path / "roster.csv", HEADER + "A100000009,Ortiz,Edgar,detained,,,,,,,warrantless\n"
+    )
     report = build.build(CASE, rows, out, ["release-notice"], formats=["docx"], jobs=1)
     assert not report.failed and len(report.needs_translation) == 1
     with open(out / listings.NEEDS_TRANSLATION_CSV, encoding="utf-8-sig", newline="") as stream:
@@ -469,7 +471,7 @@ def test_every_tagline_language_gets_its_tagline_in_both_outputs(tmp_path):
 
     lines = yaml.safe_load((ROOT / "templates/release-notice/taglines.yaml").read_text("utf-8"))
     rows = [
-        f"A1000001{i:02d},{family},{given},detained,{tag.split('-')[0]},{country},,,,"
+        f"A1000001{i:02d},{family},{given},detained,{tag.split('-')[0]},{country},,,,,warrantless"
         for i, (tag, (country, family, given)) in enumerate(TAGLINE_ROWS.items())
     ]
     out = tmp_path / "out"
