@@ -433,7 +433,7 @@ def test_a_notice_for_a_row_with_no_language_is_listed_not_silently_english(tmp_
     )
     report = build.build(CASE, roster, tmp_path / "out", ["release-notice"], ["docx"], jobs=1)
     [row] = listing(tmp_path / "out" / "needs-translation.csv")
-    assert (row["a_number"], row["language"], row["language_name"]) == (
+    assert (row["a_number"], row["language"], row["reason"]) == (
         "A012345678",
         "",
         "no language recorded",

@@ -45,6 +45,15 @@ def test_white_space_collapses_as_in_html_and_formatting_carries():
     ]
 
 
+@pytest.mark.parametrize("between", ["\n", " ", "\n  ", ""])
+def test_a_line_break_is_one_break_whatever_white_space_follows_it(between):
+    """A newline alone after a <br>, before the next element, is white space, not a second
+    break (a notice's "Date:" and "From:" lines stood a blank line apart in Word)."""
+    d = build(f"<p><b>Date:</b> November 14, 2025<br>{between}<b>From:</b> Lakeshore</p>")
+    [p] = d.paragraphs
+    assert p.text == "Date: November 14, 2025\nFrom: Lakeshore"
+
+
 def test_no_break_spaces_are_kept():
     d = build("<p>&nbsp;</p><p>A\u00a0B</p>")
     assert [p.text for p in d.paragraphs] == ["\u00a0", "A\u00a0B"]

@@ -11,7 +11,7 @@ SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML white space; never the no-break spac
 
 @dataclass
 class Segment:
-    """A piece of a paragraph's text with its inline formatting; text '\n' is a line break."""
+    """A piece of a paragraph's text with its inline formatting, or a line break (`br`)."""
 
     text: str
     bold: bool = False
@@ -23,6 +23,9 @@ class Segment:
     rtl: bool = False  # inside an inline element with dir="rtl"
     link: str | None = None  # inside <a href>: its address
     note: list[Segment] | None = None  # a footnote's call (text ""), holding the note's text
+    # A <br> (text ""): a flag, never the text "\n", which is white space that a newline in the
+    # HTML source leaves after a <br> and collapses like any other.
+    br: bool = False
 
 
 def with_text(fmt: Segment, text: str) -> Segment:
@@ -37,7 +40,7 @@ def collapse(segments: list[Segment]) -> list[Segment]:
         if seg.note is not None:  # a call: white space on either side of it stays
             out.append(seg)
             continue
-        if seg.text == "\n":
+        if seg.br:
             if out and out[-1].text.endswith(" "):
                 out[-1].text = out[-1].text[:-1]
             out.append(seg)
@@ -50,6 +53,6 @@ def collapse(segments: list[Segment]) -> list[Segment]:
             out.append(dataclasses.replace(seg, text=text))
             at_line_start = False
     last = next((s for s in reversed(out) if s.note is None), None)
-    if last is not None and last.text != "\n":
+    if last is not None and not last.br:
         last.text = last.text.rstrip(" ")
-    return [s for s in out if s.text or s.note is not None]
+    return [s for s in out if s.text or s.br or s.note is not None]

@@ -162,7 +162,7 @@ class Walker:
         for seg in segments:
             if seg.note is not None:
                 self.fill(self.notes.call(paragraph), seg.note)
-            elif seg.text == "\n":
+            elif seg.br:
                 paragraph.add_run().add_break()
             else:
                 for text, family in self.scripts.pieces(seg.text, seg.lang):
@@ -331,7 +331,7 @@ class Walker:
                 self.fail(el, f"<{tag}> inside a paragraph; only b, i, u, span and br may be")
             classes = _classes(el)
             if tag == "br":
-                out.append(Segment("\n"))
+                out.append(Segment("", br=True))
                 return
             lang, direction = attributes(el)
             if "footnote" in classes:  # its own text, from the paragraph's language
