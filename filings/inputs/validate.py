@@ -206,7 +206,7 @@ def _contradictions(row: RawRow, fields: dict[str, Any]) -> list[DataError]:
     return errors
 
 
-def _notices(row: RawRow, detainee: Detainee) -> list[Problem]:
+def _notices(row: RawRow, detainee: Detainee, case: Case | None = None) -> list[Problem]:
     """What is worth a clerk's look but does not stop the row."""
     notices = [
         Problem(
@@ -220,6 +220,13 @@ def _notices(row: RawRow, detainee: Detainee) -> list[Problem]:
     if detainee.custody_status == "released" and detainee.release_date is None:
         message = "is empty, but custody_status says released"
         notices.append(Problem(row.at("release_date"), message, severity=WARNING))
+    if case and case.facilities and detainee.facility and detainee.facility not in case.facilities:
+        message = (
+            f"{detainee.facility!r} is not under facilities in {case.source}, so a motion names "
+            "it as the roster writes it and, not knowing its district, asks for no notice "
+            "before a transfer; add it there with its display name and district"
+        )
+        notices.append(Problem(row.at("facility"), message, severity=WARNING))
     return notices
 
 
@@ -300,7 +307,7 @@ def check_roster(rows: Iterable[RawRow], case: Case | None = None) -> RosterChec
             continue
         first_seen[detainee.a_number] = detainee.source
         check.detainees.append(detainee)
-        check.problems.extend(_notices(row, detainee))
+        check.problems.extend(_notices(row, detainee, case))
     return check
 
 

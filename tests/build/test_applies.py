@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import CASE, write
+from textof import docx_paragraphs
 
 from filings.build import run as build
 from filings.cli import main
@@ -274,6 +275,43 @@ def test_a_latin_form_in_another_script_and_an_unknown_attorney_are_located_erro
         "roster.csv:4: motion_to_reopen_date: 2025-09-01 is before the final order date, "
         "2025-10-01; a motion to reopen follows the final order",
     ]
+
+
+def test_a_facility_the_case_file_does_not_list_is_a_warning_at_its_cell(tmp_path):
+    """Not knowing a facility's district, a motion asks for no notice before a transfer: the
+    clerk is told, at the cell, instead of the motion quietly asking less."""
+    check = roster_check(
+        tmp_path,
+        "a_number,family_name,given_name,custody_status,facility,arrest_type",
+        "A012345678,Peña,José,detained,Kenosha County Jail,warrantless",
+        "A012345679,Ruiz,Ana,detained,Broadview Processing Center,warrantless",
+    )
+    assert (check.accepted, [str(w) for w in check.warnings]) == (
+        2,
+        [
+            "roster.csv:2: facility: 'Kenosha County Jail' is not under facilities in case.yaml, "
+            "so a motion names it as the roster writes it and, not knowing its district, asks for "
+            "no notice before a transfer; add it there with its display name and district"
+        ],
+    )
+
+
+def test_court_filings_print_the_own_script_once_beside_the_latin_name(tmp_path):
+    roster = write(
+        tmp_path / "r.csv",
+        "a_number,family_name,given_name,custody_status,arrest_type,family_name_latin,"
+        "given_name_latin\nA012345678,حداد,طارق,detained,warrantless,Haddad,Tarek\n",
+    )
+    out = tmp_path / "out"
+    report = build.build(
+        CASE, roster, out, ["stay-motion", "omnibus-stay-motion"], ["docx"], jobs=1
+    )
+    assert not report.failed
+    [omnibus] = (out / "omnibus-stay-motion").glob("*.docx")
+    for path in (out / "stay-motion" / "A012345678-stay-motion.docx", omnibus):
+        text = "\n".join(docx_paragraphs(path))
+        assert text.count("طارق حداد") == 1, path.name
+        assert "Tarek Haddad (طارق حداد" in text, path.name
 
 
 @pytest.mark.parametrize(
