@@ -60,6 +60,7 @@ def schema(case_data: dict) -> dict:
         "lang": ANY,
         "removal": removal,
         "class_member": ANY,
+        "document_date": ANY,
         "tagline": _record_schema(Tagline),
     }
 

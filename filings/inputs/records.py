@@ -172,6 +172,9 @@ class Case:
     contact: dict[str, Any]
     filing_date: dt.date
     order: dict[str, Any]
+    # The day the notices go out, when not the filing date (a notice may report a later event,
+    # such as a higher court's hold on the order). Templates with `dated: notice_date` use it.
+    notice_date: dt.date | None = None
     # Which arrests the class covers (`arrest_types`), for templates whose rule asks.
     class_covers: dict[str, Any] | None = None
     # The immigration courts, by EOIR's name: display name, address, DHS office served.
@@ -188,6 +191,13 @@ class Case:
     # codes to text, with the English as `en` (matched by value, so changed English finds none).
     translations: tuple[dict[str, str], ...] = ()
     source: str = "case.yaml"
+
+    def dated(self, which: str) -> dt.date:
+        """The date a document carries and reckons from (is a removal date still to come?): the
+        filing date, or for a template `dated: notice_date`, the notices' own date if given."""
+        return (
+            (self.notice_date or self.filing_date) if which == "notice_date" else self.filing_date
+        )
 
     @property
     def signer(self) -> Attorney:

@@ -469,6 +469,23 @@ def _case_translations(r: _Reader, data: dict) -> tuple[dict[str, str], ...]:
     return tuple(found)
 
 
+def _hold_before_notices(r: _Reader, data: dict, case: dict) -> None:
+    """`order.release_on_hold_date`, when given: a notice reports the hold, so the notices' date
+    (`notice_date`, else the filing date) cannot come before it."""
+    order = data["order"]
+    held = r.get(order, "release_on_hold_date", "order.release_on_hold_date", dt.date, False)
+    case["order"]["release_on_hold_date"] = held
+    key = "notice_date" if case["notice_date"] else "filing_date"
+    dated = case[key]
+    if held and dated and dated < held:
+        message = (
+            f"{dated.isoformat()} is before order.release_on_hold_date, {held.isoformat()}: a "
+            "notice that reports the hold cannot be dated before it; set notice_date to the day "
+            "the notices go out"
+        )
+        r.fail(data, key, key, message)
+
+
 def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
     """Read and check the case file; raise DataErrors listing every problem."""
     data = load_yaml(path, limits=limits)
@@ -494,6 +511,7 @@ def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
             {"organization": str, "phone": str, "address": str, "hours": str},
         ),
         filing_date=r.get(data, "filing_date", "filing_date", dt.date),
+        notice_date=r.get(data, "notice_date", "notice_date", dt.date, required=False),
         order=r.mapping(data, "order", "order", ORDER_FIELDS),
         class_covers=courtfacts.class_covers(r, data),
         immigration_courts=courtfacts.immigration_courts(r, data),
@@ -510,6 +528,7 @@ def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
         case["order"]["release_on_hold_by"] = r.get(
             order, "release_on_hold_by", "order.release_on_hold_by"
         )
+        _hold_before_notices(r, data, case)
     if "bond_amount" in order:
         case["order"]["bond_amount"] = r.get(order, "bond_amount", "order.bond_amount", Decimal)
     if "collect_calls" in (case["contact"] or {}):

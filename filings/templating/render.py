@@ -48,7 +48,8 @@ def render_html(
         "template": _info(template),
         "template_version": template_version,
         # Facts decided once in Python, never in a template (records.py):
-        "removal": Removal.of(detainee, case.filing_date),
+        "removal": Removal.of(detainee, case.dated(template.dated)),
+        "document_date": case.dated(template.dated),
         "class_member": case.covers(detainee) if detainee else None,
     }
     row = f" ({detainee.source})" if detainee else ""

@@ -44,6 +44,7 @@ class Template:
     output: str
     folder: Path
     applies_to: AppliesTo | None = None  # which rows it is for; None: every row
+    dated: str = "filing_date"  # the case file's date it carries: filing_date or notice_date
 
     @property
     def source(self) -> str:
@@ -71,6 +72,11 @@ def discover(folders: Path | Sequence[Path] = ()) -> dict[str, Template]:
     return dict(sorted(found.items()))
 
 
+# The case file's dates a template may carry (`dated:`): court filings the filing date, notices
+# the day they go out.
+DATES = ("filing_date", "notice_date")
+
+
 def _read_metadata(folder: Path, meta_path: Path) -> Template:
     meta = load_yaml(meta_path)
     where = f"{folder.name}/template.yaml"
@@ -96,8 +102,16 @@ def _read_metadata(folder: Path, meta_path: Path) -> Template:
             rule = read_rule(meta["applies_to"], meta.lines.get("applies_to"))
         except RuleError as exc:
             raise TemplateError(Location(where, exc.line), exc.problem) from None
+    dated = meta.get("dated", "filing_date")
+    if dated not in DATES:
+        at = Location(where, meta.lines.get("dated"), "dated")
+        raise TemplateError(at, f"{dated!r} is not one of: {', '.join(DATES)}")
     return Template(
-        name=folder.name, folder=folder, applies_to=rule, **{f: str(meta[f]) for f in fields}
+        name=folder.name,
+        folder=folder,
+        applies_to=rule,
+        dated=dated,
+        **{f: str(meta[f]) for f in fields},
     )
 
 

@@ -320,25 +320,39 @@ def test_court_filings_print_the_own_script_once_beside_the_latin_name(tmp_path)
         (
             "  arrest_types: [warrantless, vehicle_stop]",
             "  arrest_types: [warrantless, stop]",
-            "case.yaml:42: class_covers.arrest_types: 'stop' is not an arrest type; the arrest types "
+            "case.yaml:46: class_covers.arrest_types: 'stop' is not an arrest type; the arrest types "
             "are: warrantless, warrant, vehicle_stop, unknown",
         ),
         (
             "    id: whitfield\n",
             "    id: okafor\n",
-            "case.yaml:78: counsel[1].id: 'okafor' is counsel[0]'s id too; each attorney's id must be "
+            "case.yaml:82: counsel[1].id: 'okafor' is counsel[0]'s id too; each attorney's id must be "
             "their own",
         ),
         (
             "class_covers:\n",
             "immigration_court:\n  city: Chicago\nclass_covers:\n",
-            "case.yaml:41: immigration_court: is no longer read: give each person's court in the "
+            "case.yaml:45: immigration_court: is no longer read: give each person's court in the "
             "roster's immigration_court column and list the courts under immigration_courts",
         ),
         (
             "      office: Office of the Principal Legal Advisor, Chicago\n",
             "",
-            "case.yaml:54: immigration_courts.Chicago.dhs.office: is missing; the case file needs it",
+            "case.yaml:58: immigration_courts.Chicago.dhs.office: is missing; the case file needs it",
+        ),
+        (
+            "notice_date: 2025-11-24\n",
+            "notice_date: 2025-11-19\n",
+            "case.yaml:24: notice_date: 2025-11-19 is before order.release_on_hold_date, "
+            "2025-11-20: a notice that reports the hold cannot be dated before it; set notice_date "
+            "to the day the notices go out",
+        ),
+        (
+            "notice_date: 2025-11-24\n",
+            "",
+            "case.yaml:21: filing_date: 2025-11-14 is before order.release_on_hold_date, "
+            "2025-11-20: a notice that reports the hold cannot be dated before it; set notice_date "
+            "to the day the notices go out",
         ),
     ],
 )
@@ -521,4 +535,37 @@ def test_a_rule_asking_about_the_class_needs_class_covers(tmp_path):
         "case.yaml: class_covers: is missing; the applies_to of stay-motion asks whether the class "
         "covers each arrest (class_member), so the case file must say which arrest types it "
         "covers, e.g. class_covers: {arrest_types: [warrantless]}"
+    )
+
+
+def test_a_notice_carries_the_notice_date_and_reckons_removal_dates_from_it(tmp_path):
+    """The motion, filed on November 14, calls a November 17 removal upcoming; the notice, sent
+    on November 24 after the hold it reports, does not tell the reader of a date now past."""
+    roster = write(
+        tmp_path / "r.csv",
+        "a_number,family_name,given_name,custody_status,preferred_language,arrest_type,"
+        "removal_date\nA012345678,Peña,José,detained,en,warrantless,2025-11-17\n",
+    )
+    out = tmp_path / "out"
+    report = build.build(CASE, roster, out, ["release-notice", "stay-motion"], ["docx"], jobs=1)
+    assert not report.failed
+    notice = "\n".join(docx_paragraphs(out / "release-notice" / "A012345678-release-notice.docx"))
+    motion = "\n".join(docx_paragraphs(out / "stay-motion" / "A012345678-stay-motion.docx"))
+    assert "Date: November 24, 2025" in notice
+    assert "on hold by the U.S. Court of Appeals for the Seventh Circuit on November 20, 2025" in (
+        " ".join(notice.split())
+    )
+    assert "November 17, 2025" not in notice
+    assert "November 17, 2025" in motion
+
+
+def test_a_template_dated_by_an_unknown_date_is_refused_at_its_line(tmp_path):
+    folder = template_folder(tmp_path, "  class_member: true\n")
+    meta = folder / "probe" / "template.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "dated: hearing_date\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as exc:
+        discover([folder])
+    assert str(exc.value) == (
+        f"probe/template.yaml:{len(meta.read_text().splitlines())}: dated: 'hearing_date' is not "
+        "one of: filing_date, notice_date"
     )

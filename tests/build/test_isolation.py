@@ -231,7 +231,7 @@ def test_a_300_digit_bond_amount_is_refused_at_its_line_before_anything_renders(
     with pytest.raises(DataErrors) as exc:
         build.build(case, roster, tmp_path / "out", ["release-notice"], ["docx"], jobs=1)
     message = exc.value.message
-    assert message.startswith("case.yaml:34: order.bond_amount: 999")
+    assert message.startswith("case.yaml:37: order.bond_amount: 999")
     assert "is not an amount of money" in message
     assert not (tmp_path / "out" / "release-notice").exists()
 

@@ -138,7 +138,7 @@ def test_case_file_problems_name_their_line(tmp_path):
     with pytest.raises(DataErrors) as exc:
         load_case(write(tmp_path / "case.yaml", text))
     assert [e.message for e in exc.value.errors] == [
-        "case.yaml:68: counsel[0].email: is missing; the case file needs it",
+        "case.yaml:72: counsel[0].email: is missing; the case file needs it",
         "case.yaml:21: filing_date: '2025-11-31' is not a date on the calendar",
     ]
 

@@ -160,7 +160,7 @@ def test_language_only_leaves_english_out(tmp_path):
     spanish = pdf_body(notice(out, "A100000001"))
     assert "IMPORTANT NOTICE" not in spanish
     # No English inside: the case file's text comes from its `translations:`.
-    assert "esa parte de la orden decía esto: los miembros de la clase que no" in flat(spanish)
+    assert "esa parte de la orden disponía que los miembros de la clase que no" in flat(spanish)
     assert "Corte de Apelaciones de los Estados Unidos para el Séptimo Circuito" in flat(spanish)
     assert "de lunes a viernes" in spanish and "class members" not in spanish
     assert pdf_body(notice(out, "A100000003")).startswith("IMPORTANT NOTICE")
