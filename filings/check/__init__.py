@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from filings.check import docx, pdf
+from filings.check import docx, docx_reader, pdf
 from filings.check.findings import Expected, Unreadable, finding, short, unreadable
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
@@ -110,7 +110,7 @@ def recorded_format(
     limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[str | None, dict | None]:
     """The format name and document fields `filings render` stored in the file, if any."""
-    reader = pdf.info if path.suffix.lower() == ".pdf" else docx.properties
+    reader = pdf.info if path.suffix.lower() == ".pdf" else docx_reader.properties
     values = reader(path, limits)
     fields = values.get("FilingsFields")
     try:

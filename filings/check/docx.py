@@ -4,7 +4,8 @@ A DOCX has no pages until a word processor lays it out, so what is checked here 
 itself sets: the paper and margins, the type size every run ends up with (run, paragraph style,
 its base styles, the document defaults), the line spacing of body paragraphs, the fonts named, and
 what the header and footer hold (the eoir A-number and DETAINED label, the pleading ruler). The
-page count and glyph coverage are measured on the PDF.
+page count and glyph coverage are measured on the PDF. How the XML is read, and how a size or a
+line pitch is resolved through the styles, is `check.docx_reader`'s.
 """
 
 from __future__ import annotations
@@ -14,138 +15,33 @@ from pathlib import Path
 
 from lxml import etree
 
-from filings.check.findings import Expected, finding, unreadable
-from filings.check.package import Package
+from filings.check.docx_reader import NS, Docx, tag, text_of
+from filings.check.findings import Expected, finding
 from filings.check.report import digits, need, pt
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.outputs.formats import CourtFormat
 from filings.problems import Problem
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS = {"w": W, "r": R}
 BODY_ROLES = ("Body Text", "List Paragraph")  # the styles the line-spacing rule measures
-
-
-def _w(name: str) -> str:
-    return f"{{{W}}}{name}"
-
-
-def properties(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, str]:
-    """The custom properties `filings render` records, with the core `category` as the format."""
-    out = {}
-    with Package(path, limits) as package:
-        core = package.xml("docProps/core.xml")
-        category = core.find("{*}category") if core is not None else None
-        if category is not None and category.text:
-            out["FilingsFormat"] = category.text
-        custom = package.xml("docProps/custom.xml")
-        for prop in custom if custom is not None else []:
-            value = prop.find("*")
-            out[prop.get("name")] = value.text if value is not None else ""
-    return out
-
-
-class _Docx:
-    """The parts of a DOCX the checks read, and style lookups through `basedOn`."""
-
-    def __init__(self, path: Path, limits: Limits) -> None:
-        with Package(path, limits) as package:
-            self.document = package.xml("word/document.xml", required=True)
-            self.styles = package.xml("word/styles.xml")
-            if self.styles is None:  # Word's own defaults then apply
-                self.styles = etree.Element(_w("styles"))
-            self.footnotes = package.xml("word/footnotes.xml")
-            rels = package.xml("word/_rels/document.xml.rels")
-            targets = {r.get("Id"): r.get("Target") for r in (rels if rels is not None else [])}
-            self.sect = self.document.find(".//w:body/w:sectPr", NS)
-            if self.sect is None:
-                raise unreadable(path.name, "DOCX", "word/document.xml sets no page (no w:sectPr)")
-            self.headers = {}
-            for ref in self.sect.findall("w:headerReference", NS):
-                target = (targets.get(ref.get(f"{{{R}}}id")) or "").lstrip("/")
-                part = "word/" + target.removeprefix("word/")
-                self.headers[ref.get(_w("type"))] = package.xml(part, required=True)
-        self.by_id = {s.get(_w("styleId")): s for s in self.styles.findall("w:style", NS)}
-        self.defaults = self.styles.find("w:docDefaults", NS)
-
-    def chain(self, style_id: str | None):
-        """The style and its bases, nearest first."""
-        seen = []
-        while style_id and style_id in self.by_id and style_id not in [s for s, _ in seen]:
-            style = self.by_id[style_id]
-            seen.append((style_id, style))
-            based = style.find("w:basedOn", NS)
-            style_id = based.get(_w("val")) if based is not None else None
-        return [s for _, s in seen]
-
-    def style_id(self, paragraph) -> str:
-        found = paragraph.find("w:pPr/w:pStyle", NS)
-        if found is not None:
-            return found.get(_w("val"))
-        default = self.styles.find("w:style[@w:type='paragraph'][@w:default='1']", NS)
-        return default.get(_w("styleId")) if default is not None else "Normal"
-
-    def style_name(self, style_id: str) -> str:
-        name = self.by_id.get(style_id)
-        found = name.find("w:name", NS) if name is not None else None
-        return found.get(_w("val")) if found is not None else style_id
-
-    def inherited(self, paragraph, path: str):
-        """The first element at `path` (under pPr or rPr) in the paragraph's styles or defaults."""
-        for style in self.chain(self.style_id(paragraph)):
-            found = style.find(path, NS)
-            if found is not None:
-                return found
-        if self.defaults is None:
-            return None
-        return self.defaults.find(f"{path.split('/')[0]}Default/{path}", NS)
-
-    def size(self, paragraph, run) -> float:
-        found = run.find("w:rPr/w:sz", NS)
-        if found is None:
-            found = self.inherited(paragraph, "w:rPr/w:sz")
-        return int(found.get(_w("val"))) / 2 if found is not None else 10
-
-    def line(self, paragraph, size: float) -> float:
-        """The paragraph's line pitch in points (an `auto` line is about 1.15 of the type size)."""
-        spacing = paragraph.find("w:pPr/w:spacing", NS)
-        if spacing is None or spacing.get(_w("line")) is None:
-            spacing = self.inherited(paragraph, "w:pPr/w:spacing")
-        if spacing is None or spacing.get(_w("line")) is None:
-            return size * 1.15
-        value = int(spacing.get(_w("line")))
-        if spacing.get(_w("lineRule")) in ("exact", "atLeast"):
-            return value / 20
-        return value / 240 * size * 1.15
-
-
-def _text(element) -> str:
-    out = []
-    for node in element.iter(_w("t"), _w("tab"), _w("br")):
-        out.append(
-            node.text or "" if node.tag == _w("t") else "\t" if node.tag == _w("tab") else "\n"
-        )
-    return "".join(out)
 
 
 def measure(
     path: Path, fmt: CourtFormat, *, expect: Expected, limits: Limits = DEFAULT_LIMITS
 ) -> list[Problem]:
-    doc = _Docx(path, limits)
+    doc = Docx(path, limits)
     name = path.name
-    paragraphs = list(doc.document.iter(_w("p")))
+    paragraphs = list(doc.document.iter(tag("p")))
     found = _page(name, doc, fmt) + _sizes(name, doc, paragraphs, fmt)
     found += _pitch(name, doc, paragraphs, fmt) + _fonts(name, doc, paragraphs, fmt)
     found += _glyphs(name, paragraphs, fmt) + _eoir(name, doc, paragraphs, fmt, expect)
     return found + _ruler(name, doc, fmt)
 
 
-def _page(name: str, doc: _Docx, fmt: CourtFormat) -> list[Problem]:
+def _page(name: str, doc: Docx, fmt: CourtFormat) -> list[Problem]:
     found = []
     size = doc.sect.find("w:pgSz", NS)
-    width, height = int(size.get(_w("w"))) / 20, int(size.get(_w("h"))) / 20
+    width, height = int(size.get(tag("w"))) / 20, int(size.get(tag("h"))) / 20
     if fmt.rules.paper and (
         abs(width - fmt.rules.paper.value[0]) > 0.5 or abs(height - fmt.rules.paper.value[1]) > 0.5
     ):
@@ -162,7 +58,7 @@ def _page(name: str, doc: _Docx, fmt: CourtFormat) -> list[Problem]:
     margins = doc.sect.find("w:pgMar", NS)
     minimum = fmt.rules.margins.value if fmt.rules.margins else fmt.margins
     for side, least in zip(("top", "right", "bottom", "left"), minimum, strict=True):
-        value = abs(int(margins.get(_w(side)))) / 20
+        value = abs(int(margins.get(tag(side)))) / 20
         if value < least - 0.5:
             found.append(
                 finding(
@@ -176,15 +72,15 @@ def _page(name: str, doc: _Docx, fmt: CourtFormat) -> list[Problem]:
     return found
 
 
-def _where(doc: _Docx, index: int, paragraph) -> str:
+def _where(doc: Docx, index: int, paragraph) -> str:
     return f"paragraph {index} ({doc.style_name(doc.style_id(paragraph))})"
 
 
-def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]:
+def _sizes(name: str, doc: Docx, paragraphs, fmt: CourtFormat) -> list[Problem]:
     rule = fmt.rules.body_size
     found = []
     for index, paragraph in enumerate(paragraphs, start=1):
-        runs = [r for r in paragraph.findall(".//w:r", NS) if _text(r).strip()]
+        runs = [r for r in paragraph.findall(".//w:r", NS) if text_of(r).strip()]
         sizes = [doc.size(paragraph, r) for r in runs]
         if rule and sizes and min(sizes) < rule.value - 0.05:
             found.append(
@@ -204,32 +100,32 @@ def _sizes(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]
             s
             for s in doc.by_id.values()
             if s.find("w:name", NS) is not None
-            and s.find("w:name", NS).get(_w("val")).lower() == "footnote text"
+            and s.find("w:name", NS).get(tag("val")).lower() == "footnote text"
         ),
         None,
     )
     if note_rule and note is not None and (sz := note.find("w:rPr/w:sz", NS)) is not None:
-        if int(sz.get(_w("val"))) / 2 < note_rule.value - 0.05:
+        if int(sz.get(tag("val"))) / 2 < note_rule.value - 0.05:
             found.append(
                 finding(
                     name,
                     "footnote_size",
                     "style Footnote Text",
-                    f"footnotes {pt(int(sz.get(_w('val'))) / 2)}",
+                    f"footnotes {pt(int(sz.get(tag('val'))) / 2)}",
                     need(fmt, "footnote_size", f"at least {note_rule.value:g} pt"),
                 )
             )
     return found
 
 
-def _footnote_sizes(name: str, doc: _Docx, least: float, fmt: CourtFormat) -> list[Problem]:
+def _footnote_sizes(name: str, doc: Docx, least: float, fmt: CourtFormat) -> list[Problem]:
     """The type of each footnote's text (its number, a raised call, is not measured)."""
     found = []
     for note in doc.footnotes.findall("w:footnote", NS):
-        if note.get(_w("type")) is not None:  # the separators
+        if note.get(tag("type")) is not None:  # the separators
             continue
-        for paragraph in note.iter(_w("p")):
-            runs = [r for r in paragraph.findall(".//w:r", NS) if _text(r).strip()]
+        for paragraph in note.iter(tag("p")):
+            runs = [r for r in paragraph.findall(".//w:r", NS) if text_of(r).strip()]
             sizes = [doc.size(paragraph, r) for r in runs]
             if sizes and min(sizes) < least - 0.05:
                 rule = need(fmt, "footnote_size", f"at least {least:g} pt")
@@ -237,7 +133,7 @@ def _footnote_sizes(name: str, doc: _Docx, least: float, fmt: CourtFormat) -> li
                     finding(
                         name,
                         "footnote_size",
-                        f"footnote {note.get(_w('id'))}",
+                        f"footnote {note.get(tag('id'))}",
                         f"footnotes {pt(min(sizes))}",
                         rule,
                     )
@@ -245,14 +141,14 @@ def _footnote_sizes(name: str, doc: _Docx, least: float, fmt: CourtFormat) -> li
     return found
 
 
-def _pitch(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]:
+def _pitch(name: str, doc: Docx, paragraphs, fmt: CourtFormat) -> list[Problem]:
     rule = fmt.rules.line_pitch
     if rule is None:
         return []
     found = []
     for index, paragraph in enumerate(paragraphs, start=1):
         style = doc.style_name(doc.style_id(paragraph))
-        runs = [r for r in paragraph.findall(".//w:r", NS) if _text(r).strip()]
+        runs = [r for r in paragraph.findall(".//w:r", NS) if text_of(r).strip()]
         if style not in BODY_ROLES or not runs:
             continue
         pitch = doc.line(paragraph, max(doc.size(paragraph, r) for r in runs))
@@ -269,7 +165,7 @@ def _pitch(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]
     return found
 
 
-def _fonts(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]:
+def _fonts(name: str, doc: Docx, paragraphs, fmt: CourtFormat) -> list[Problem]:
     """Every font the text names is one of the format's (a DOCX embeds none by default)."""
     allowed = {fmt.font.family, fmt.font.complex_script, fmt.font.east_asian, *fmt.font.fallbacks}
     used_styles = {doc.style_id(p) for p in paragraphs}
@@ -280,7 +176,7 @@ def _fonts(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]
     sources += [(f"paragraph {i}", p) for i, p in enumerate(paragraphs, start=1)]
     found, seen = [], set()
     for where, element in sources:
-        for fonts in element.iter(_w("rFonts")) if element is not None else []:
+        for fonts in element.iter(tag("rFonts")) if element is not None else []:
             for attr, value in fonts.attrib.items():
                 slot = etree.QName(attr).localname
                 shown = f"theme font ({slot})" if slot.endswith("Theme") else value
@@ -301,7 +197,7 @@ def _fonts(name: str, doc: _Docx, paragraphs, fmt: CourtFormat) -> list[Problem]
 def _glyphs(name: str, paragraphs, fmt: CourtFormat) -> list[Problem]:
     found = []
     for index, paragraph in enumerate(paragraphs, start=1):
-        if "\ufffd" in _text(paragraph):
+        if "\ufffd" in text_of(paragraph):
             found.append(
                 finding(
                     name,
@@ -319,17 +215,17 @@ def _first_page_body(paragraphs) -> str:
     for paragraph in paragraphs:
         if text and paragraph.find("w:pPr/w:pageBreakBefore", NS) is not None:
             break
-        text.append(_text(paragraph))
-        if any(b.get(_w("type")) == "page" for b in paragraph.iter(_w("br"))):
+        text.append(text_of(paragraph))
+        if any(b.get(tag("type")) == "page" for b in paragraph.iter(tag("br"))):
             break
     return "\n".join(text)
 
 
-def _eoir(name: str, doc: _Docx, paragraphs, fmt, expect: Expected) -> list[Problem]:
+def _eoir(name: str, doc: Docx, paragraphs, fmt, expect: Expected) -> list[Problem]:
     found = []
     titled = doc.sect.find("w:titlePg", NS) is not None
-    every = _text(doc.headers["default"]) if "default" in doc.headers else ""
-    first = _text(doc.headers["first"]) if titled and "first" in doc.headers else every
+    every = text_of(doc.headers["default"]) if "default" in doc.headers else ""
+    first = text_of(doc.headers["first"]) if titled and "first" in doc.headers else every
     cover = first + "\n" + _first_page_body(paragraphs)
     rule = fmt.rules.a_number
     if rule and rule.value:
@@ -372,7 +268,7 @@ def _eoir(name: str, doc: _Docx, paragraphs, fmt, expect: Expected) -> list[Prob
     return found
 
 
-def _ruler(name: str, doc: _Docx, fmt: CourtFormat) -> list[Problem]:
+def _ruler(name: str, doc: Docx, fmt: CourtFormat) -> list[Problem]:
     """Pleading paper: a fixed ruler in every header, not Word's line numbering."""
     ruler = fmt.line_numbers
     if ruler is None:
@@ -390,8 +286,8 @@ def _ruler(name: str, doc: _Docx, fmt: CourtFormat) -> list[Problem]:
         )
     wanted = "\n".join(str(n) for n in range(1, ruler.count + 1))
     for kind, header in sorted(doc.headers.items()):
-        frames = [p for p in header.iter(_w("p")) if p.find("w:pPr/w:framePr", NS) is not None]
-        numbers = [p for p in frames if _text(p).strip() == wanted]
+        frames = [p for p in header.iter(tag("p")) if p.find("w:pPr/w:framePr", NS) is not None]
+        numbers = [p for p in frames if text_of(p).strip() == wanted]
         where = f"{kind} header"
         if not numbers:
             found.append(
@@ -410,8 +306,8 @@ def _ruler(name: str, doc: _Docx, fmt: CourtFormat) -> list[Problem]:
             continue
         frame = numbers[0].find("w:pPr/w:framePr", NS)
         spacing = numbers[0].find("w:pPr/w:spacing", NS)
-        top = int(frame.get(_w("y"), "0")) / 20
-        pitch = int(spacing.get(_w("line"), "0")) / 20 if spacing is not None else 0
+        top = int(frame.get(tag("y"), "0")) / 20
+        pitch = int(spacing.get(tag("line"), "0")) / 20 if spacing is not None else 0
         if abs(top - fmt.margins[0]) > 0.5 or abs(pitch - ruler.pitch) > 0.05:
             found.append(
                 finding(

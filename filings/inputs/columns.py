@@ -8,7 +8,7 @@ from pathlib import Path
 
 from filings.errors import DataError, DataErrors, Location
 from filings.inputs.config import CONFIG_FILE, project_config
-from filings.inputs.normalize import words
+from filings.inputs.text import words
 from filings.problems import WARNING, Problem
 
 REQUIRED_COLUMNS = ("a_number", "family_name", "given_name", "custody_status")

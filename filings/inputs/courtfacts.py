@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from filings.inputs.normalize import clean_text
 from filings.inputs.records import ARREST_TYPES, Attorney, ImmigrationCourt
+from filings.inputs.text import clean_text
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _EOIR_ID = re.compile(r"[A-Za-z0-9]{4,12}")  # as EOIR issues it (`AB123456`); no fixed form assumed

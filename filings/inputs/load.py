@@ -12,8 +12,8 @@ from filings.inputs import sheets
 from filings.inputs.columns import alias_table, canonical_header, map_header
 from filings.inputs.limits import DEFAULT, Limits, check_file_size, exceeded, too_long
 from filings.inputs.located import LocatedDict, LocatedList, _RosterLoader, load_yaml
-from filings.inputs.normalize import number_text
 from filings.inputs.rows import RawRow, read_text
+from filings.inputs.text import number_text
 
 __all__ = ["LocatedDict", "LocatedList", "RawRow", "canonical_header", "load_yaml", "read_roster"]
 TWICE = "appears twice{where}; delete one: only the last would be read"

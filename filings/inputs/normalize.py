@@ -1,7 +1,9 @@
-"""Read one roster value as people write it: A-numbers, dates, languages, codes, names.
+"""Read one roster value of a fixed form as people write it: A-numbers, dates, money.
 
 Each parser takes the text of one cell and returns the value, or raises ValueError with a message
-that shows that value and what was expected (never anything else from the row).
+that shows that value and what was expected (never anything else from the row). A cell's text is
+cleaned and checked first (`text`); languages and coded values have their own modules
+(`languages`, `choices`).
 """
 
 from __future__ import annotations
@@ -10,112 +12,20 @@ import datetime as dt
 import math
 import os
 import re
-import unicodedata
 from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.core import get_global
-from babel.localedata import locale_identifiers
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
-# --- text --------------------------------------------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """Trim and NFC-normalize; never re-case a name."""
-    return unicodedata.normalize("NFC", text.strip())
-
-
-# Scripts whose spelling uses the zero-width (non-)joiner: Persian compounds (رحمت‌الله), Indic
-# conjuncts, Khmer, Myanmar. Elsewhere a joiner is invisible debris from copying and pasting.
-JOINER_SCRIPTS = (
-    "ARABIC",
-    "SYRIAC",
-    "NKO",
-    "MONGOLIAN",
-    "DEVANAGARI",
-    "BENGALI",
-    "GURMUKHI",
-    "GUJARATI",
-    "ORIYA",
-    "TAMIL",
-    "TELUGU",
-    "KANNADA",
-    "MALAYALAM",
-    "SINHALA",
-    "KHMER",
-    "MYANMAR",
-    "TIBETAN",
-    "LIMBU",
-    "BALINESE",
-    "JAVANESE",
-)
-JOINERS = ("\u200c", "\u200d")
-# Visible characters Unicode files under "format": Arabic number signs and the end of an ayah.
-VISIBLE_FORMAT = set("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u08e2\U000110bd")
-
-
-def _joins(text: str, i: int) -> bool:
-    """The joiner at text[i] sits after a letter or mark of a script that needs joiners."""
-    before = text[i - 1] if i else ""
-    return bool(before) and unicodedata.name(before, "").startswith(JOINER_SCRIPTS)
-
-
-def invisible_characters(text: str) -> list[str]:
-    """Invisible control and format characters in a value, each once: bidirectional overrides and
-    isolates (U+202A–U+202E, U+2066–U+2069), marks, zero-width spaces, byte-order marks, soft
-    hyphens, tags, C0/C1 controls. They would reorder or hide what a document prints, so a value
-    holding one is refused rather than printed. Line breaks and tabs are allowed, and so are
-    zero-width joiners inside the scripts that spell with them."""
-    found = []
-    for i, char in enumerate(text):
-        kind = unicodedata.category(char)
-        if kind not in ("Cc", "Cf") or char in "\n\r\t" or char in VISIBLE_FORMAT:
-            continue
-        if char in JOINERS and _joins(text, i):
-            continue
-        found.append(char)
-    return list(dict.fromkeys(found))
-
-
-def line_separators(text: str) -> list[str]:
-    """U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR, each once. HTML does not break a
-    line at them, and the PDF renderer keeps them in the font of the text around them (it never
-    looks for a fallback font for a separator), which has no glyph for them: a box, or a failed
-    document. Refused in the data, as a clerk can replace them with an ordinary line break."""
-    return list(dict.fromkeys(c for c in text if c in "\u2028\u2029"))
-
-
-# What Excel shows in a cell whose formula failed (and what a CSV export then holds).
-EXCEL_ERRORS = frozenset(
-    "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC! #FIELD! "
-    "#BLOCKED! #CONNECT! #BUSY! #UNKNOWN! #EXTERNAL! #PYTHON!".split()
-)
-
-
-def excel_error(text: str) -> bool:
-    """The text is one of Excel's error values (`#N/A`, `#REF!`), in any case."""
-    return text.strip().upper() in EXCEL_ERRORS
-
-
-def words(text: str) -> list[str]:
-    """`Fecha de Nacimiento` -> ['fecha', 'de', 'nacimiento']: case, accents, punctuation dropped.
-
-    Modifier letters go too, so `Kʼicheʼ` (U+02BC) and `K'iche'` fold alike; `#` is kept as a word
-    because `A#` means "A-number".
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(c for c in decomposed if not unicodedata.category(c).startswith(("M", "Lm")))
-    return re.findall(r"[^\W_]+|#", kept)
-
-
-def number_text(value: float) -> str:
-    """A number as a spreadsheet shows it: `12345678.0` -> `12345678`; 15 digits at most."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return format(value, ".15g") if isinstance(value, float) else str(value)
-
+# validate.py imports these from here while it is being edited elsewhere; they live in text,
+# languages and choices, and these lines go once validate.py imports them from there.
+from filings.inputs.choices import parse_choice as parse_choice
+from filings.inputs.languages import parse_language as parse_language
+from filings.inputs.text import clean_text as clean_text
+from filings.inputs.text import excel_error as excel_error
+from filings.inputs.text import invisible_characters as invisible_characters
+from filings.inputs.text import line_separators as line_separators
 
 # --- money -------------------------------------------------------------------------------------
 
@@ -259,180 +169,3 @@ def excel_date(serial: float, epoch: dt.datetime | None = None) -> dt.date:
         raise ValueError(f"{serial!r} is not an Excel date serial number")
     value = from_excel(serial, epoch or CALENDAR_WINDOWS_1900)
     return value.date() if isinstance(value, dt.datetime) else value
-
-
-# --- languages ---------------------------------------------------------------------------------
-
-# Names CLDR does not list (or lists otherwise) that rosters use. Mayan languages have no ISO
-# 639-1 code; their ISO 639-3 code is kept, as CLDR does for K'iche' (quc).
-LANGUAGE_NAMES = {
-    "mandarin": "zh",
-    "mandarin chinese": "zh",
-    "kreyol": "ht",
-    "creole": "ht",
-    "haitian": "ht",
-    "kreyol ayisyen": "ht",
-    "farsi": "fa",
-    "quiche": "quc",
-    "k iche": "quc",
-    "mam": "mam",
-    "q anjob al": "kjb",
-    "qanjobal": "kjb",
-    "kanjobal": "kjb",
-}
-LANGUAGE_EXAMPLE = "es, spa, Spanish or español"
-
-
-def _key(text: str) -> str:
-    return "".join(words(text))
-
-
-@cache
-def _english_names() -> dict[str, str]:
-    """Folded name -> code: the code itself, CLDR's English and Spanish names, our additions."""
-    index: dict[str, str] = {}
-    for locale in ("en", "es"):
-        for code, name in Locale(locale).languages.items():
-            index.setdefault(_key(name), code.split("_")[0])
-    index.update({_key(name): code for name, code in LANGUAGE_NAMES.items()})
-    return index
-
-
-@cache
-def _native_names() -> dict[str, str]:
-    """Folded autonym -> code (`español` -> es, `kreyòl ayisyen` -> ht); loads every locale."""
-    index: dict[str, str] = {}
-    for code in sorted(i for i in locale_identifiers() if "_" not in i and i != "root"):
-        if name := Locale.parse(code).languages.get(code):
-            index.setdefault(_key(name), code)
-    return index
-
-
-@cache
-def _codes() -> dict[str, str]:
-    """Every code CLDR names, and ISO 639-2/3 aliases (spa, fre, chi) -> the shortest code."""
-    known = {code.split("_")[0] for code in Locale("en").languages} | set(LANGUAGE_NAMES.values())
-    codes = {code.lower(): code for code in known}
-    for alias, target in get_global("language_aliases").items():
-        base = target.split("_")[0]
-        if alias.isalpha() and alias.lower() not in codes and base in known:
-            codes[alias.lower()] = base
-    return codes
-
-
-@cache
-def _scripts() -> frozenset[str]:
-    return frozenset(s.lower() for s in Locale("en").scripts)
-
-
-def _tag_language(value: str) -> str | None:
-    """`pt-BR`, `zh_Hant`, `es` -> the language subtag; None unless the text is such a tag.
-
-    A name with a hyphen (`Oji-Cree`) is not a tag: after the language only a script CLDR
-    knows (`Hant`) and a region (`BR`, `419`) may follow.
-    """
-    first, *rest = re.split(r"[-_]", value)
-    if not re.fullmatch(r"[A-Za-z]{2,3}", first) or len(rest) > 2:
-        return None
-    for part in rest:
-        script = len(part) == 4 and part.lower() in _scripts()
-        if not (script or re.fullmatch(r"[A-Za-z]{2}|\d{3}", part)):
-            return None
-    return first.lower()
-
-
-def parse_language(text: str) -> str:
-    """A language by code or name, in English, Spanish or itself -> its code (`español` -> es).
-
-    The code is ISO 639-1 where the language has one, else the ISO 639-3 code CLDR uses (quc for
-    K'iche'). A region or script (`pt-BR`, `zh_Hant`) is dropped: the language is what counts.
-    """
-    value = text.strip()
-    code = _tag_language(value)
-    if code and code in _codes():
-        return _codes()[code]
-    key = _key(value)
-    found = _english_names().get(key) or _native_names().get(key)
-    if not found:
-        raise ValueError(f"{text!r} is not a language code or name; write it as {LANGUAGE_EXAMPLE}")
-    return found
-
-
-# --- codes -------------------------------------------------------------------------------------
-
-# What people write for each code (besides the code itself), matched ignoring case and punctuation.
-SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "custody_status": {
-        "detained": (
-            "in custody",
-            "ice custody",
-            "custody",
-            "in detention",
-            "in ice custody",
-            "detenido",
-            "detenida",
-            "en custodia",
-        ),
-        "released": (
-            "paroled",
-            "parole",
-            "bonded out",
-            "bonded",
-            "out on bond",
-            "released on bond",
-            "released on parole",
-            "released on recognizance",
-            "liberado",
-            "liberada",
-            "en libertad",
-        ),
-        "removed": ("deported", "removal", "deportado", "deportada"),
-        "unknown": ("unk", "not known"),
-    },
-    "arrest_type": {
-        "warrantless": ("no warrant", "without warrant", "without a warrant", "warrantless arrest"),
-        "warrant": ("with warrant", "with a warrant", "administrative warrant"),
-        "vehicle_stop": ("traffic stop", "vehicle stop", "car stop"),
-        "unknown": ("unk", "not known"),
-    },
-    "risk_assessment": {
-        "high_risk": ("high", "high risk"),
-        "not_high_risk": ("not high risk", "not high", "low", "low risk"),
-        "pending": ("pending", "awaiting", "not yet assessed"),
-    },
-    "proceedings": {
-        "none": ("no proceedings", "not in proceedings", "no nta"),
-        "pending": ("in proceedings", "open", "ongoing"),
-        "final_order": (
-            "final order",
-            "final",
-            "order of removal",
-            "removal order",
-            "ordered removed",
-        ),
-        "appeal": ("on appeal", "bia appeal", "appealed", "at the bia"),
-        "unknown": ("unk", "not known"),
-    },
-}
-
-
-def choice_key(text: str) -> str:
-    """`In Custody` -> `in_custody`; `Not-high risk` -> `not_high_risk`."""
-    return "_".join(words(text))
-
-
-@cache
-def _choice_index(choices: tuple[str, ...], field: str | None) -> dict[str, str]:
-    index = {choice_key(c): c for c in choices}
-    for code, names in SYNONYMS.get(field or "", {}).items():
-        if code in choices:
-            index.update({choice_key(n): code for n in names})
-    return index
-
-
-def parse_choice(text: str, choices: tuple[str, ...], field: str | None = None) -> str:
-    """One of `choices`, written in any case, or a synonym listed for `field` (`Deported`)."""
-    value = _choice_index(tuple(choices), field).get(choice_key(text))
-    if value is None:
-        raise ValueError(f"{text!r} is not one of: {', '.join(choices)}")
-    return value

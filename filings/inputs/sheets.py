@@ -19,8 +19,9 @@ from openpyxl.utils import get_column_letter
 from filings.errors import DataError, Location
 from filings.inputs.columns import DATE_COLUMNS, Header, known_count, map_header
 from filings.inputs.limits import Limits, exceeded, too_long
-from filings.inputs.normalize import excel_date, number_text
+from filings.inputs.normalize import excel_date
 from filings.inputs.rows import RawRow, not_text, sniff_encoding, undecodable
+from filings.inputs.text import number_text
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH = 20  # rows looked through for the header, below any title rows

@@ -445,6 +445,7 @@ def test_rows_not_applicable_are_listed_counted_and_in_the_manifest(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_the_counts_add_up_for_each_template(tmp_path):
     report = build.build(
         CASE,
@@ -464,6 +465,7 @@ def test_the_counts_add_up_for_each_template(tmp_path):
     assert report.summary().as_json()["not_applicable"] == 3 and report.rows == (4, 3, 0, 1)
 
 
+@pytest.mark.slow
 def test_a_document_of_a_row_now_not_applicable_is_an_orphan(tmp_path):
     first, out = render(tmp_path, ROWS[:1])
     assert first.exit_code == 0, first.output
@@ -477,6 +479,7 @@ def test_a_document_of_a_row_now_not_applicable_is_an_orphan(tmp_path):
     assert not (out / "stay-motion" / "A012345671-stay-motion.docx").exists()
 
 
+@pytest.mark.slow
 def test_a_notice_for_a_row_with_no_language_is_listed_not_silently_english(tmp_path):
     roster = write(
         tmp_path / "r.csv",

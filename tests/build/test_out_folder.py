@@ -89,6 +89,7 @@ def elsewhere(tmp_path):
     return folder
 
 
+@pytest.mark.slow
 def test_a_template_folder_linked_out_of_out_is_never_written_or_cleaned(tmp_path, elsewhere):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "stay-motion").symlink_to(elsewhere)
@@ -104,6 +105,7 @@ def test_a_template_folder_linked_out_of_out_is_never_written_or_cleaned(tmp_pat
     assert snapshot(elsewhere) == before  # not the stale file, not the .tmp, not the "orphans"
 
 
+@pytest.mark.slow
 def test_prune_never_deletes_through_a_link_out_of_out(tmp_path, elsewhere):
     render(tmp_path)
     out = tmp_path / "out"
@@ -114,8 +116,17 @@ def test_prune_never_deletes_through_a_link_out_of_out(tmp_path, elsewhere):
     assert report.orphans == [] and snapshot(elsewhere) == before
 
 
+# The journal and the lock are refused before anything renders; the others are reached only after
+# a document is rendered, in a worker process (slow).
 @pytest.mark.parametrize(
-    "name", [manifest.JOURNAL, manifest.MANIFEST, manifest.MANIFEST_CSV, "errors.csv", LOCK]
+    "name",
+    [
+        manifest.JOURNAL,
+        pytest.param(manifest.MANIFEST, marks=pytest.mark.slow),
+        pytest.param(manifest.MANIFEST_CSV, marks=pytest.mark.slow),
+        pytest.param("errors.csv", marks=pytest.mark.slow),
+        LOCK,
+    ],
 )
 def test_no_file_of_out_is_written_through_a_link(tmp_path, name):
     victim = write(tmp_path / "victim.txt", "keep me\n")
@@ -153,6 +164,7 @@ def _forge(out: Path, entry: dict, line: str | None = None) -> None:
     (out / manifest.MANIFEST).write_text((line or json.dumps(entry)) + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_manifest_path_outside_out_is_rendered_again_not_trusted_or_read(tmp_path):
     render(tmp_path)
     out = tmp_path / "out"
@@ -229,6 +241,7 @@ def test_a_damaged_manifest_warns_and_renders_everything_again(tmp_path, old, ne
     assert statuses(report) == {"unchanged"} and report.warnings == []
 
 
+@pytest.mark.slow
 def test_many_unusable_lines_make_one_warning(tmp_path):
     render(tmp_path)
     out = tmp_path / "out"
@@ -247,6 +260,7 @@ def test_a_journal_line_cut_short_by_a_kill_is_no_warning(tmp_path):
     assert report.warnings == [] and statuses(report) == {"unchanged"}
 
 
+@pytest.mark.slow
 def test_rendering_another_template_keeps_the_first_ones_record(tmp_path):
     render(tmp_path, "stay-motion")
     render(tmp_path, "release-notice")
@@ -263,6 +277,7 @@ def test_rendering_another_template_keeps_the_first_ones_record(tmp_path):
     assert csv.count("release-notice,") == 2 and csv.count("stay-motion,") == 2
 
 
+@pytest.mark.slow
 def test_a_document_that_left_the_roster_leaves_the_manifest(tmp_path):
     render(tmp_path)
     render(tmp_path, rows=ROWS[:1])
@@ -289,6 +304,7 @@ def test_a_second_run_on_the_same_out_is_refused_while_the_first_holds_it(tmp_pa
     assert not (out / "stay-motion").exists()
 
 
+@pytest.mark.slow
 def test_a_lock_left_by_a_run_that_is_gone_does_not_block(tmp_path):
     out = tmp_path / "out"
     write(out / LOCK, "999999999\n")
@@ -324,6 +340,7 @@ def _fail_writes(monkeypatch, code):
     monkeypatch.setattr(workers, "_init_worker", functools.partial(_full_disk_init, code))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("code", "reason"),
     [
@@ -367,7 +384,14 @@ def test_a_read_only_out_gives_one_line_saying_what_to_do(tmp_path, monkeypatch)
 # Permissions
 
 
-@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+@pytest.mark.parametrize(
+    ("umask", "mode"),
+    [
+        (0o022, 0o644),
+        pytest.param(0o027, 0o640, marks=pytest.mark.slow),
+        pytest.param(0o077, 0o600, marks=pytest.mark.slow),
+    ],
+)
 def test_outputs_honour_the_umask(tmp_path, umask, mode):
     old = os.umask(umask)
     try:

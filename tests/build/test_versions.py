@@ -68,6 +68,7 @@ def render(repo: Path, out: Path, ref: str | None = None, jobs: int = 1):
     )
 
 
+@pytest.mark.slow
 def test_the_manifest_records_the_template_version(repo, tmp_path):
     report = render(repo, tmp_path / "now" / "out")
     assert not report.failed
@@ -222,6 +223,7 @@ def test_a_new_template_renders_and_passes_lint(tmp_path):
     assert again.exit_code == 1 and "already exists" in again.output
 
 
+@pytest.mark.slow
 def test_a_team_folder_overrides_one_shared_piece_without_copying_the_rest(tmp_path):
     folder = tmp_path / "templates"
     legal = (ROOT / "templates" / "_shared" / "legal.html.j2").read_text(encoding="utf-8")

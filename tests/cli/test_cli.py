@@ -316,6 +316,7 @@ def test_validate_passes_the_fixtures():
     assert result.output == "42 rows: 42 valid, 0 rejected\n"
 
 
+@pytest.mark.slow
 def test_check_names_each_broken_rule_with_page_and_value(tmp_path):
     out = tmp_path / "out"
     roster = write(

@@ -459,6 +459,7 @@ def test_a_10000_row_csv_is_read_one_row_at_a_time(tmp_path):
     assert peak < 300_000, peak
 
 
+@pytest.mark.slow
 def test_a_10000_row_roster_is_checked_with_every_row_counted(tmp_path):
     row = "A{:09d},Peña,José,{},2025-09-09\n"
     text = (

@@ -8,20 +8,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import to_excel
 
+from filings.inputs.choices import SYNONYMS, parse_choice
 from filings.inputs.columns import ALIASES, canonical_header, header_key
+from filings.inputs.languages import parse_language
 from filings.inputs.normalize import (
-    SYNONYMS,
-    clean_text,
     excel_date,
     format_a_number,
     full_year,
     normalize_a_number,
-    number_text,
-    parse_choice,
     parse_date,
     parse_iso_date,
-    parse_language,
 )
+from filings.inputs.text import clean_text, number_text
 from filings.inputs.validate import ARREST_TYPES, CUSTODY_STATUSES, PROCEEDINGS, RISK_ASSESSMENTS
 
 # No example database in the work tree; no deadline, as Babel loads its data on first use.

@@ -145,6 +145,7 @@ def test_the_language_picks_the_chinese_japanese_or_korean_glyphs(lang, family):
     ]
 
 
+@pytest.mark.slow
 def test_traditional_and_simplified_names_are_set_in_their_own_fonts(tmp_path):
     roster = roster_of(tmp_path, [SCRIPTS["Han (Simplified)"], SCRIPTS["Han (Traditional)"]])
     report = build.build(CASE, roster, tmp_path / "out", ["release-notice"], jobs=1)
@@ -207,6 +208,7 @@ def test_a_right_to_left_name_is_isolated_and_marked_in_the_docx(tmp_path):
     assert "For: يوسف حداد, A-number A-100-000-003" in docx_paragraphs(docx)
 
 
+@pytest.mark.slow
 def test_every_run_of_the_docx_carries_its_language(tmp_path):
     roster = roster_of(tmp_path, [SCRIPTS["Devanagari"], SCRIPTS["Latin"]])
     report = build.build(CASE, roster, tmp_path / "out", ["release-notice"], jobs=1)

@@ -16,6 +16,8 @@ from test_glyphs import SCRIPTS, SHARED_GLYPHS, page, visible
 from filings.outputs.convert import convert
 from filings.outputs.formats import load_format
 from filings.outputs.pdf import text_layer
+from filings.outputs.pdf.glyph_text import run_texts
+from filings.outputs.pdf.weasyprint_internals import ORIGINAL, TextLayerError, check_internals
 
 
 def _roster_names() -> list[tuple[str, str]]:
@@ -115,9 +117,9 @@ def test_a_latin_document_is_byte_for_byte_weasyprints_own():
 
 def test_a_changed_weasyprint_internal_stops_the_pdf_with_what_to_do(monkeypatch):
     text_layer.install()  # as by any renderer: WeasyPrint's own Font.clean is kept aside
-    monkeypatch.setitem(text_layer._ORIGINAL, "clean", lambda self, to_unicode: None)
-    with pytest.raises(text_layer.TextLayerError) as exc:
-        text_layer.check_internals()
+    monkeypatch.setitem(ORIGINAL, "clean", lambda self, to_unicode: None)
+    with pytest.raises(TextLayerError) as exc:
+        check_internals()
     assert exc.value.message.endswith(
         "changed weasyprint.pdf.fonts.Font.clean, which filings/outputs/pdf/text_layer.py "
         "adapts to keep the PDF's text layer exact (Kozea/WeasyPrint#2841); update that module, "
@@ -143,7 +145,7 @@ def test_a_changed_weasyprint_internal_stops_the_pdf_with_what_to_do(monkeypatch
     ],
 )
 def test_each_glyph_stands_for_its_own_text(text, clusters, widths, rtl, expected):
-    assert text_layer.run_texts(text.encode(), clusters, widths, rtl) == expected
+    assert run_texts(text.encode(), clusters, widths, rtl) == expected
 
 
 def _raster(data: bytes) -> bytes:

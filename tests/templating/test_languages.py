@@ -87,6 +87,7 @@ def test_a_spanish_reader_gets_the_spanish_notice_with_spanish_dates_then_englis
     assert not (out / listings.NEEDS_TRANSLATION_CSV).exists()
 
 
+@pytest.mark.slow
 def test_a_french_reader_gets_the_french_notice_written_as_french_writes(tmp_path):
     out = tmp_path / "out"
     report = build.build(CASE, roster(tmp_path, "fr"), out, ["release-notice"], jobs=1)
@@ -128,6 +129,7 @@ def test_a_language_with_no_translation_gets_english_and_is_listed(tmp_path, lan
     )
 
 
+@pytest.mark.slow
 def test_the_needs_translation_list_goes_once_every_reader_has_a_translation(tmp_path):
     out = tmp_path / "out"
     build.build(CASE, roster(tmp_path, "ht"), out, ["release-notice"], formats=["docx"], jobs=1)
@@ -150,6 +152,7 @@ def test_court_filings_are_never_listed_for_translation(tmp_path):
 # --- how English joins it ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_language_only_leaves_english_out(tmp_path):
     out = tmp_path / "out"
     folder = templates_with(tmp_path, "language_only")
@@ -166,6 +169,7 @@ def test_language_only_leaves_english_out(tmp_path):
     assert pdf_body(notice(out, "A100000003")).startswith("IMPORTANT NOTICE")
 
 
+@pytest.mark.slow
 def test_side_by_side_sets_each_section_beside_its_english(tmp_path):
     out = tmp_path / "out"
     folder = templates_with(tmp_path, "side_by_side")

@@ -272,6 +272,7 @@ def test_clear_deletes_the_pages_folder_and_forgets_the_roster(tmp_path):
 # --- the render and its files -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_render_from_the_page_is_the_clis_own_run(tmp_path):
     c = client(tmp_path)
     upload(c, "roster.csv", GOOD)
