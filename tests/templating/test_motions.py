@@ -306,3 +306,33 @@ def test_a_filing_fact_error_names_its_line(tmp_path):
         load_case(write(tmp_path / "case.yaml", text))
     line = text.splitlines().index("  position: maybe") + 1
     assert exc.value.errors[0].message.startswith(f"case.yaml:{line}: conferral.position: ")
+
+
+# --- the release notice ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "status, told, not_told",
+    [
+        ("detained", "Do NOT sign any paper", "If you are outside the United States"),
+        ("removed", "If you are outside the United States", "Do NOT sign any paper"),
+    ],
+)
+def test_a_removed_reader_is_not_told_what_only_someone_still_here_can_do(
+    case, status, told, not_told
+):
+    text = text_of("release-notice", case, person(status=status))
+    assert told in text and not_told not in text
+
+
+@pytest.mark.parametrize(
+    "facility, words",
+    [
+        ("Broadview Processing Center", "you are detained at the Broadview Processing Center."),
+        ("Kenosha Jail", "you are detained at the place our records call “Kenosha Jail”."),
+    ],
+)
+def test_a_notice_names_the_facility_as_the_case_file_writes_it_or_quotes_the_record(
+    case, facility, words
+):
+    assert words in text_of("release-notice", case, person(facility=facility))
