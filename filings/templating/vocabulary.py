@@ -49,6 +49,7 @@ CLASSES = {
     "td": _CELL,
     "th": _CELL,
     "div": frozenset({"page-break", "signature"}),
+    "ol": frozenset({"outline"}),
     "span": frozenset({"smallcaps", "footnote"}),
 }
 # Attributes every element may carry, and those of a head's <meta> (a field for the court

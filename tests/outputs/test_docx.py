@@ -9,7 +9,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from lxml import etree
-from textof import docx_footnotes, docx_paragraphs
+from textof import docx_footnotes, docx_paragraphs, pdf_body
 
 from filings.errors import TemplateError
 from filings.outputs.convert import Meta, convert
@@ -151,6 +151,26 @@ def test_list_numbers_are_words_own_and_each_list_restarts(tmp_path):
     d = docx.Document(str(path))
     assert all(p._p.pPr.numPr is not None for p in d.paragraphs)
     assert "1." not in "".join(p.text for p in d.paragraphs)
+
+
+OUTLINE = (
+    '<ol class="outline"><li>One<ol><li>Two<ol><li>Three<ol><li>Four</li></ol></li></ol></li>'
+    "<li>Two b</li></ol></li><li>One b</li></ol><ol><li>Flat</li><li>Flat b</li></ol>"
+)
+OUTLINE_LABELS = ["I.", "A.", "1.", "a.", "B.", "II.", "1.", "2."]
+
+
+def test_an_outline_numbers_i_a_1_a_in_both_outputs_and_a_flat_list_stays_1_2(tmp_path):
+    """`<ol class="outline">` is a brief's legal outline; a plain list (a court order's
+    paragraphs) still numbers 1., 2., 3. Word's numbers and the PDF's agree."""
+    path = tmp_path / "outline.docx"
+    build(OUTLINE).save(path)
+    assert [p.split("\t")[0] for p in docx_paragraphs(path)] == OUTLINE_LABELS
+    meta = Meta(where="doc", title="Title", author="Author", date=dt.date(2025, 11, 14))
+    pdf, _ = convert("pdf", page(OUTLINE), NDIL, meta)
+    (tmp_path / "outline.pdf").write_bytes(pdf)
+    lines = [line.split()[0] for line in pdf_body(tmp_path / "outline.pdf").splitlines() if line]
+    assert lines == OUTLINE_LABELS
 
 
 def test_nested_items_indent_one_level_further_and_list_styles_keep_their_spacing():

@@ -17,7 +17,7 @@ from filings.outputs.docx.ooxml import PPR_ORDER, put, twips
 from filings.outputs.formats import CourtFormat
 from filings.outputs.formats.roles import LIST_LEVELS, LIST_STYLES
 
-_ABSTRACT = {"ol": 0, "ul": 1}  # abstractNumId of each kind
+_ABSTRACT = {"ol": 0, "ul": 1, "outline": 2}  # abstractNumId of each kind
 _STYLE_NUM = {"ol": 1, "ul": 2}  # the instance the List Number / List Bullet styles start
 
 
@@ -97,6 +97,8 @@ def _link_styles(doc, numbering: Numbering) -> None:
         if ppr is not None and (old := ppr.find(qn("w:numPr"))) is not None:
             ppr.remove(old)
     for kind, name in LIST_STYLES.items():
+        if kind not in _STYLE_NUM:  # an outline's paragraphs are List Number's, numbered apiece
+            continue
         ppr = doc.styles[name].element.get_or_add_pPr()
         num_pr = put(ppr, "numPr", PPR_ORDER)
         _child(num_pr, "numId", str(_STYLE_NUM[kind]))

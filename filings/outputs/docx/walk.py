@@ -28,6 +28,7 @@ from filings.outputs.formats.roles import (
     GRID_RULE,
     LIST_STYLES,
     WORD_STYLES,
+    list_kind,
     role_of,
 )
 from filings.templating import vocabulary
@@ -232,7 +233,8 @@ class Walker:
 
     def list(self, target, el, ctx: Context, depth: int = 0, num: int | None = None) -> None:
         """A list's items as Word list paragraphs; a list inside an item is its next level."""
-        num = num or self.numbering.new(el.tag)
+        kind = list_kind(el.tag, _classes(el))
+        num = num or self.numbering.new(kind)
         for item in el:
             if not isinstance(item.tag, str):
                 continue
@@ -241,7 +243,7 @@ class Walker:
             inner = self.scoped(item, ctx)
             nested = _nested_lists(item, self.fail)
             paragraph = self.paragraph(
-                target, item, role_of("li"), inner, set(), style=LIST_STYLES[el.tag], skip=nested
+                target, item, role_of("li"), inner, set(), style=LIST_STYLES[kind], skip=nested
             )
             self.numbering.number(paragraph, num, depth)
             left, hanging = level_indent(self.fmt, depth)

@@ -26,7 +26,7 @@ WORD_STYLES = {
     "footnote": "Footnote Text",
 }
 # The list role's Word styles, one for each kind of list, as Word names them.
-LIST_STYLES = {"ol": "List Number", "ul": "List Bullet"}
+LIST_STYLES = {"ol": "List Number", "ul": "List Bullet", "outline": "List Number"}
 OPTIONAL_ROLES = ("footnote",)  # a format may leave it out: it takes the footer's style
 ROLES = tuple(role for role in WORD_STYLES if role not in OPTIONAL_ROLES)
 
@@ -74,7 +74,23 @@ LIST_LEVELS = {
         ("lowerLetter", "({})", "lower-alpha"),
     ),
     "ul": (("bullet", "\u2022", None),) * LIST_DEPTH,
+    # `<ol class="outline">`: a brief's legal outline, I., A., 1., a., its nested lists included.
+    "outline": (
+        ("upperRoman", "{}.", "upper-roman"),
+        ("upperLetter", "{}.", "upper-alpha"),
+        ("decimal", "{}.", "decimal"),
+        ("lowerLetter", "{}.", "lower-alpha"),
+    ),
 }
+# How CSS selects each kind's top-level list.
+LIST_SELECTORS = {"ol": "ol", "ul": "ul", "outline": "ol.outline"}
+
+
+def list_kind(tag: str, classes: set[str] | frozenset[str]) -> str:
+    """`ol`, `ul`, or `outline` for an `<ol class="outline">`: the key of LIST_LEVELS."""
+    return "outline" if tag == "ol" and "outline" in classes else tag
+
+
 assert all(len(levels) == LIST_DEPTH for levels in LIST_LEVELS.values())
 
 

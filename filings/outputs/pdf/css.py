@@ -11,6 +11,7 @@ from filings.outputs.formats.roles import (
     GRID_PADDING,
     GRID_RULE,
     LIST_LEVELS,
+    LIST_SELECTORS,
     separator_height,
 )
 from filings.outputs.pdf.fonts import families, language_fonts
@@ -125,7 +126,10 @@ def _list_markers(style: Style) -> list[str]:
                 count = "counter(item)" if counter == "decimal" else f"counter(item, {counter})"
                 pieces = [_css_string(before) if before else "", count, _css_string(after)]
                 content = " ".join(p for p in pieces if p)
-            selector = "li " * depth + f"{kind} > li::before"
+            if kind == "outline":  # its own levels, wherever it is: more specific than li ol
+                selector = LIST_SELECTORS[kind] + " > li > ol" * depth + " > li::before"
+            else:
+                selector = "li " * depth + f"{kind} > li::before"
             css.append(f"{selector} {{ content: {content}; {box} }}")
     return css
 
