@@ -61,6 +61,7 @@ def schema(case_data: dict) -> dict:
         "removal": removal,
         "class_member": ANY,
         "document_date": ANY,
+        "copy": ANY,
         "tagline": _record_schema(Tagline),
     }
 

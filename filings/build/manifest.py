@@ -23,6 +23,7 @@ MANIFEST_CSV = "manifest.csv"
 JOURNAL = ".manifest.journal.jsonl"
 CSV_COLUMNS = (
     "template",
+    "copy",
     "template_version",
     "a_number",
     "status",
@@ -48,17 +49,18 @@ class Entry:
     outputs: dict[str, dict] = field(default_factory=dict)  # format -> {path, sha256, pages}
     reason: str | None = None
     needs_translation: bool = False  # in English only until the reader's language is translated
+    copy: str | None = None  # public or sealed; None: the document's one complete copy
 
     @property
-    def key(self) -> tuple[str, str | None]:
-        return (self.template, self.a_number)
+    def key(self) -> tuple[str, str | None, str | None]:
+        return (self.template, self.a_number, self.copy)
 
 
 @dataclass
 class Known:
     """What the manifest and journal say was made, and why any line of theirs was not believed."""
 
-    entries: dict[tuple[str, str | None], Entry] = field(default_factory=dict)
+    entries: dict[tuple[str, str | None, str | None], Entry] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -128,6 +130,7 @@ _FIELDS = {  # name -> (accepted types, what to call them, required)
     "outputs": ((dict,), "an object", False),
     "reason": ((str, type(None)), "a string or null", False),
     "needs_translation": ((bool,), "true or false", False),
+    "copy": ((str, type(None)), "a string or null", False),
 }
 STATUSES = ("rendered", "unchanged", "failed", "not-applicable")
 
@@ -232,6 +235,7 @@ def _csv(entries: list[Entry]) -> str:
         for kind, output in outputs:
             row = (
                 e.template,
+                e.copy or "",
                 e.template_version,
                 e.a_number or "",
                 e.status,

@@ -30,10 +30,13 @@ class Job:
     inputs: str = ""
     # The templates' version, found once by the plan: a spawned worker has no git state to ask.
     version: str = ""
+    # `public` (redacted by the case file's policy) or `sealed` (complete, marked FILED UNDER
+    # SEAL), for a template with `copies:`; None for a document's one complete copy.
+    copy: str | None = None
 
     @property
-    def key(self) -> tuple[str, str | None]:
-        return (self.template.name, self.detainee.a_number if self.detainee else None)
+    def key(self) -> tuple[str, str | None, str | None]:
+        return (self.template.name, self.detainee.a_number if self.detainee else None, self.copy)
 
 
 NOT_APPLICABLE = "not-applicable"

@@ -18,6 +18,7 @@ from filings.errors import DataError, DataErrors, FormatError, Location
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.inputs.load import read_roster
+from filings.inputs.redaction import mask_a_number
 from filings.inputs.validate import Case, Detainee, RosterCheck, check_roster, load_case
 from filings.outputs.formats import format_path, load_format
 from filings.templating.applies import needs_class_covers
@@ -108,10 +109,12 @@ def plan(
     options: Options,
     folders: Sequence[Path] = (),
     pinned: Mapping[Path, str] | None = None,
+    copies: Sequence[str] = (),
 ) -> list[Job]:
     """Per-detainee templates once per detainee, in roster order; per-roster ones once. Each job
     carries the hash of everything its output depends on (the template version too, since the
-    documents record it). `pinned` gives the version of templates folders read from a git ref."""
+    documents record it). `pinned` gives the version of templates folders read from a git ref;
+    `copies` the copies asked for (`copies_of`), each a job of its own."""
     roster_hash = _hash(*[_record(d) for d in detainees])
     jobs = []
     shared = _tree_hash(*[f / "_shared" for f in search_path(folders) if (f / "_shared").is_dir()])
@@ -128,11 +131,25 @@ def plan(
             options.pdf_variant,
             version,
         )
-        if template.kind == "per-detainee":
-            jobs.extend(Job(template, d, _hash(base, _record(d)), version) for d in detainees)
-        else:
-            jobs.append(Job(template, None, _hash(base, roster_hash), version))
+        for copy in copies_of(template, copies):
+            if template.kind == "per-detainee":
+                jobs.extend(
+                    Job(template, d, _hash(base, _record(d), copy), version, copy)
+                    for d in detainees
+                )
+            else:
+                jobs.append(Job(template, None, _hash(base, roster_hash, copy), version, copy))
     return jobs
+
+
+def copies_of(template: Template, asked: Sequence[str]) -> tuple[str | None, ...]:
+    """The copies of a template's documents to make: those asked for that it declares; a
+    template declaring only a public copy (a motion to seal) is never made complete; otherwise
+    one complete copy (None), as for a template that declares none."""
+    if template.copies == ("public",):
+        return ("public",)
+    chosen = tuple(c for c in template.copies if c in asked)
+    return chosen or (None,)
 
 
 def check_formats(templates: Sequence[Template], case: Case, search: Sequence[Path]) -> None:
@@ -168,8 +185,17 @@ def screen(job: Job, case: Case) -> tuple[str, str] | None:
     return None
 
 
+SEALED = "sealed"  # the folder of a template's sealed copies, inside its own
+
+
 def output_paths(job: Job, formats: Sequence[str]) -> dict[str, Path]:
-    """Each format's file, relative to OUT."""
+    """Each format's file, relative to OUT: a sealed copy in the template's `sealed/` folder; a
+    public copy named by the masked A-number and the roster row (never the full A-number, and
+    two people whose A-numbers end alike never share a name)."""
     d = job.detainee
-    stem = output_name(job.template, d.a_number if d else None, d.family_name if d else "")
-    return {kind: Path(job.template.name) / f"{stem}.{kind}" for kind in formats}
+    a_number = d.a_number if d else None
+    if d and job.copy == "public":
+        a_number = f"{mask_a_number(d.a_number)}-row{d.source.row}"
+    stem = output_name(job.template, a_number, d.family_name if d else "")
+    folder = Path(job.template.name) / (SEALED if job.copy == "sealed" else "")
+    return {kind: folder / f"{stem}.{kind}" for kind in formats}

@@ -17,6 +17,7 @@ from filings.build.executor import Executor, make_executor
 from filings.build.model import OUTPUT_FORMATS, Job, Options, Outcome, Report
 from filings.build.packet import PACKETS, write_packets
 from filings.build.plan import (
+    SEALED,
     check_formats,
     check_inputs,
     check_rules,
@@ -57,6 +58,7 @@ def build(
     limits: Limits = DEFAULT_LIMITS,
     debug: bool = False,
     scheduler: str | None = None,
+    copies: Sequence[str] = (),
 ) -> Report:
     """Render every requested document whose inputs changed; failures never stop the others.
 
@@ -89,6 +91,7 @@ def build(
             packet=packet,
             limits=limits,
             debug=debug,
+            copies=copies,
         )
         report.roster = roster
         listings.write_errors(out, report)
@@ -124,12 +127,13 @@ def _build(
     packet,
     limits,
     debug,
+    copies=(),
 ) -> Report:
     detainees, formats = check.detainees, options.formats
     templates = select_templates(discover(folders), tuple(template_names))
     check_formats(templates, case, search_path(folders))
     check_rules(templates, case)
-    planned = plan(templates, case, detainees, case_bytes, options, folders, pinned)
+    planned = plan(templates, case, detainees, case_bytes, options, folders, pinned, copies)
     previous = manifest.load(out)
     known = {} if force else previous.entries
     todo, outcomes = [], {}
@@ -277,7 +281,7 @@ def _screened(job: Job, case, out: Path, formats: Sequence[str]) -> Outcome | No
 
 
 def _entry(outcome: Outcome) -> manifest.Entry:
-    template, a_number = outcome.job.key
+    template, a_number, copy = outcome.job.key
     return manifest.Entry(
         template,
         a_number,
@@ -287,6 +291,7 @@ def _entry(outcome: Outcome) -> manifest.Entry:
         outcome.outputs,
         outcome.error or outcome.reason,
         outcome.needs_translation,
+        copy,
     )
 
 
@@ -306,7 +311,8 @@ def _orphans(out: Path, templates: Sequence[Template], report: Report) -> list[P
     for template in templates:
         found += [
             p
-            for p in files.listdir(out / template.name, out)
+            for folder in (out / template.name, out / template.name / SEALED)
+            for p in files.listdir(folder, out)
             if p.suffix in (".pdf", ".docx", ".html")
             and p not in current
             and not p.name.startswith(".")

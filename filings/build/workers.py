@@ -24,9 +24,12 @@ from filings.build.files import OutputError, write_atomic
 from filings.build.model import Job, Options, Outcome
 from filings.build.plan import format_name, output_paths
 from filings.check import Expected, check_docx, check_pdf
+from filings.check.leaks import find_leaks, forms
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
+from filings.inputs.records import Detainee
+from filings.inputs.redaction import Policy, redact, removed_values
 from filings.inputs.validate import Case
 from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
@@ -139,14 +142,23 @@ def render_job(job: Job, w: Worker) -> Outcome:
     outcome = Outcome(job)
     paths = output_paths(job, w.options.formats)
     try:
+        person, roster = as_copy(job, w)
         html = render_html(
-            w.env, job.template, w.case, job.detainee, w.roster, template_version=job.version
+            w.env,
+            job.template,
+            w.case,
+            person,
+            roster,
+            template_version=job.version,
+            copy=job.copy,
         )
         for kind, relative in paths.items():
-            data, pages = convert_job(kind, html, job, w)
+            data, pages = convert_job(kind, html, job, w, person)
+            if job.copy == "public":
+                refuse_leaks(kind, data, relative.name, job, w)
             write_atomic(w.out / relative, data, w.out)
             if w.options.check and kind in CHECKED:
-                _check(kind, w.out / relative, job, w)
+                _check(kind, w.out / relative, job, w, person)
             outcome.outputs[kind] = {
                 "path": relative.as_posix(),
                 "pages": pages,
@@ -184,11 +196,38 @@ def _reason(exc: BaseException, debug: bool) -> str:
     return reason
 
 
-def convert_job(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int | None]:
+def as_copy(job: Job, w: Worker) -> tuple[Detainee | None, RosterSummary]:
+    """The record and the roster as this copy shows them: a public copy's redacted by the case
+    file's policy before the template sees them (`filings.inputs.redaction`)."""
+    if job.copy != "public":
+        return job.detainee, w.roster
+    policy = w.case.redaction or Policy()
+    person = redact(job.detainee, policy) if job.detainee else None
+    people = w.roster.detainees
+    return person, RosterSummary([redact(d, policy) for d in people], people)
+
+
+def refuse_leaks(kind: str, data: bytes, name: str, job: Job, w: Worker) -> None:
+    """A public copy holding a value the policy removed, anywhere it leaves the machine (text,
+    metadata, outline, parts, file name), fails: `filings.check.leaks`."""
+    people = [job.detainee] if job.detainee else list(w.roster.detainees)
+    policy = w.case.redaction or Policy()
+    leaks = []
+    for person in people:
+        removed = {f: forms(f, v) for f, v in removed_values(person, policy).items()}
+        leaks += [f"{leak} ({person.source})" for leak in find_leaks(kind, data, name, removed)]
+    if leaks:
+        raise FilingsError(f"{where(job)}: public copy not written: " + "; ".join(leaks))
+
+
+def convert_job(
+    kind: str, html: str, job: Job, w: Worker, person: Detainee | None = None
+) -> tuple[bytes, int | None]:
     """One document's HTML as a file of `kind`, titled and dated as every build writes it (the
-    web page's live preview converts through here too)."""
+    web page's live preview converts through here too); `person` as the copy shows them."""
     case = w.case
-    title = job.template.title + (f": {job.detainee.full_name}" if job.detainee else "")
+    person = person or job.detainee
+    title = job.template.title + (f": {person.full_name}" if person else "")
     meta = Meta(
         where=where(job),
         title=title,
@@ -199,10 +238,10 @@ def convert_job(kind: str, html: str, job: Job, w: Worker) -> tuple[bytes, int |
     return convert(kind, html, load_format(format_name(job.template, case), w.templates_dirs), meta)
 
 
-def _check(kind: str, path: Path, job: Job, w: Worker) -> None:
-    """Measure the written file against its court format; a broken rule fails the document."""
+def _check(kind: str, path: Path, job: Job, w: Worker, d: Detainee | None) -> None:
+    """Measure the written file against its court format; a broken rule fails the document.
+    `d`: the person as the copy shows them (a public copy's A-number masked)."""
     fmt = load_format(format_name(job.template, w.case), w.templates_dirs)
-    d = job.detainee
     expect = Expected(d.a_number, d.custody_status == "detained") if d else None
     check = check_pdf if kind == "pdf" else check_docx
     findings = check(path, fmt, leave_to_exceed=w.case.page_limit_leave, expect=expect)

@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from filings.check import reader
 from filings.outputs.formats import CourtFormat
-from filings.outputs.formats.bands import COUNTERS, FIELD
+from filings.outputs.formats.bands import COUNTERS, FIELD, labelled
 
 GAP = 12  # points of empty space that split a baseline into separate segments
 SLACK = 0.5  # points of measuring tolerance
@@ -154,7 +154,7 @@ def _band_patterns(fmt: CourtFormat, which: str, fields: dict, first: bool) -> l
     """What the band can print, in any of the format's languages, line by line, with the
     recorded fields filled in where known."""
     patterns = []
-    for variant in fmt.variants:
+    for variant in (labelled(v, fields) for v in fmt.variants):
         patterns += getattr(variant, which).slots.values()
         if first:
             patterns += variant.first_page.slots.values()

@@ -98,6 +98,17 @@ def _limits(ctx, param, value: tuple[str, ...]):
     return load_limits(project_config()[0], value)
 
 
+def _copies(ctx, param, value: str | None) -> tuple[str, ...]:
+    """`public,sealed` -> ("public", "sealed"); an unknown copy is a usage error."""
+    from filings.templating.templates import COPIES
+
+    asked = tuple(c.strip() for c in (value or "").split(",") if c.strip())
+    for copy in asked:
+        if copy not in COPIES:
+            raise click.BadParameter(f"{copy!r} is not a copy; the copies are: {', '.join(COPIES)}")
+    return asked
+
+
 def _scheduler(ctx, param, value: str | None) -> str | None:
     from filings.inputs.config import render_scheduler
 
@@ -154,6 +165,14 @@ def _out_option(help: str):
     help="Also write OUT/packets/<template>.pdf: all documents, bookmarked.",
 )
 @click.option(
+    "--copies",
+    metavar="public,sealed",
+    callback=_copies,
+    help="For templates that declare copies: the public copy (redacted by the case file's "
+    "policy) and/or the sealed one (complete, FILED UNDER SEAL, in OUT/<template>/sealed/). "
+    "Default: one complete copy.",
+)
+@click.option(
     "--no-check", is_flag=True, help="Do not measure each output against its court format's rules."
 )
 @click.option(
@@ -180,6 +199,7 @@ def render(
     force,
     prune,
     packet,
+    copies,
     no_check,
     pdf_variant,
     encoding,
@@ -209,6 +229,7 @@ def render(
             force=force,
             prune=prune,
             packet=packet,
+            copies=copies,
             check=not no_check,
             pdf_variant=pdf_variant,
             encoding=encoding,

@@ -78,6 +78,9 @@ class Detainee:
     motion_to_reopen_date: dt.date | None = None
     attorney: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # In a public copy, the fields the redaction policy took out of this record, so a document
+    # can say the sealed version states them instead of saying the roster does not.
+    withheld: tuple[str, ...] = ()
     source: Location = Location("roster")
 
     @property
@@ -190,6 +193,8 @@ class Case:
     # The case file's own English text in other languages, for notices: each entry maps language
     # codes to text, with the English as `en` (matched by value, so changed English finds none).
     translations: tuple[dict[str, str], ...] = ()
+    # What a public copy removes (`filings.inputs.redaction.Policy`); None before it is read.
+    redaction: Any = None
     source: str = "case.yaml"
 
     def dated(self, which: str) -> dt.date:

@@ -41,6 +41,7 @@ from filings.inputs.records import (
     Detainee,
     is_latin,
 )
+from filings.inputs.redaction import read_policy
 from filings.inputs.rows import RawRow
 from filings.problems import WARNING, Problem
 
@@ -523,6 +524,7 @@ def load_case(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Case:
     courtfacts.check_counsel(r, data, case["counsel"])
     courtfacts.retired_keys(r, data)
     case.update(read_facts(r, data, case["court"], case["filing_date"]))
+    case["redaction"] = read_policy(r, data)
     order = data.get("order") if isinstance(data.get("order"), dict) else {}
     if order.get("release_on_hold") is True:
         case["order"]["release_on_hold_by"] = r.get(

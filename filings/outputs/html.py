@@ -15,7 +15,7 @@ import lxml.html
 
 from filings import glyphs
 from filings.outputs.formats import CourtFormat
-from filings.outputs.formats.bands import document_fields
+from filings.outputs.formats.bands import document_fields, for_document
 from filings.outputs.pdf import isolate_inline_directions
 from filings.outputs.pdf.css import document_stylesheet, stylesheet
 from filings.outputs.pdf.fonts import font_chain
@@ -30,7 +30,7 @@ def render(html: str, fmt: CourtFormat, meta: Meta) -> tuple[bytes, None]:
     root = lxml.html.document_fromstring(isolate_inline_directions(html))
     vocabulary.check(root, meta.where)
     fields = document_fields(root)
-    own = fmt.in_language(root.get("lang"))
+    own = for_document(fmt, root.get("lang"), fields)
     css = [
         *_font_faces(font_chain(fmt)),
         stylesheet(own),

@@ -28,6 +28,7 @@ def render_html(
     roster: RosterSummary | None = None,
     lang: str = "en",
     template_version: str = "unversioned",
+    copy: str | None = None,
 ) -> str:
     """Render one document's HTML, turning any Jinja failure into a located TemplateError.
 
@@ -50,6 +51,7 @@ def render_html(
         # Facts decided once in Python, never in a template (records.py):
         "removal": Removal.of(detainee, case.dated(template.dated)),
         "document_date": case.dated(template.dated),
+        "copy": copy,  # public, sealed, or None for a document's one complete copy
         "class_member": case.covers(detainee) if detainee else None,
     }
     row = f" ({detainee.source})" if detainee else ""

@@ -26,6 +26,7 @@ from jinja2.utils import Namespace
 from filings.errors import Location
 from filings.inputs.case_facts import Facility
 from filings.inputs.records import Attorney, Case, Detainee, ImmigrationCourt, Removal
+from filings.inputs.redaction import Policy, Rule
 from filings.templating.view import Member, RosterSummary, Tagline, TemplateInfo
 
 SEE = '(see "Templates run in a sandbox" in the README)'
@@ -70,6 +71,8 @@ OPEN: tuple[tuple[type, frozenset[str]], ...] = (
     (Location, _fields(Location)),
     (TemplateInfo, _fields(TemplateInfo)),
     (Tagline, _fields(Tagline)),
+    (Policy, frozenset({"removed"})),
+    (Rule, _fields(Rule)),
     (
         RosterSummary,
         frozenset(

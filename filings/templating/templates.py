@@ -45,6 +45,8 @@ class Template:
     folder: Path
     applies_to: AppliesTo | None = None  # which rows it is for; None: every row
     dated: str = "filing_date"  # the case file's date it carries: filing_date or notice_date
+    # The copies it can be filed in (`COPIES`); none: one complete copy, as any document.
+    copies: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:
@@ -72,6 +74,9 @@ def discover(folders: Path | Sequence[Path] = ()) -> dict[str, Template]:
     return dict(sorted(found.items()))
 
 
+# The copies a court filing can be made in: `public`, redacted by the case file's policy, and
+# `sealed`, complete, marked FILED UNDER SEAL on every page (N.D. Ill. LR 26.2).
+COPIES = ("public", "sealed")
 # The case file's dates a template may carry (`dated:`): court filings the filing date, notices
 # the day they go out.
 DATES = ("filing_date", "notice_date")
@@ -106,11 +111,18 @@ def _read_metadata(folder: Path, meta_path: Path) -> Template:
     if dated not in DATES:
         at = Location(where, meta.lines.get("dated"), "dated")
         raise TemplateError(at, f"{dated!r} is not one of: {', '.join(DATES)}")
+    copies = meta.get("copies", [])
+    if "copies" in meta and (
+        not isinstance(copies, list) or not copies or any(c not in COPIES for c in copies)
+    ):
+        at = Location(where, meta.lines.get("copies"), "copies")
+        raise TemplateError(at, f"{copies!r} should be a list of: {', '.join(COPIES)}")
     return Template(
         name=folder.name,
         folder=folder,
         applies_to=rule,
         dated=dated,
+        copies=tuple(c for c in COPIES if c in copies),
         **{f: str(meta[f]) for f in fields},
     )
 

@@ -64,17 +64,27 @@ class Tagline:
 class RosterSummary:
     """The roster as a per-roster template sees it: the records and counts by field."""
 
-    def __init__(self, detainees: Sequence[Detainee]) -> None:
+    def __init__(
+        self, detainees: Sequence[Detainee], complete: Sequence[Detainee] | None = None
+    ) -> None:
+        """`detainees` as the document may show them; `complete`, for a public copy, the same
+        people's complete records, which counts come from: a count is no one person's data, and
+        a withheld field must not count as one the roster leaves empty."""
         self.detainees = list(detainees)
+        self._complete = list(complete) if complete is not None else self.detainees
         self.total = len(self.detainees)
+
+    def _subset(self, keep) -> RosterSummary:
+        pairs = [(d, c) for d, c in zip(self.detainees, self._complete, strict=True) if keep(c)]
+        return RosterSummary([d for d, _ in pairs], [c for _, c in pairs])
 
     def class_members(self, case: Case) -> RosterSummary:
         """The listed people whose recorded arrest the class covers."""
-        return RosterSummary([d for d in self.detainees if in_class(case, d)])
+        return self._subset(lambda d: in_class(case, d))
 
     def not_covered(self, case: Case) -> RosterSummary:
         """The listed people whose recorded arrest the class does not cover (or is not recorded)."""
-        return RosterSummary([d for d in self.detainees if not in_class(case, d)])
+        return self._subset(lambda d: not in_class(case, d))
 
     def stay_members(self, case: Case) -> list[Member]:
         """Whom a stay motion is for: class members not recorded as removed. Those with a removal
@@ -97,7 +107,7 @@ class RosterSummary:
                 f"roster.count_by: {field!r} is not a roster column; the "
                 f"columns are: {', '.join(ROSTER_COLUMNS)}"
             )
-        counts = Counter(getattr(d, field) for d in self.detainees)
+        counts = Counter(getattr(d, field) for d in self._complete)
         listed = [(value, counts.pop(value, 0)) for value in order]
         rest = sorted(counts.items(), key=lambda kv: (kv[0] is None, -kv[1], str(kv[0])))
         return listed + rest

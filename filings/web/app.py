@@ -205,7 +205,7 @@ async def document(request: Request):
     """One person's document, shown by the browser's own PDF viewer."""
     report = _desk(request).render.report
     a_number = request.path_params["a_number"]
-    key = (request.path_params["template"], None if a_number == "-" else a_number)  # "-": roster
+    key = (request.path_params["template"], None if a_number == "-" else a_number, None)
     found = [o for o in (report.outcomes if report else []) if o.job.key == key]
     if not found:
         return views.page(

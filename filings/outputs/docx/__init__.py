@@ -19,7 +19,7 @@ from filings.outputs.docx import package, page
 from filings.outputs.docx.scripts import Scripts, document_language
 from filings.outputs.docx.walk import Context, Walker
 from filings.outputs.formats import CourtFormat
-from filings.outputs.formats.bands import document_fields, properties
+from filings.outputs.formats.bands import document_fields, for_document, properties
 from filings.templating import vocabulary
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def render(html: str, fmt: CourtFormat, meta: Meta) -> tuple[bytes, None]:
     root = lxml.html.document_fromstring(html)
     vocabulary.check(root, where)
     fields = document_fields(root)
-    fmt = fmt.in_language(root.get("lang"))
+    fmt = for_document(fmt, root.get("lang"), fields)
     lang = document_language(root, meta.lang)
     page.page_setup(doc, fmt)
     page.define_styles(doc, fmt, lang)

@@ -9,6 +9,7 @@ decides where.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -42,6 +43,26 @@ def document_fields(root) -> dict[str, str]:
         if name.startswith(META_PREFIX):
             fields[name[len(META_PREFIX) :]] = " ".join((meta.get("content") or "").split())
     return fields
+
+
+# A copy's label (`<meta name="filings.copy" content="FILED UNDER SEAL">`): printed atop the
+# centre of every page's header, whatever the format's own header says.
+COPY = "copy"
+
+
+def for_document(fmt: CourtFormat, lang: str | None, fields: dict[str, str]) -> CourtFormat:
+    """The format as this document prints it: in its language, and with its copy's label (a
+    sealed or public copy) at the top of the header's centre on every page."""
+    return labelled(fmt.in_language(lang), fields)
+
+
+def labelled(fmt: CourtFormat, fields: dict[str, str]) -> CourtFormat:
+    """The format with the document's copy label atop its header's centre, when it has one."""
+    if not fields.get(COPY):
+        return fmt
+    label = "{" + COPY + "}"
+    center = label + (f"\n{fmt.header.center}" if fmt.header.center else "")
+    return dataclasses.replace(fmt, header=dataclasses.replace(fmt.header, center=center))
 
 
 def fill(pattern: str, fields: dict[str, str]) -> list[Line] | None:

@@ -21,7 +21,7 @@ from weasyprint.urls import URLFetcher
 
 from filings.errors import FilingsError
 from filings.outputs.formats import CourtFormat
-from filings.outputs.formats.bands import document_fields, properties
+from filings.outputs.formats.bands import document_fields, for_document, properties
 from filings.outputs.pdf import text_layer
 from filings.outputs.pdf.css import document_stylesheet, stylesheet
 from filings.outputs.pdf.fonts import project_fonts
@@ -180,7 +180,7 @@ class PdfRenderer:
         root = lxml.html.document_fromstring(html)
         vocabulary.check(root, where)
         fields = document_fields(root)
-        sheets = self._stylesheets(self.fmt.in_language(root.get("lang")), fields, where)
+        sheets = self._stylesheets(for_document(self.fmt, root.get("lang"), fields), fields, where)
         options = {"pdf_variant": variant} if variant else {}
         with _weasyprint_warnings_are_errors(where), warnings.catch_warnings():
             # WeasyPrint 70 leaves the sRGB profile of a PDF/A file open until the document goes.
