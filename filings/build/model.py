@@ -18,6 +18,9 @@ class Options:
 
     formats: tuple[str, ...] = OUTPUT_FORMATS
     check: bool = True  # measure each output against its court format; fail it if it breaks one
+    # Which PDFs the check also reads back from the written file (every one is measured as laid
+    # out): "sample" (see plan.sample_read_backs) or "full".
+    read_back: str = "sample"
     pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-2b"
 
 
@@ -30,6 +33,8 @@ class Job:
     inputs: str = ""
     # The templates' version, found once by the plan: a spawned worker has no git state to ask.
     version: str = ""
+    # Whether the check reads its PDF back from the file too (chosen by plan.sample_read_backs).
+    read_back: bool = False
 
     @property
     def key(self) -> tuple[str, str | None]:

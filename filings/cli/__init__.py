@@ -157,6 +157,14 @@ def _out_option(help: str):
     "--no-check", is_flag=True, help="Do not measure each output against its court format's rules."
 )
 @click.option(
+    "--check",
+    "read_back",
+    type=click.Choice(["sample", "full"]),
+    default="sample",
+    show_default=True,
+    help="Which PDFs the check also reads back from the written file: a sample, or every one.",
+)
+@click.option(
     "--pdf-variant",
     metavar="VARIANT",
     help="A PDF variant for WeasyPrint to write, e.g. pdf/a-2b or pdf/ua-1.",
@@ -181,6 +189,7 @@ def render(
     prune,
     packet,
     no_check,
+    read_back,
     pdf_variant,
     encoding,
     sheet,
@@ -210,6 +219,7 @@ def render(
             prune=prune,
             packet=packet,
             check=not no_check,
+            read_back=read_back,
             pdf_variant=pdf_variant,
             encoding=encoding,
             sheet=sheet,
