@@ -6,7 +6,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filings.inputs.validate import Detainee, RosterCheck, counted
+from filings.inputs.records import Detainee
+from filings.inputs.validate import RosterCheck, counted
 from filings.templating.templates import Template
 
 OUTPUT_FORMATS = ("pdf", "docx")

@@ -15,10 +15,12 @@ from filings import __version__
 from filings.build import versions
 from filings.build.model import NOT_APPLICABLE, Job, Options
 from filings.errors import DataError, DataErrors, FormatError, Location
+from filings.inputs.case_file import load_case
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.inputs.load import read_roster
-from filings.inputs.validate import Case, Detainee, RosterCheck, check_roster, load_case
+from filings.inputs.records import Case, Detainee
+from filings.inputs.validate import RosterCheck, check_roster
 from filings.outputs.formats import format_path, load_format
 from filings.templating.applies import needs_class_covers
 from filings.templating.render import document_languages

@@ -27,7 +27,7 @@ from filings.check import Expected, check_docx, check_layout, check_pdf
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
-from filings.inputs.validate import Case
+from filings.inputs.records import Case
 from filings.outputs.convert import Meta, Rendered, convert
 from filings.outputs.formats import load_format
 from filings.problems import Problem
