@@ -6,7 +6,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filings.inputs.validate import Detainee, RosterCheck, counted
+from filings.inputs.records import Detainee
+from filings.inputs.validate import RosterCheck, counted
 from filings.templating.templates import Template
 
 OUTPUT_FORMATS = ("pdf", "docx")
@@ -18,6 +19,9 @@ class Options:
 
     formats: tuple[str, ...] = OUTPUT_FORMATS
     check: bool = True  # measure each output against its court format; fail it if it breaks one
+    # Which PDFs the check also reads back from the written file (every one is measured as laid
+    # out): "sample" (see plan.sample_read_backs) or "full".
+    read_back: str = "sample"
     pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-2b"
 
 
@@ -33,6 +37,8 @@ class Job:
     # `public` (redacted by the case file's policy) or `sealed` (complete, marked FILED UNDER
     # SEAL), for a template with `copies:`; None for a document's one complete copy.
     copy: str | None = None
+    # Whether the check reads its PDF back from the file too (chosen by plan.sample_read_backs).
+    read_back: bool = False
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:

@@ -15,13 +15,16 @@ from filings import __version__
 from filings.build import versions
 from filings.build.model import NOT_APPLICABLE, Job, Options
 from filings.errors import DataError, DataErrors, FormatError, Location
+from filings.inputs.case_file import load_case
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.inputs.load import read_roster
+from filings.inputs.records import Case, Detainee
 from filings.inputs.redaction import mask_a_number
-from filings.inputs.validate import Case, Detainee, RosterCheck, check_roster, load_case
+from filings.inputs.validate import RosterCheck, check_roster
 from filings.outputs.formats import format_path, load_format
 from filings.templating.applies import needs_class_covers
+from filings.templating.render import document_languages
 from filings.templating.templates import Template, output_name, search_path
 
 # --- inputs and plan ---------------------------------------------------------------------------
@@ -128,6 +131,7 @@ def plan(
             case_bytes,
             format_name(template, case),
             options.check,
+            options.read_back,
             options.pdf_variant,
             version,
         )
@@ -150,6 +154,28 @@ def copies_of(template: Template, asked: Sequence[str]) -> tuple[str | None, ...
         return ("public",)
     chosen = tuple(c for c in template.copies if c in asked)
     return chosen or (None,)
+
+
+def sample_read_backs(jobs: Sequence[Job], case: Case, options: Options, every: int) -> list[Job]:
+    """The jobs, those whose PDF the check reads back from the file marked `read_back`: all of
+    them with `options.read_back == "full"`; else the first of each template, court format and
+    language, and every `every`th after it. What the file alone can show (fonts embedded, text
+    that reads back) depends on those, not on the person; see README, "Performance"."""
+    if not options.check or "pdf" not in options.formats:
+        return list(jobs)
+    seen: dict[tuple, int] = {}
+    marked = []
+    for job in jobs:
+        kind = (job.template.name, job.copy, format_name(job.template, case), _languages(job))
+        count = seen[kind] = seen.get(kind, -1) + 1
+        sampled = options.read_back == "full" or count % every == 0
+        marked.append(dataclasses.replace(job, read_back=sampled))
+    return marked
+
+
+def _languages(job: Job) -> tuple[str, ...] | None:
+    found = document_languages(job.template, job.detainee)
+    return found.languages if found else None
 
 
 def check_formats(templates: Sequence[Template], case: Case, search: Sequence[Path]) -> None:

@@ -17,7 +17,7 @@ from filings.build import versions
 from filings.build.files import write_atomic
 from filings.build.plan import format_name, load_inputs
 from filings.errors import DataError, TemplateError
-from filings.inputs.validate import normalize_a_number
+from filings.inputs.normalize import normalize_a_number
 from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
 from filings.templating.render import RosterSummary, render_html

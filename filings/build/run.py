@@ -23,6 +23,7 @@ from filings.build.plan import (
     check_rules,
     output_paths,
     plan,
+    sample_read_backs,
     screen,
 )
 from filings.build.pool import run_jobs
@@ -54,6 +55,7 @@ def build(
     prune: bool = False,
     packet: bool = False,
     check: bool = True,
+    read_back: str = "sample",
     pdf_variant: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     debug: bool = False,
@@ -72,7 +74,7 @@ def build(
         folders, pinned = tuple(templates_dirs), {}
         if templates_ref:
             folders, pinned = _at_ref(folders, templates_ref, Path(scratch))
-        options = Options(tuple(formats), check, pdf_variant)
+        options = Options(tuple(formats), check, read_back, pdf_variant=pdf_variant)
         # run_jobs is looked up now, so a test can stand in its own pool
         executor = make_executor(jobs or os.cpu_count() or 1, scheduler, run_jobs)
         report = _build(
@@ -152,6 +154,7 @@ def _build(
             continue
         if progress:
             progress(outcomes[job.key], len(planned))
+    todo = sample_read_backs(todo, case, options, limits.read_back_every)
     worker = Worker(
         case,
         RosterSummary(detainees),

@@ -23,16 +23,16 @@ from filings.build import files
 from filings.build.files import OutputError, write_atomic
 from filings.build.model import Job, Options, Outcome
 from filings.build.plan import format_name, output_paths
-from filings.check import Expected, check_docx, check_pdf
+from filings.check import Expected, check_docx, check_layout, check_pdf
 from filings.check.leaks import find_leaks, forms
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
-from filings.inputs.records import Detainee
+from filings.inputs.records import Case, Detainee
 from filings.inputs.redaction import Policy, redact, removed_values
-from filings.inputs.validate import Case
-from filings.outputs.convert import Meta, convert
+from filings.outputs.convert import Meta, Rendered, convert
 from filings.outputs.formats import load_format
+from filings.problems import Problem
 from filings.templating.render import RosterSummary, document_languages, render_html
 from filings.templating.templates import make_environment
 
@@ -153,17 +153,20 @@ def render_job(job: Job, w: Worker) -> Outcome:
             copy=job.copy,
         )
         for kind, relative in paths.items():
-            data, pages = convert_job(kind, html, job, w, person)
+            rendered = convert_job(kind, html, job, w, person)
+            data, pages = rendered
             if job.copy == "public":
                 refuse_leaks(kind, data, relative.name, job, w)
             write_atomic(w.out / relative, data, w.out)
-            if w.options.check and kind in CHECKED:
-                _check(kind, w.out / relative, job, w, person)
             outcome.outputs[kind] = {
                 "path": relative.as_posix(),
                 "pages": pages,
                 "sha256": hashlib.sha256(data).hexdigest(),
             }
+            if w.options.check and kind in CHECKED:
+                outcome.outputs[kind]["checked"] = _check(
+                    kind, w.out / relative, rendered, job, w, person
+                )
         languages = document_languages(job.template, job.detainee)
         outcome.needs_translation = bool(languages and languages.needs_translation)
     except OutputError:
@@ -222,9 +225,10 @@ def refuse_leaks(kind: str, data: bytes, name: str, job: Job, w: Worker) -> None
 
 def convert_job(
     kind: str, html: str, job: Job, w: Worker, person: Detainee | None = None
-) -> tuple[bytes, int | None]:
+) -> Rendered:
     """One document's HTML as a file of `kind`, titled and dated as every build writes it (the
-    web page's live preview converts through here too); `person` as the copy shows them."""
+    web page's live preview converts through here too); a PDF to be checked, with its layout;
+    `person` as the copy shows them."""
     case = w.case
     person = person or job.detainee
     title = job.template.title + (f": {person.full_name}" if person else "")
@@ -234,16 +238,39 @@ def convert_job(
         author=case.signer.name,
         date=case.filing_date,
         pdf_variant=w.options.pdf_variant,
+        layout=w.options.check and kind == "pdf",
     )
     return convert(kind, html, load_format(format_name(job.template, case), w.templates_dirs), meta)
 
 
-def _check(kind: str, path: Path, job: Job, w: Worker, d: Detainee | None) -> None:
-    """Measure the written file against its court format; a broken rule fails the document.
-    `d`: the person as the copy shows them (a public copy's A-number masked)."""
+def _check(
+    kind: str, path: Path, rendered: Rendered, job: Job, w: Worker, d: Detainee | None
+) -> str:
+    """Measure the document against its court format; a broken rule fails the document. Every
+    PDF is measured as laid out; the written file is read back too when the job is in the sample
+    (`plan.sample_read_backs`) or the layout broke a rule. What was measured, for the manifest:
+    "layout", "layout+file", or "file" (a DOCX, whose XML is its layout). `d`: the person as the
+    copy shows them (a public copy's A-number masked)."""
     fmt = load_format(format_name(job.template, w.case), w.templates_dirs)
     expect = Expected(d.a_number, d.custody_status == "detained") if d else None
-    check = check_pdf if kind == "pdf" else check_docx
-    findings = check(path, fmt, leave_to_exceed=w.case.page_limit_leave, expect=expect)
+    leave = w.case.page_limit_leave
+    if kind == "docx":
+        findings, checked = check_docx(path, fmt, leave_to_exceed=leave, expect=expect), "file"
+    else:
+        findings = check_layout(
+            rendered.layout, path.name, fmt, leave_to_exceed=leave, expect=expect
+        )
+        checked = "layout"
+        if job.read_back or findings:
+            read = check_pdf(path, fmt, leave_to_exceed=leave, expect=expect)
+            findings, checked = _with_file(read, findings), "layout+file"
     if findings:
         raise FilingsError("\n".join(str(f) for f in findings))
+    return checked
+
+
+def _with_file(read: list[Problem], laid_out: list[Problem]) -> list[Problem]:
+    """The file's findings, and those of any rule the layout broke that the file did not (the two
+    measure a rule a tenth of a point apart at most; where both break it, the file's words win)."""
+    shown = {f.rule for f in read}
+    return read + [f for f in laid_out if f.rule not in shown]

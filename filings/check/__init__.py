@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from filings.check import docx, docx_reader, pdf
+from filings.check import docx, docx_reader, layout, pdf
 from filings.check.findings import Expected, Unreadable, finding, short, unreadable
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
@@ -37,6 +37,21 @@ def check_pdf(
     return pdf.measure(
         Path(path), fmt, leave_to_exceed=leave_to_exceed, expect=expect, limits=limits
     )
+
+
+def check_layout(
+    laid_out,
+    name: str,
+    fmt: CourtFormat,
+    *,
+    leave_to_exceed: bool = False,
+    expect: Expected | None = None,
+) -> list[Problem]:
+    """Every rule of the format a PDF's laid-out pages break (`convert` with `Meta(layout=True)`
+    gives them, as `.layout`), in the words `check_pdf` uses for the written file named `name`.
+    What only the file shows (fonts embedded, text that reads back) is `check_pdf`'s alone."""
+    expect = expect or Expected()
+    return layout.measure(laid_out, name, fmt, leave_to_exceed=leave_to_exceed, expect=expect)
 
 
 def check_docx(
@@ -126,4 +141,12 @@ def expected_from(fields: dict | None) -> Expected:
     return Expected(a_number=fields.get("a_number"), detained=fields.get("custody") == "DETAINED")
 
 
-__all__ = ["Expected", "Unreadable", "check_pdf", "check_docx", "check_files", "recorded_format"]
+__all__ = [
+    "Expected",
+    "Unreadable",
+    "check_docx",
+    "check_files",
+    "check_layout",
+    "check_pdf",
+    "recorded_format",
+]

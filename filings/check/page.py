@@ -74,13 +74,21 @@ class Page:
     vertical_rules: list[tuple[float, float, float]]  # x, top, bottom of vertical lines
 
 
-def _segments(chars, height: float) -> list[Segment]:
-    lines: dict[float, list] = {}
+def _baselines(chars, height: float) -> list:
+    """The upright glyphs, each with its baseline from the top of the page (pdfminer gives the
+    text matrix's origin)."""
+    upright = []
     for c in chars:
         if not c.get("upright", True):
             continue
-        # The glyph's baseline from the top of the page (pdfminer gives the text matrix's origin).
         c["baseline"] = round(height - c["matrix"][5], 1)
+        upright.append(c)
+    return upright
+
+
+def _segments(chars) -> list[Segment]:
+    lines: dict[float, list] = {}
+    for c in chars:
         lines.setdefault(c["baseline"], []).append(c)
     segments = []
     for baseline in sorted(lines):
@@ -98,39 +106,41 @@ def read_page(page, fmt: CourtFormat, fields: dict) -> Page:
     """`page` is a reader.PageData, or a pdfplumber page (the same keys and attributes)."""
     own = isinstance(page, reader.PageData)  # its glyphs are ours to annotate; pdfplumber's not
     chars = page.chars if own else [dict(c) for c in page.chars]
-    segments = _segments(chars, float(page.height))
-    header = _band_patterns(fmt, "header", fields, page.page_number == 1)
+    height = float(page.height)
+    # Vertical lines, and the left edges of tall rectangles (WeasyPrint strokes a border as a
+    # rectangle clipped to the side it draws).
+    rules = [(e["x0"], e["top"], e["bottom"]) for e in (*page.lines, *page.rects, *page.curves)]
+    text = "".join(c["text"] for c in chars)
+    upright = _baselines(chars, height)
+    number, width, images = page.page_number, float(page.width), len(page.images)
+    return _page(number, width, height, upright, text, rules, images, fmt, fields)
+
+
+def laid_out_page(page, fmt: CourtFormat, fields: dict) -> Page:
+    """`page` is a `filings.outputs.pdf.layout.LaidOutPage`: its text boxes stand for glyphs."""
+    text = "".join(c["text"] for c in page.chars)
+    number, width, height = page.page_number, page.width, page.height
+    return _page(number, width, height, page.chars, text, page.rules, page.images, fmt, fields)
+
+
+def _page(number, width, height, chars, text, rules, images, fmt, fields) -> Page:
+    """The page's segments sorted into the document's text, its furniture and its ruler."""
+    header = _band_patterns(fmt, "header", fields, number == 1)
     footer = _band_patterns(fmt, "footer", fields, False)
     top, _, bottom, left = fmt.margins
     body, furniture, ruler = [], [], []
-    for seg in segments:
-        text = " ".join(seg.text.split())
-        if fmt.line_numbers and text.isdigit() and seg.x1 < left - fmt.line_numbers.gap / 2:
+    for seg in _segments(chars):
+        line = " ".join(seg.text.split())
+        if fmt.line_numbers and line.isdigit() and seg.x1 < left - fmt.line_numbers.gap / 2:
             ruler.append(seg)
-        elif seg.bottom <= top + SLACK and _matches(header, text):
+        elif seg.bottom <= top + SLACK and _matches(header, line):
             furniture.append(seg)
-        elif seg.top >= page.height - bottom - SLACK and _matches(footer, text):
+        elif seg.top >= height - bottom - SLACK and _matches(footer, line):
             furniture.append(seg)
         else:
             body.append(seg)
-    # Vertical lines, and the left edges of tall rectangles (WeasyPrint strokes a border as a
-    # rectangle clipped to the side it draws).
-    rules = [
-        (e["x0"], e["top"], e["bottom"])
-        for e in (*page.lines, *page.rects, *page.curves)
-        if e["bottom"] - e["top"] > 36
-    ]
-    return Page(
-        page.page_number,
-        float(page.width),
-        float(page.height),
-        body,
-        furniture,
-        ruler,
-        "".join(c["text"] for c in chars),
-        len(page.images),
-        rules,
-    )
+    tall = [r for r in rules if r[2] - r[1] > 36]
+    return Page(number, width, height, body, furniture, ruler, text, images, tall)
 
 
 def _matches(patterns: list[re.Pattern], text: str) -> bool:

@@ -53,7 +53,20 @@ def measure(
         read = reader.read_pages(document, limits)
         pages = [read_page(data, fmt, fields) for _, data in read]
         fonts = fonts_and_glyphs(path.name, fmt, [obj for obj, _ in read], [p.text for p in pages])
-    name = path.name
+    return judge(path.name, pages, fields, fmt, leave_to_exceed, expect, fonts)
+
+
+def judge(
+    name: str,
+    pages: list[Page],
+    fields: dict,
+    fmt: CourtFormat,
+    leave_to_exceed: bool,
+    expect: Expected,
+    more: list[Problem] = (),
+) -> list[Problem]:
+    """The rules measured on the pages, whether read back from the file or laid out; `more`
+    are findings measured elsewhere (the file's fonts), merged with them."""
     found = []
     for page in pages:
         found += _paper(name, page, fmt) + _margins(name, page, fmt) + _sizes(name, page, fmt)
@@ -61,7 +74,7 @@ def measure(
         found += _ruler(name, page, fmt) + _a_number(name, page, fmt, expect)
     found += _detained(name, pages, fmt, expect)
     found += _page_limit(name, _brief(pages, fields), fmt, leave_to_exceed)
-    found += fonts
+    found += more
     return merge_pages(found)
 
 

@@ -69,3 +69,12 @@ def changes_text(changes: list[Change], color: bool) -> str:
                 out.append(f"{{+{text}+}}" if op == "+" else f"[-{text}-]")
         lines.append(f"@@ block {change.index + 1}\n{''.join(out)}")
     return "\n".join(lines)
+
+
+def echo_problems(check, quiet: bool) -> None:
+    """Every rejected row's problems, then (unless quiet) the warnings."""
+    for error in check.errors:
+        click.echo(f"Error: {error.message}", err=True)
+    if not quiet:
+        for warning in check.warnings:
+            click.echo(f"Warning: {warning}", err=True)

@@ -2,7 +2,7 @@
 Consent Decree's paragraphs, the order that directed a status report, the facilities where people
 are held. Each is optional; when present, every part of it is checked and located.
 
-`filings.inputs.validate.load_case` calls `read_facts` with its reader, so problems carry the
+`filings.inputs.case_file.load_case` calls `read_facts` with its reader, so problems carry the
 case file's line like every other key's."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from filings.inputs.normalize import clean_text
+from filings.inputs.text import clean_text
 
 # Defendants' position on a motion, as class counsel recorded it after conferring.
 POSITIONS = ("opposed", "unopposed", "takes_no_position", "unknown")

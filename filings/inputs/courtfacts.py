@@ -1,6 +1,6 @@
 """The case file's facts for deciding who a document is for and filing in immigration court:
 `class_covers`, `immigration_courts`, and counsel's `id` and `eoir_id`. Each problem is collected
-with its line by the case reader (`filings.inputs.validate._Reader`), as the other keys' are."""
+with its line by the case reader (`filings.inputs.case_file._Reader`), as the other keys' are."""
 
 from __future__ import annotations
 

@@ -34,6 +34,9 @@ class Limits:
     render_seconds: float = 60.0  # one document's render, both formats and their check
     render_memory_mb: int = 2048  # one rendering process's memory
     pdf_stream_mb: float = 64.0  # one PDF content stream once decompressed, in `filings check`
+    # `filings render` reads back from the file the first PDF of each template, court format and
+    # language, then every Nth: what only the file can show does not vary between people.
+    read_back_every: int = 20
 
     @property
     def file_bytes(self) -> int:

@@ -18,15 +18,6 @@ from functools import cache
 from babel import Locale
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
-# validate.py imports these from here while it is being edited elsewhere; they live in text,
-# languages and choices, and these lines go once validate.py imports them from there.
-from filings.inputs.choices import parse_choice as parse_choice
-from filings.inputs.languages import parse_language as parse_language
-from filings.inputs.text import clean_text as clean_text
-from filings.inputs.text import excel_error as excel_error
-from filings.inputs.text import invisible_characters as invisible_characters
-from filings.inputs.text import line_separators as line_separators
-
 # --- money -------------------------------------------------------------------------------------
 
 # A bond or fee the documents print. Immigration bonds run from $1,500 (the statutory minimum) to

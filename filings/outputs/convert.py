@@ -2,8 +2,9 @@
 
 Build, redline, lint and the tests all convert through here, and only here is a renderer chosen:
 each output kind is one module in `RENDERERS`, with the same entry
-`render(html, fmt, meta) -> (bytes, pages)`. The renderers are imported when first used, so
-`filings --help` never loads WeasyPrint or python-docx.
+`render(html, fmt, meta) -> (bytes, pages)` (the PDF's is a `Rendered`, which adds the measured
+layout). The renderers are imported when first used, so `filings --help` never loads WeasyPrint
+or python-docx.
 """
 
 from __future__ import annotations
@@ -33,13 +34,29 @@ class Meta:
     lang: str = "en-US"  # DOCX: Word's language when the HTML's <html lang> names none
     pdf_variant: str | None = None  # PDF: one of `filings.outputs.pdf.VARIANTS`, or plain PDF
     weasyprint_stylesheet: bool = False  # PDF, tests only: WeasyPrint's own user-agent stylesheet
+    layout: bool = False  # PDF: also measure the laid-out pages, for `filings.check`
 
 
-def convert(
-    kind: str, html: str, fmt: CourtFormat, meta: Meta = Meta()
-) -> tuple[bytes, int | None]:
+class Rendered(tuple):
+    """A file's bytes and page count, which it unpacks as (`data, pages = convert(...)`), and
+    `layout`: what the renderer measured of the laid-out pages when `Meta.layout` asked for it
+    (a PDF's `filings.outputs.pdf.layout.Layout`), else None."""
+
+    layout: object
+
+    def __new__(cls, data: bytes, pages: int | None, layout: object = None) -> Rendered:
+        rendered = super().__new__(cls, (data, pages))
+        rendered.layout = layout
+        return rendered
+
+    def __getnewargs__(self):
+        return (*self, self.layout)
+
+
+def convert(kind: str, html: str, fmt: CourtFormat, meta: Meta = Meta()) -> Rendered:
     """One document's file of `kind` (pdf, docx or html): its bytes and page count (None for a
     DOCX or an HTML file, whose pages are Word's or the browser's to lay out)."""
     if kind not in RENDERERS:
         raise ValueError(f"no renderer for {kind!r}; the kinds are: {', '.join(RENDERERS)}")
-    return importlib.import_module(RENDERERS[kind]).render(html, fmt, meta)
+    result = importlib.import_module(RENDERERS[kind]).render(html, fmt, meta)
+    return result if isinstance(result, Rendered) else Rendered(*result)

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from filings.errors import TemplateError
 from filings.glyphs import FAMILIES, is_cjk_text, is_rtl, name_script, same_script
-from filings.inputs.validate import format_a_number
+from filings.inputs.normalize import format_a_number
 from filings.templating.view import TemplateUseError
 
 LABELS = {

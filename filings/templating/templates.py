@@ -13,7 +13,7 @@ import jinja2
 
 from filings.errors import Location, TemplateError
 from filings.inputs.load import load_yaml
-from filings.inputs.validate import format_a_number
+from filings.inputs.normalize import format_a_number
 from filings.templating import filters  # registered in one place
 from filings.templating.applies import AppliesTo, RuleError, read_rule
 from filings.templating.sandbox import Sandbox

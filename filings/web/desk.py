@@ -21,7 +21,8 @@ from filings.build.run import build
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
-from filings.inputs.validate import Case, RosterCheck
+from filings.inputs.records import Case
+from filings.inputs.validate import RosterCheck
 
 log = logging.getLogger(__name__)
 

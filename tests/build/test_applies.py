@@ -16,9 +16,10 @@ from textof import docx_paragraphs
 from filings.build import run as build
 from filings.cli import main
 from filings.errors import DataError, DataErrors, TemplateError
+from filings.inputs.case_file import load_case
 from filings.inputs.load import read_roster
 from filings.inputs.records import Detainee, Removal
-from filings.inputs.validate import check_roster, load_case
+from filings.inputs.validate import check_roster
 from filings.templating.applies import AppliesTo, Choice, read_rule
 from filings.templating.templates import discover
 

@@ -15,9 +15,9 @@ from textof import docx_paragraphs, pdf_pages
 from filings.build import run as build
 from filings.cli import main
 from filings.errors import DataErrors
+from filings.inputs.case_file import load_case
 from filings.inputs.records import Detainee
 from filings.inputs.redaction import Policy, redact, removed_values
-from filings.inputs.validate import load_case
 
 HEADER = (
     "a_number,family_name,given_name,custody_status,date_of_birth,facility,arrest_location,"

@@ -15,9 +15,10 @@ from workbooks import write_xlsx
 
 from filings.cli import main
 from filings.errors import DataError, DataErrors, Location
+from filings.inputs.case_file import load_case
 from filings.inputs.limits import Limits
 from filings.inputs.load import read_roster
-from filings.inputs.validate import check_roster, load_case
+from filings.inputs.validate import check_roster
 
 HEADER = "a_number,family_name,given_name,custody_status,notes\n"
 ROW = "A012345678,Peña,José,detained,\n"

@@ -19,8 +19,8 @@ from filings.inputs.normalize import (
     parse_date,
     parse_iso_date,
 )
+from filings.inputs.records import ARREST_TYPES, CUSTODY_STATUSES, PROCEEDINGS, RISK_ASSESSMENTS
 from filings.inputs.text import clean_text, number_text
-from filings.inputs.validate import ARREST_TYPES, CUSTODY_STATUSES, PROCEEDINGS, RISK_ASSESSMENTS
 
 # No example database in the work tree; no deadline, as Babel loads its data on first use.
 settings.register_profile("filings", database=None, deadline=None, max_examples=150)

@@ -12,15 +12,11 @@ from workbooks import xlsx_from_yaml
 
 from filings.build.listings import write_problems
 from filings.errors import DataError, DataErrors
+from filings.inputs.case_file import load_case
 from filings.inputs.load import read_roster
+from filings.inputs.normalize import format_a_number, normalize_a_number, parse_date
 from filings.inputs.problems import excel_safe
-from filings.inputs.validate import (
-    check_roster,
-    format_a_number,
-    load_case,
-    normalize_a_number,
-    parse_date,
-)
+from filings.inputs.validate import check_roster
 
 # No example database in the work tree (as in test_normalize).
 settings.register_profile("filings", database=None, deadline=None, max_examples=150)

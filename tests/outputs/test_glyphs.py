@@ -325,7 +325,7 @@ def test_the_case_file_is_checked_character_by_character_too(tmp_path):
     text = text.replace("Lakeshore Immigrant Defense Project\n", "Lakeshore\u202e Project\n", 1)
     case = write(tmp_path / "case.yaml", text)
     from filings.errors import DataErrors
-    from filings.inputs.validate import load_case
+    from filings.inputs.case_file import load_case
 
     with pytest.raises(DataErrors) as exc:
         load_case(case)

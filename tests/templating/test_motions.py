@@ -15,7 +15,8 @@ from textof import pdf_pages
 
 from filings.check import check_pdf
 from filings.errors import DataErrors
-from filings.inputs.validate import Detainee, load_case
+from filings.inputs.case_file import load_case
+from filings.inputs.records import Detainee
 from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
 from filings.templating.render import RosterSummary, render_html

@@ -7,6 +7,7 @@ laying a document out fails that document.
 
 from __future__ import annotations
 
+import json
 import logging
 import warnings
 from contextlib import contextmanager
@@ -20,8 +21,10 @@ from weasyprint.html import UA_COUNTER_STYLE
 from weasyprint.urls import URLFetcher
 
 from filings.errors import FilingsError
+from filings.outputs.convert import Rendered
 from filings.outputs.formats import CourtFormat
 from filings.outputs.formats.bands import document_fields, for_document, properties
+from filings.outputs.pdf import layout as laid_out
 from filings.outputs.pdf import text_layer
 from filings.outputs.pdf.css import document_stylesheet, stylesheet
 from filings.outputs.pdf.fonts import project_fonts
@@ -49,8 +52,8 @@ class RenderError(FilingsError):
     """WeasyPrint could not lay the document out cleanly."""
 
 
-def render(html: str, fmt: CourtFormat, meta: Meta) -> tuple[bytes, int]:
-    """The PDF's bytes and its page count."""
+def render(html: str, fmt: CourtFormat, meta: Meta) -> Rendered:
+    """The PDF's bytes and its page count (and its measured layout when `meta.layout`)."""
     return _renderer(fmt).render(html, meta)
 
 
@@ -162,8 +165,9 @@ class PdfRenderer:
         parsed = CSS(string=own, font_config=self.font_config, url_fetcher=self.fetcher)
         return [self._stylesheet(fmt), parsed]
 
-    def render(self, html: str, meta: Meta) -> tuple[bytes, int]:
-        """The PDF's bytes and its page count.
+    def render(self, html: str, meta: Meta) -> Rendered:
+        """The PDF's bytes and its page count, and with `meta.layout` its laid-out pages measured
+        (`filings.outputs.pdf.layout`) before it is written.
 
         `meta.pdf_variant` is one of WeasyPrint's PDF variants (`pdf/a-2b`, `pdf/ua-1`, …); the
         court format's name and the document's fields are kept in the PDF's document information
@@ -190,6 +194,10 @@ class PdfRenderer:
                 stylesheets=sheets, font_config=self.font_config
             )
             document.metadata.custom = properties(self.fmt, fields)
+            measured = None
+            if meta.layout:  # the fields as the PDF records them, for the check to read
+                recorded = json.loads(document.metadata.custom["FilingsFields"])
+                measured = laid_out.measure(document, recorded)
             # The file identifier is the MD5 of the PDF's objects: the same document always gets
             # the same one, and no two documents share one.
             data = document.write_pdf(
@@ -197,4 +205,4 @@ class PdfRenderer:
             )
             pages = len(document.pages)
             del document
-        return data, pages
+        return Rendered(data, pages, measured)
