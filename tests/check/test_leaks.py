@@ -13,6 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import NameObject, StreamObject, TextStringObject
 
+from filings.check import Unreadable
 from filings.check.leaks import Leak, find_leaks, forms
 from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
@@ -291,3 +292,25 @@ def test_text_is_found_whatever_its_case_and_unicode_form():
 
 def test_a_leak_names_the_field_and_the_place_never_the_value():
     assert str(Leak("a_number", "PDF text, page 2")) == "a_number: found in the PDF text, page 2"
+
+
+# --- hostile files -------------------------------------------------------------------------------
+
+
+def looping_bookmark(writer: PdfWriter) -> None:
+    """A bookmark that is its own next: an outline walked naively never ends."""
+    outline = writer._root_object["/Outlines"].get_object()
+    first = outline.raw_get("/First")  # the reference, not the object it names
+    first.get_object()[NameObject("/Next")] = first
+    first.get_object()[NameObject("/Title")] = TextStringObject("Lakeshore")
+
+
+def test_a_looping_outline_is_read_once():
+    data = with_pypdf(pdf(page("<h1>Argument</h1>" + CLEAN)), looping_bookmark)
+    assert places("pdf", data) == ["arrest_place: found in the PDF outline"]
+
+
+@pytest.mark.parametrize("kind, reason", [("pdf", "not a readable PDF"), ("docx", "not a zip")])
+def test_a_file_that_cannot_be_read_is_unreadable_not_clean(kind, reason):
+    with pytest.raises(Unreadable, match=reason):
+        find_leaks(kind, b"garbage", f"motion.{kind}", REMOVED)
