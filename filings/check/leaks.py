@@ -258,11 +258,13 @@ def _pdf(data: bytes, name: str, limits: Limits) -> Iterator[PDFDocument]:
     try:
         yield PDFDocument(BoundedParser(io.BytesIO(data), limits.pdf_stream_bytes), password="")
     except PDFPasswordIncorrect:
-        raise unreadable(name, "PDF", "it is encrypted") from None
-    except StreamTooLarge:
+        raise unreadable(name, "PDF", "encrypted (password-protected)") from None
+    except StreamTooLarge as exc:
+        what = "its content unpacks" if exc.whole_page else "a stream unpacks"
         mb = limits.pdf_stream_mb
-        measured = f"a stream unpacks to more than {mb:g} MB"
-        raise over_limit(name, "", measured, "pdf_stream_mb", mb) from None
+        measured = f"{what} to more than {mb:g} MB"
+        where = f"page {exc.page}" if exc.page else ""
+        raise over_limit(name, where, measured, "pdf_stream_mb", mb) from None
     except PdfminerException as exc:
         raise unreadable(name, "PDF", short(exc.__cause__ or exc)) from None
     except (PSException, EOFError) as exc:

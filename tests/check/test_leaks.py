@@ -15,6 +15,7 @@ from pypdf.generic import NameObject, StreamObject, TextStringObject
 
 from filings.check import Unreadable
 from filings.check.leaks import Leak, find_leaks, forms
+from filings.inputs.limits import Limits
 from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
 
@@ -314,3 +315,8 @@ def test_a_looping_outline_is_read_once():
 def test_a_file_that_cannot_be_read_is_unreadable_not_clean(kind, reason):
     with pytest.raises(Unreadable, match=reason):
         find_leaks(kind, b"garbage", f"motion.{kind}", REMOVED)
+
+
+def test_a_pdf_stream_over_the_limit_is_refused_not_searched():
+    with pytest.raises(Unreadable, match=r"more than 0\.001 MB.*pdf_stream_mb = 0\.001 MB"):
+        find_leaks("pdf", pdf(), "motion.pdf", REMOVED, limits=Limits(pdf_stream_mb=0.001))
