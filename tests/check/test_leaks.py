@@ -227,6 +227,14 @@ def test_forms_of_a_date():
     assert "1er novembre 2025" in forms("arrest_date", dt.date(2025, 11, 1))
 
 
+def test_a_coded_value_is_searched_as_the_words_it_prints_as():
+    assert forms("risk_assessment", "high_risk") == (
+        "high_risk",
+        "High public-safety risk",
+        "Alto riesgo para la seguridad pública",
+    )
+
+
 def test_text_is_searched_as_written_its_white_space_collapsed_and_short_values_not_at_all():
     assert forms("arrest_place", "  Lake \n Shore  ") == ("Lake Shore",)
     assert forms("notes", "no") == ()
