@@ -212,8 +212,7 @@ def _places(kind: str, data: bytes, file_name: str, limits: Limits) -> Iterator[
     elif kind == "docx":
         yield from _docx_places(data, file_name, limits)
     elif kind == "html":
-        root = etree.fromstring(data, etree.HTMLParser(no_network=True))
-        yield "HTML", _joined(root) if root is not None else ""
+        yield "HTML", _html(data)
     else:
         raise ValueError(f"no leak check for {kind!r} files; the kinds are pdf, docx and html")
 
@@ -230,13 +229,16 @@ def _with_json(pieces: list[str]) -> str:
     return SEPARATE.join(out)
 
 
-def _strings(value) -> list[str]:
-    """Every string inside a decoded PDF or JSON value (lists, dicts, names, byte strings)."""
+def _strings(value, depth: int = 0) -> list[str]:
+    """Every string inside a decoded PDF or JSON value (lists, dicts, names, byte strings), at
+    most 8 levels down (a hostile file's objects may refer to themselves)."""
     value = resolve1(value)
+    if depth > 8:
+        return []
     if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
+        return [s for v in value.values() for s in _strings(v, depth + 1)]
     if isinstance(value, (list, tuple)):
-        return [s for v in value for s in _strings(v)]
+        return [s for v in value for s in _strings(v, depth + 1)]
     if isinstance(value, PSLiteral):
         return [str(value.name)]
     if isinstance(value, bytes):
@@ -246,6 +248,15 @@ def _strings(value) -> list[str]:
             else decode_text(value)
         ]
     return [value] if isinstance(value, str) else []
+
+
+def _html(data: bytes) -> str:
+    """An HTML copy's text as a browser's search sees it, tags between, and its attributes."""
+    root = etree.fromstring(data, etree.HTMLParser(no_network=True))
+    if root is None:
+        return ""
+    attributes = [v for element in root.iter() for v in getattr(element, "attrib", {}).values()]
+    return _with_json([root.xpath("string()"), *attributes])
 
 
 # --- PDF -----------------------------------------------------------------------------------------

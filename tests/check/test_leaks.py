@@ -193,6 +193,18 @@ def test_the_file_name_is_searched(kind, make):
     assert places(kind, make(), f"stay-{A[-3:]}.{kind}") == []
 
 
+@pytest.mark.parametrize(
+    "html",
+    [
+        page("<p>The petitioner, A-214-<b>736</b>-058.</p>"),
+        page(head=f'<meta name="filings.a_number" content="{A}">'),
+    ],
+)
+def test_an_html_copy_is_searched_in_its_text_and_attributes(html):
+    assert places("html", html.encode()) == ["a_number: found in the HTML"]
+    assert places("html", page().encode()) == []
+
+
 @pytest.mark.parametrize("kind, make", [("pdf", pdf), ("docx", docx)])
 def test_a_clean_document_has_no_leaks(kind, make):
     data = make(page(head=FIELDS + '<meta name="filings.a_number" content="A-XXX-XXX-058">'))
