@@ -1,5 +1,8 @@
-"""One printable PDF per per-detainee template: every document in roster order, a bookmark for
-each person, page labels restarting with each document (as each document's own footer does)."""
+"""One printable PDF per per-detainee template and copy: every document in roster order, a
+bookmark for each person, page labels restarting with each document (as each document's own
+footer does). A public copies' packet is labelled by masked A-numbers and searched for every
+removed value like each public copy (`filings.check.leaks`); a sealed copies' packet goes in
+`packets/sealed/`."""
 
 from __future__ import annotations
 
@@ -11,38 +14,68 @@ from pypdf import PdfReader, PdfWriter
 
 from filings.build.files import OutputError, read_bytes, write_atomic
 from filings.build.model import Outcome, Report
-from filings.templating.templates import Template
+from filings.check.leaks import court_text, find_leaks, removed_from
+from filings.errors import FilingsError
+from filings.inputs.normalize import format_a_number
+from filings.inputs.records import Case
+from filings.inputs.redaction import Policy, mask_a_number
+from filings.templating.templates import COPIES, Template
 
 PACKETS = "packets"
 
 
-def write_packets(out: Path, report: Report, templates: Sequence[Template]) -> list[Path]:
-    """Write OUT/packets/<template>.pdf for each per-detainee template; return their paths."""
+def write_packets(
+    out: Path, report: Report, templates: Sequence[Template], case: Case | None = None
+) -> list[Path]:
+    """Write OUT/packets/<template>.pdf for each per-detainee template (`<template>-public.pdf`
+    and `sealed/<template>.pdf` for its copies); return their paths."""
     written = []
     for template in (t for t in templates if t.kind == "per-detainee"):
-        outcomes = [
-            o
-            for o in report.outcomes
-            if o.job.template.name == template.name and "pdf" in o.outputs
-        ]
-        if not outcomes:
-            continue
-        writer = PdfWriter()
-        for outcome in outcomes:
-            person = outcome.job.detainee
-            start = len(writer.pages)
-            writer.append(PdfReader(io.BytesIO(_document(out, outcome))), import_outline=False)
-            writer.add_outline_item(
-                title=f"{person.full_name} ({person.a_number_display})", page_number=start
-            )
-            writer.set_page_label(start, len(writer.pages) - 1, style="/D", start=1)
-        writer.add_metadata({"/Title": f"{template.title}: packet", "/Producer": "filings"})
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        path = out / PACKETS / f"{template.name}.pdf"
-        write_atomic(path, buffer.getvalue(), out)
-        written.append(path)
+        for copy in (None, *COPIES):
+            outcomes = [
+                o
+                for o in report.outcomes
+                if o.job.template.name == template.name
+                and o.job.copy == copy
+                and "pdf" in o.outputs
+            ]
+            if outcomes:
+                written.append(_packet(out, template, copy, outcomes, case))
     return written
+
+
+def _packet(
+    out: Path, template: Template, copy: str | None, outcomes: list[Outcome], case: Case | None
+) -> Path:
+    writer = PdfWriter()
+    for outcome in outcomes:
+        person = outcome.job.detainee
+        shown = person.a_number_display
+        if copy == "public":
+            shown = format_a_number(mask_a_number(person.a_number))
+        start = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(_document(out, outcome))), import_outline=False)
+        writer.add_outline_item(title=f"{person.full_name} ({shown})", page_number=start)
+        writer.set_page_label(start, len(writer.pages) - 1, style="/D", start=1)
+    writer.add_metadata({"/Title": f"{template.title}: packet", "/Producer": "filings"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    name = {None: template.name, "public": f"{template.name}-public"}.get(copy)
+    path = out / PACKETS / (f"sealed/{template.name}.pdf" if copy == "sealed" else f"{name}.pdf")
+    if copy == "public":
+        _refuse_leaks(buffer.getvalue(), path.name, outcomes, case)
+    write_atomic(path, buffer.getvalue(), out)
+    return path
+
+
+def _refuse_leaks(data: bytes, name: str, outcomes: list[Outcome], case: Case | None) -> None:
+    """The public packet is searched for every person's removed values, as each copy was."""
+    policy = (case.redaction if case else None) or Policy()
+    court = court_text(case) if case else ""
+    people = [o.job.detainee for o in outcomes]
+    if leaks := find_leaks("pdf", data, name, removed_from(people, policy, court)):
+        found = "; ".join(str(leak) for leak in leaks)
+        raise FilingsError(f"{PACKETS}/{name}: not written: {found}")
 
 
 def _document(out: Path, outcome: Outcome) -> bytes:

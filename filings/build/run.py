@@ -189,7 +189,7 @@ def _build(
             files.remove(path, out)
         report.pruned = True
     if packet:
-        report.packets = write_packets(out, report, templates)
+        report.packets = write_packets(out, report, templates, case)
     return report
 
 

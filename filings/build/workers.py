@@ -24,12 +24,12 @@ from filings.build.files import OutputError, write_atomic
 from filings.build.model import Job, Options, Outcome
 from filings.build.plan import format_name, output_paths
 from filings.check import Expected, check_docx, check_layout, check_pdf
-from filings.check.leaks import find_leaks, forms
+from filings.check.leaks import court_text, find_leaks, removed_from
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.inputs.records import Case, Detainee
-from filings.inputs.redaction import Policy, redact, removed_values
+from filings.inputs.redaction import Policy, redact
 from filings.outputs.convert import Meta, Rendered, convert
 from filings.outputs.formats import load_format
 from filings.problems import Problem
@@ -54,6 +54,7 @@ class Worker:
     limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
     debug: bool = False  # an unexpected error's traceback goes into its document's error
     env: object = None
+    court_text: str | None = None  # the case file's text, for the leak check (`court_text`)
 
 
 def _init_worker(worker: Worker) -> None:
@@ -215,12 +216,12 @@ def refuse_leaks(kind: str, data: bytes, name: str, job: Job, w: Worker) -> None
     metadata, outline, parts, file name), fails: `filings.check.leaks`."""
     people = [job.detainee] if job.detainee else list(w.roster.detainees)
     policy = w.case.redaction or Policy()
-    leaks = []
-    for person in people:
-        removed = {f: forms(f, v) for f, v in removed_values(person, policy).items()}
-        leaks += [f"{leak} ({person.source})" for leak in find_leaks(kind, data, name, removed)]
+    if w.court_text is None:  # once per worker
+        w.court_text = court_text(w.case)
+    leaks = find_leaks(kind, data, name, removed_from(people, policy, w.court_text))
     if leaks:
-        raise FilingsError(f"{where(job)}: public copy not written: " + "; ".join(leaks))
+        shown = "; ".join(str(leak) for leak in leaks)
+        raise FilingsError(f"{where(job)}: public copy not written: {shown}")
 
 
 def convert_job(

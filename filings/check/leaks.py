@@ -12,6 +12,7 @@ not leak, into a terminal or a log either.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -36,6 +37,7 @@ from filings.check.streams import BoundedParser, StreamTooLarge
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
 from filings.inputs.normalize import normalize_a_number
+from filings.inputs.redaction import removed_values
 from filings.templating.filters import LABELS, long_date
 
 MIN_LENGTH = 4  # a shorter value ("Ana", "MX") would be found in every document
@@ -405,3 +407,35 @@ def _paragraph(paragraph) -> str:
         elif len(element) == 0 and element.text:
             out.append(element.text)
     return "".join(out)
+
+
+# --- what a public copy must not hold ----------------------------------------------------------
+
+
+def court_text(case) -> str:
+    """Everything the case file says, as the search compares text."""
+    return normalized(json.dumps(dataclasses.asdict(case), default=str, ensure_ascii=False))
+
+
+def removed_forms(person, policy, court: str = "") -> dict[str, tuple[str, ...]]:
+    """Each value the policy removed from the person's record, in every form it could print in,
+    less any form the court's own text holds (`court_text`: the order's release terms speak of
+    "a high public-safety risk", which is not that person's assessment). A coded value (a risk
+    assessment: `pending`, `high_risk`) is a category many people share, which a count table
+    prints by right; redaction keeps the person's own out of the record, and it is not searched."""
+    codes = {code for words in LABELS.values() for code in words}
+    return {
+        name: tuple(form for form in forms(name, value) if normalized(form) not in court)
+        for name, value in removed_values(person, policy).items()
+        if not (isinstance(value, str) and value in codes)
+    }
+
+
+def removed_from(people, policy, court: str = "") -> dict[str, tuple[str, ...]]:
+    """`removed_forms` for a document about several people, each searched in one pass: a field
+    is named with its person's row (`notes (roster.csv:7)`)."""
+    found = {}
+    for person in people:
+        for name, shown in removed_forms(person, policy, court).items():
+            found[f"{name} ({person.source})" if len(people) > 1 else name] = shown
+    return found

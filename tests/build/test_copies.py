@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import shutil
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 from conftest import CASE, ROOT, write
@@ -106,9 +107,16 @@ def render(tmp_path, *args, rows=HIGH_RISK + SAME_ENDING, templates=("stay-motio
 
 @pytest.mark.slow
 def test_public_and_sealed_copies_of_the_stay_motion(tmp_path):
-    result, out = render(tmp_path, "--copies", "public,sealed")
+    result, out = render(tmp_path, "--copies", "public,sealed", "--packet")
     assert result.exit_code == 0, result.output
     folder = out / "stay-motion"
+    public_packet = pypdf.PdfReader(out / "packets" / "stay-motion-public.pdf")
+    assert [o.title for o in public_packet.outline] == [
+        "José Luis Peña Íñiguez (A-XXX-XXX-058)",
+        "Ana Ruiz (A-XXX-XXX-058)",
+    ]
+    sealed_packet = pypdf.PdfReader(out / "packets" / "sealed" / "stay-motion.pdf")
+    assert sealed_packet.outline[0].title == "José Luis Peña Íñiguez (A-214-736-058)"
     assert sorted(p.name for p in folder.glob("*.pdf")) == [
         "AXXXXXX058-row2-stay-motion.pdf",  # never the full A-number, and never the same name
         "AXXXXXX058-row3-stay-motion.pdf",
