@@ -16,6 +16,7 @@ from pathlib import Path
 
 from filings.check import docx, docx_reader, pdf
 from filings.check.findings import Expected, Unreadable, finding, short, unreadable
+from filings.check.reference import Reference, measure_reference, read_reference
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -126,4 +127,14 @@ def expected_from(fields: dict | None) -> Expected:
     return Expected(a_number=fields.get("a_number"), detained=fields.get("custody") == "DETAINED")
 
 
-__all__ = ["Expected", "Unreadable", "check_pdf", "check_docx", "check_files", "recorded_format"]
+__all__ = [
+    "Expected",
+    "Unreadable",
+    "check_pdf",
+    "check_docx",
+    "check_files",
+    "recorded_format",
+    "Reference",
+    "read_reference",
+    "measure_reference",
+]
