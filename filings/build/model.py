@@ -5,9 +5,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filings.inputs.validate import Detainee, RosterCheck, counted
 from filings.templating.templates import Template
+
+if TYPE_CHECKING:
+    from filings.check.reference import Reference
 
 OUTPUT_FORMATS = ("pdf", "docx")
 
@@ -19,6 +23,9 @@ class Options:
     formats: tuple[str, ...] = OUTPUT_FORMATS
     check: bool = True  # measure each output against its court format; fail it if it breaks one
     pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-2b"
+    # A firm's Word styles for the DOCX (--reference-docx): read and measured once by the parent,
+    # they travel to the workers in here (a spawned worker reads no file the parent chose).
+    reference: Reference | None = None
 
 
 @dataclass(frozen=True)
