@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from filings.check.docx import BODY_ROLES
+from filings.check.docx import BODY_ROLES, FONT_SLOTS
 from filings.check.docx_reader import NS, Docx, tag
 from filings.check.findings import finding, short, unreadable
 from filings.check.package import Package
@@ -109,7 +109,12 @@ def _style(file: str, doc: Docx, style_id: str, name: str, fmt: CourtFormat) -> 
 def _fonts(file: str, style, where: str, fmt: CourtFormat) -> list[Problem]:
     """The fonts the style names are the format's (the checker's `fonts` rule)."""
     allowed = {fmt.font.family, fmt.font.complex_script, fmt.font.east_asian, *fmt.font.fallbacks}
-    named = dict.fromkeys(v for f in style.iter(tag("rFonts")) for v in f.attrib.values())
+    named = dict.fromkeys(
+        value
+        for fonts in style.iter(tag("rFonts"))
+        for slot, value in fonts.attrib.items()
+        if etree.QName(slot).localname in FONT_SLOTS
+    )
     return [
         finding(
             file, "fonts", where, f"font {font}", f"{fmt.name} sets {', '.join(sorted(allowed))}"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 
+import docx
 import pytest
+from docx.oxml.ns import qn
 from refdocx import write_reference
 
-from filings.check import Unreadable, measure_reference, read_reference
+from filings.check import Unreadable, check_docx, measure_reference, read_reference
 from filings.inputs.limits import Limits
+from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
 
 NDIL = load_format("ndil")
@@ -114,3 +118,26 @@ def test_a_reference_over_the_unzipped_limit_is_refused_before_it_is_read(tmp_pa
     with pytest.raises(Unreadable) as caught:
         read_reference(path, Limits(unzipped_mb=0.001))
     assert str(caught.value).startswith("big.docx: 0.0 MB once unzipped (word/styles.xml 0.0 MB)")
+
+
+def test_a_font_hint_is_no_font(tmp_path):
+    """Word's `w:hint` says which slot east Asian punctuation takes; its value names no font."""
+    path = write_reference(tmp_path / "firm.docx")
+    document = docx.Document(str(path))
+    document.styles["Body Text"].element.rPr.rFonts.set(qn("w:hint"), "eastAsia")
+    document.save(str(path))
+    assert problems(path) == []
+
+
+def test_a_docx_in_a_hinted_reference_style_passes_the_checker(tmp_path):
+    path = write_reference(tmp_path / "firm.docx")
+    document = docx.Document(str(path))
+    document.styles["Body Text"].element.rPr.rFonts.set(qn("w:hint"), "eastAsia")
+    document.save(str(path))
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><title>T</title></head><body><p>A</p></body></html>'
+    )
+    meta = Meta(date=dt.date(2025, 11, 14), reference_styles=read_reference(path).styles)
+    out = tmp_path / "motion.docx"
+    out.write_bytes(convert("docx", html, NDIL, meta)[0])
+    assert check_docx(out, NDIL) == []
