@@ -5,10 +5,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filings.inputs.records import Detainee
 from filings.inputs.validate import RosterCheck, counted
 from filings.templating.templates import Template
+
+if TYPE_CHECKING:
+    from filings.check.reference import Reference
 
 OUTPUT_FORMATS = ("pdf", "docx")
 
@@ -23,6 +27,9 @@ class Options:
     # out): "sample" (see plan.sample_read_backs) or "full".
     read_back: str = "sample"
     pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-2b"
+    # A firm's Word styles for the DOCX (--reference-docx): read and measured once by the parent,
+    # they travel to the workers in here (a spawned worker reads no file the parent chose).
+    reference: Reference | None = None
 
 
 @dataclass(frozen=True)

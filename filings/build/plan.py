@@ -14,7 +14,8 @@ import filings
 from filings import __version__
 from filings.build import versions
 from filings.build.model import NOT_APPLICABLE, Job, Options
-from filings.errors import DataError, DataErrors, FormatError, Location
+from filings.check.reference import Reference, measure_reference
+from filings.errors import DataError, DataErrors, FilingsError, FormatError, Location
 from filings.inputs.case_file import load_case
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -133,6 +134,7 @@ def plan(
             options.check,
             options.read_back,
             options.pdf_variant,
+            options.reference.sha256 if options.reference else None,
             version,
         )
         for copy in copies_of(template, copies):
@@ -182,6 +184,19 @@ def check_formats(templates: Sequence[Template], case: Case, search: Sequence[Pa
     """A broken court format is one error before anything renders, not one per document."""
     for template in templates:
         load_format(format_name(template, case), search)
+
+
+def check_reference(
+    templates: Sequence[Template], case: Case, search: Sequence[Path], ref: Reference | None
+) -> None:
+    """A firm's reference DOCX whose styles break a court format's rule is one error, every
+    broken rule on its own line, before anything renders."""
+    if ref is None:
+        return
+    names = dict.fromkeys(format_name(t, case) for t in templates)
+    found = [p for name in names for p in measure_reference(ref, load_format(name, search))]
+    if found:
+        raise FilingsError("\n".join(dict.fromkeys(str(p) for p in found)))
 
 
 def check_rules(templates: Sequence[Template], case: Case) -> None:

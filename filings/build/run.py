@@ -20,6 +20,7 @@ from filings.build.plan import (
     SEALED,
     check_formats,
     check_inputs,
+    check_reference,
     check_rules,
     output_paths,
     plan,
@@ -28,6 +29,7 @@ from filings.build.plan import (
 )
 from filings.build.pool import run_jobs
 from filings.build.workers import Worker, failed
+from filings.check.reference import read_reference
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -57,6 +59,7 @@ def build(
     check: bool = True,
     read_back: str = "sample",
     pdf_variant: str | None = None,
+    reference_docx: Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
     debug: bool = False,
     scheduler: str | None = None,
@@ -66,7 +69,9 @@ def build(
 
     With templates_ref, the first templates folder (the built-in one when none is given) is read
     as it was at that git tag or commit. With scheduler (a Dask scheduler's address, e.g.
-    tcp://host:8786) the documents render on that cluster instead of this machine's workers."""
+    tcp://host:8786) the documents render on that cluster instead of this machine's workers.
+    With reference_docx (a firm's Word document) each DOCX takes its styles' looks, once they
+    are found to keep every court format's rules; the PDFs are not affected."""
     case, roster = check_inputs(
         case_path, roster_path, encoding, sheet, limits=limits, templates_dirs=templates_dirs
     )
@@ -74,7 +79,8 @@ def build(
         folders, pinned = tuple(templates_dirs), {}
         if templates_ref:
             folders, pinned = _at_ref(folders, templates_ref, Path(scratch))
-        options = Options(tuple(formats), check, read_back, pdf_variant=pdf_variant)
+        ref = read_reference(reference_docx, limits) if reference_docx else None
+        options = Options(tuple(formats), check, read_back, pdf_variant=pdf_variant, reference=ref)
         # run_jobs is looked up now, so a test can stand in its own pool
         executor = make_executor(jobs or os.cpu_count() or 1, scheduler, run_jobs)
         report = _build(
@@ -134,6 +140,7 @@ def _build(
     detainees, formats = check.detainees, options.formats
     templates = select_templates(discover(folders), tuple(template_names))
     check_formats(templates, case, search_path(folders))
+    check_reference(templates, case, search_path(folders), options.reference)
     check_rules(templates, case)
     planned = plan(templates, case, detainees, case_bytes, options, folders, pinned, copies)
     previous = manifest.load(out)

@@ -240,6 +240,7 @@ def convert_job(
         date=case.filing_date,
         pdf_variant=w.options.pdf_variant,
         layout=w.options.check and kind == "pdf",
+        reference_styles=w.options.reference.styles if w.options.reference else None,
     )
     return convert(kind, html, load_format(format_name(job.template, case), w.templates_dirs), meta)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from filings.check import docx, docx_reader, layout, pdf
 from filings.check.findings import Expected, Unreadable, finding, short, unreadable
+from filings.check.reference import Reference, measure_reference, read_reference
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -144,9 +145,12 @@ def expected_from(fields: dict | None) -> Expected:
 __all__ = [
     "Expected",
     "Unreadable",
+    "Reference",
     "check_docx",
     "check_files",
     "check_layout",
     "check_pdf",
+    "measure_reference",
+    "read_reference",
     "recorded_format",
 ]

@@ -24,6 +24,9 @@ from filings.outputs.formats import CourtFormat
 from filings.problems import Problem
 
 BODY_ROLES = ("Body Text", "List Paragraph")  # the styles the line-spacing rule measures
+# The rFonts attributes that name a font, by name or through the theme (`hint` says only which
+# slot some characters take, and names none).
+FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 
 
 def measure(
@@ -179,6 +182,8 @@ def _fonts(name: str, doc: Docx, paragraphs, fmt: CourtFormat) -> list[Problem]:
         for fonts in element.iter(tag("rFonts")) if element is not None else []:
             for attr, value in fonts.attrib.items():
                 slot = etree.QName(attr).localname
+                if slot.removesuffix("Theme").removesuffix("theme") not in FONT_SLOTS:
+                    continue
                 shown = f"theme font ({slot})" if slot.endswith("Theme") else value
                 if (shown not in allowed or slot.endswith("Theme")) and shown not in seen:
                     seen.add(shown)

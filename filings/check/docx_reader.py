@@ -63,6 +63,18 @@ class Docx:
                 target = (targets.get(ref.get(f"{{{R}}}id")) or "").lstrip("/")
                 part = "word/" + target.removeprefix("word/")
                 self.headers[ref.get(tag("type"))] = package.xml(part, required=True)
+        self._index()
+
+    @classmethod
+    def of_styles(cls, styles) -> Docx:
+        """Only a styles part, for style lookups (a reference DOCX's styles as we would write
+        them)."""
+        doc = cls.__new__(cls)
+        doc.styles = styles
+        doc._index()
+        return doc
+
+    def _index(self) -> None:
         self.by_id = {s.get(tag("styleId")): s for s in self.styles.findall("w:style", NS)}
         self.defaults = self.styles.find("w:docDefaults", NS)
 

@@ -91,6 +91,13 @@ def _copies(ctx, param, value: str | None) -> tuple[str, ...]:
     metavar="VARIANT",
     help="A PDF variant for WeasyPrint to write, e.g. pdf/a-2b or pdf/ua-1.",
 )
+@click.option(
+    "--reference-docx",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A firm's Word document whose styles (fonts, sizes, spacing) the DOCX takes, within "
+    "the court format's rules. The PDF is not affected.",
+)
 @click.option("--encoding", help="The CSV's text encoding. Default: detected.")
 @click.option("--sheet", help="The worksheet of an XLSX roster. Default: the first.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary; errors only.")
@@ -114,6 +121,7 @@ def render(
     no_check,
     read_back,
     pdf_variant,
+    reference_docx,
     encoding,
     sheet,
     quiet,
@@ -145,6 +153,7 @@ def render(
             check=not no_check,
             read_back=read_back,
             pdf_variant=pdf_variant,
+            reference_docx=reference_docx,
             encoding=encoding,
             sheet=sheet,
             limits=limits,

@@ -172,6 +172,19 @@ def _font(path: Path, face: int):
             font.close()
 
 
+@cache
+def advances(name: str, style: str = "Regular") -> tuple[dict[int, int], int]:
+    """A family's face (`STYLES`; the regular one when it has no other): each character's advance
+    width, and the units per em they are in. For measuring text as the outputs will set it."""
+    fam = family(name)
+    index = STYLES.index(style) if style in STYLES else 0
+    path, face = locate(fam.files[index if index < len(fam.files) else 0], fam)
+    with _font(path, face) as font:
+        widths = font["hmtx"].metrics
+        found = {code: widths[glyph][0] for code, glyph in font.getBestCmap().items()}
+        return found, font["head"].unitsPerEm
+
+
 def version(name: str) -> str:
     """The installed version string of a family's first file."""
     fam = family(name)

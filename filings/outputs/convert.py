@@ -32,6 +32,9 @@ class Meta:
     author: str = ""  # DOCX: author, and the author of a redline's tracked changes
     date: dt.date | None = None  # DOCX: its dates and zip entries; a DOCX needs one
     lang: str = "en-US"  # DOCX: Word's language when the HTML's <html lang> names none
+    # DOCX: a firm's styles part (word/styles.xml of its --reference-docx), whose looks the
+    # DOCX's styles take; `filings.check.reference` has measured it against the format.
+    reference_styles: bytes | None = None
     pdf_variant: str | None = None  # PDF: one of `filings.outputs.pdf.VARIANTS`, or plain PDF
     weasyprint_stylesheet: bool = False  # PDF, tests only: WeasyPrint's own user-agent stylesheet
     layout: bool = False  # PDF: also measure the laid-out pages, for `filings.check`

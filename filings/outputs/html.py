@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 
 from filings import glyphs
+from filings.outputs.columns import long_tables, size_columns
 from filings.outputs.formats import CourtFormat
 from filings.outputs.formats.bands import document_fields, for_document
 from filings.outputs.pdf import isolate_inline_directions
@@ -30,6 +31,7 @@ def render(html: str, fmt: CourtFormat, meta: Meta) -> tuple[bytes, None]:
     root = lxml.html.document_fromstring(isolate_inline_directions(html))
     vocabulary.check(root, meta.where)
     fields = document_fields(root)
+    size_columns(long_tables(root), fmt)
     own = for_document(fmt, root.get("lang"), fields)
     css = [
         *_font_faces(font_chain(fmt)),

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import docx
+import lxml.html
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -12,6 +14,7 @@ from lxml import etree
 from textof import docx_footnotes, docx_paragraphs, pdf_body
 
 from filings.errors import TemplateError
+from filings.outputs.columns import shares, with_column_widths
 from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
 
@@ -331,3 +334,24 @@ def test_the_package_is_valid_ooxml_and_says_what_made_it(tmp_path):
         "customXml/item1.xml",
     }
     assert {"word/footnotes.xml", "word/numbering.xml", "docProps/core.xml"} <= names
+
+
+LONG_TABLE = (
+    '<table class="grid long"><thead><tr><th>No.</th><th>Name</th><th>A-number</th>'
+    "<th>Facility</th></tr></thead><tbody>"
+    "<tr><td>1</td><td>Kevin Alexander Mendoza Reyes</td><td>A-233-017-592</td>"
+    "<td>Jefferson County Jail (Illinois)</td></tr></tbody></table>"
+)
+
+
+def test_a_long_tables_columns_follow_its_contents_in_both_outputs():
+    """An A-number has no break opportunity: its column is at least as wide as it (at equal
+    widths it ran into the next cell), and Word's grid has the shares the PDF's columns have."""
+    table = lxml.html.fragment_fromstring(LONG_TABLE)
+    fractions = shares(table, NDIL)
+    grid = build(LONG_TABLE).tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))
+    widths = [int(col.get(qn("w:w"))) / 20 for col in grid]
+    assert [round(w / NDIL.text_width, 3) for w in widths] == [round(f, 3) for f in fractions]
+    assert fractions[0] < fractions[2] and widths[2] > 80  # "A-233-017-592" is ~75 pt at 12 pt
+    cols = re.findall(r'<col style="width: ([\d.]+)%">', with_column_widths(page(LONG_TABLE), NDIL))
+    assert [round(float(c) / 100, 3) for c in cols] == [round(f, 3) for f in fractions]

@@ -15,7 +15,7 @@ import lxml.html
 from docx import Document
 
 from filings.errors import TemplateError
-from filings.outputs.docx import package, page
+from filings.outputs.docx import package, page, reference
 from filings.outputs.docx.scripts import Scripts, document_language
 from filings.outputs.docx.walk import Context, Walker
 from filings.outputs.formats import CourtFormat
@@ -39,6 +39,8 @@ def render(html: str, fmt: CourtFormat, meta: Meta) -> tuple[bytes, None]:
     lang = document_language(root, meta.lang)
     page.page_setup(doc, fmt)
     page.define_styles(doc, fmt, lang)
+    if meta.reference_styles:
+        reference.apply(doc, meta.reference_styles)
     page.bands(doc, fmt, fields, where)
     walker = Walker(doc, fmt, where, meta.author, date, Scripts(fmt, lang))
     walker.blocks(root.find("body"), Context(lang=root.get("lang")))

@@ -10,10 +10,17 @@ from filings.outputs.docx.ooxml import TBLPR_ORDER, TCPR_ORDER, put, twips
 from filings.outputs.formats.roles import CELL_PADDING, GRID_PADDING, GRID_RULE
 
 
-def table_layout(table, text_width: float, caption: float | None, grid: bool, ruled: bool) -> None:
-    """Full width in fixed columns (the caption's parties column at its share, others equal,
-    as the PDF's `table-layout: fixed`), the grid in the cells' widths, the PDF's padding and
-    rules."""
+def table_layout(
+    table,
+    text_width: float,
+    caption: float | None,
+    grid: bool,
+    ruled: bool,
+    shares: list[float] | None = None,
+) -> None:
+    """Full width in fixed columns (the caption's parties column at its share, a long table's
+    at the shares its contents give them (`filings.outputs.columns`), others equal, as the
+    PDF's `table-layout: fixed`), the grid in the cells' widths, the PDF's padding and rules."""
     tbl_pr = table._tbl.tblPr
     width = put(tbl_pr, "tblW", TBLPR_ORDER)
     width.set(qn("w:w"), "5000")
@@ -42,6 +49,8 @@ def table_layout(table, text_width: float, caption: float | None, grid: bool, ru
         margins.append(m)
     if caption:
         fractions = [caption, 1 - caption]
+    elif shares:
+        fractions = shares
     else:
         fractions = [1 / len(table.columns)] * len(table.columns)
     columns = table._tbl.tblGrid.findall(qn("w:gridCol"))
@@ -63,6 +72,11 @@ def _grid_borders(borders) -> None:
 
 def repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def keep_whole(row) -> None:
+    """The row is never split across pages (w:cantSplit, which comes before w:tblHeader)."""
+    row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
 
 
 def cell_border(cell, side: str, eighths: int) -> None:

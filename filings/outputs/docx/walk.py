@@ -15,13 +15,20 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from filings.outputs.columns import is_long, shares
 from filings.outputs.docx.inline import Segment, collapse, with_text
 from filings.outputs.docx.notes import Notes, link
 from filings.outputs.docx.numbering import Numbering, level_indent
 from filings.outputs.docx.ooxml import PPR_ORDER, complex_script, put
 from filings.outputs.docx.page import ALIGN
 from filings.outputs.docx.scripts import Scripts, attributes, right_to_left
-from filings.outputs.docx.tables import cell_border, cell_margins, repeat_header, table_layout
+from filings.outputs.docx.tables import (
+    cell_border,
+    cell_margins,
+    keep_whole,
+    repeat_header,
+    table_layout,
+)
 from filings.outputs.formats import CourtFormat
 from filings.outputs.formats.bands import META_PREFIX
 from filings.outputs.formats.roles import (
@@ -268,10 +275,17 @@ class Walker:
             table.style = self.doc.styles["Table Grid"]
         parties = self.fmt.caption.parties_width / 100 if "caption" in classes else None
         table_layout(
-            table, self.text_width, parties, "grid" in classes, self.fmt.line_numbers is not None
+            table,
+            self.text_width,
+            parties,
+            "grid" in classes,
+            self.fmt.line_numbers is not None,
+            shares(el, self.fmt) if is_long(classes) else None,
         )
         header_rows = {id(r) for r in el.iter("tr") if r.getparent().tag == "thead"}
         for r, (row_el, row_cells) in enumerate(zip(rows, cells, strict=True)):
+            if is_long(classes):  # a person's row is read whole, as in the PDF
+                keep_whole(table.rows[r])
             if id(row_el) in header_rows:
                 repeat_header(table.rows[r])
             for c, cell_el in enumerate(row_cells):

@@ -21,6 +21,7 @@ from weasyprint.html import UA_COUNTER_STYLE
 from weasyprint.urls import URLFetcher
 
 from filings.errors import FilingsError
+from filings.outputs.columns import with_column_widths
 from filings.outputs.convert import Rendered
 from filings.outputs.formats import CourtFormat
 from filings.outputs.formats.bands import document_fields, for_document, properties
@@ -190,6 +191,7 @@ class PdfRenderer:
             # WeasyPrint 70 leaves the sRGB profile of a PDF/A file open until the document goes.
             warnings.simplefilter("ignore", ResourceWarning)
             source = exact_pitch(isolate_inline_directions(html), self.fmt)
+            source = with_column_widths(source, self.fmt)
             document = layout(string=source, url_fetcher=self.fetcher).render(
                 stylesheets=sheets, font_config=self.font_config
             )

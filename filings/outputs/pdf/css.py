@@ -60,9 +60,12 @@ def stylesheet(fmt: CourtFormat) -> str:
         # Its columns are equal, as in the DOCX's grid: Word does not lay out by content.
         "table.grid { break-inside: avoid; table-layout: fixed; }",
         # A long listing (an exhibit of hundreds of rows) runs on from page to page instead, its
-        # columns sized by their contents: equal columns would push an A-number into the next
-        # cell. (Its DOCX columns stay equal; Word wraps them inside their cells.)
-        "table.grid.long { break-inside: auto; table-layout: auto; }",
+        # columns sized by their contents (`filings.outputs.columns`, as `<col>` widths): equal
+        # columns would push an A-number into the next cell. The DOCX's grid has the same widths.
+        "table.grid.long { break-inside: auto; table-layout: fixed; }",
+        # vocabulary.css, our user-agent stylesheet, knows no columns: these are the sizes above.
+        "colgroup { display: table-column-group; } col { display: table-column; }",
+        "table.grid.long tr { break-inside: avoid; }",  # a person's row is read whole
         f"table.caption td.parties {{ width: {fmt.caption.parties_width:g}%;"
         f" border-right: {_rule(fmt.caption.rule)}; padding: 0 12pt 0 0; }}",
         "table.caption td.number { vertical-align: middle; padding: 0 0 0 18pt; }",
