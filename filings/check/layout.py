@@ -9,7 +9,7 @@ in filings.build.plan) and on every document this check finds at fault.
 
 from __future__ import annotations
 
-from filings.check import pdf
+from filings.check import page_rules
 from filings.check.findings import Expected
 from filings.check.page import laid_out_page
 from filings.outputs.formats import CourtFormat
@@ -22,4 +22,4 @@ def measure(
     """Every rule of the format the laid-out document breaks; `name` is its file's name.
     `layout` is a `filings.outputs.pdf.layout.Layout`."""
     pages = [laid_out_page(page, fmt, layout.fields) for page in layout.pages]
-    return pdf.judge(name, pages, layout.fields, fmt, leave_to_exceed, expect)
+    return page_rules.judge(name, pages, layout.fields, fmt, leave_to_exceed, expect)

@@ -15,7 +15,7 @@ from textof import docx_paragraphs, pdf_pages, squeeze
 
 from filings.check import Expected, check_docx, check_files, check_pdf
 from filings.check.page import read_page
-from filings.check.pdf import _call
+from filings.check.page_rules import _call
 from filings.outputs.convert import Meta, convert
 from filings.outputs.formats import load_format
 from filings.templating.render import RosterSummary, render_html
