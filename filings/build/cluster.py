@@ -193,11 +193,13 @@ class DaskCluster:
         from distributed import as_completed
 
         w, client = self.worker, self.client
-        [record] = client.scatter([replace(w, env=None)])
+        # On every worker, not one: a worker that dies would take the only copy with it, and
+        # every document still to render would be cancelled with it ("already forgotten").
+        [record] = client.scatter([replace(w, env=None)], broadcast=True)
         bundles = []
         for folder in w.templates_dirs:
             key, files = bundle(folder)
-            [future] = client.scatter([files])
+            [future] = client.scatter([files], broadcast=True)
             bundles.append((key, future))
         expected = fingerprint()
         run = uuid.uuid4().hex

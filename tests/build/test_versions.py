@@ -255,6 +255,7 @@ def test_filings_toml_names_a_teams_templates_folder(tmp_path, monkeypatch):
     assert names == [
         "bond-motion",
         "eoir-stay-motion",
+        "motion-to-seal",
         "omnibus-stay-motion",
         "release-notice",
         "status-report",

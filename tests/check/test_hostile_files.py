@@ -246,7 +246,7 @@ def test_diff_of_an_unknown_template_lists_the_templates(repo, tmp_path):
     assert result.exit_code == 1
     assert result.output == (
         "Error: templates at v1: no template named 'stay-moton'; the templates are: "
-        "eoir-stay-motion, omnibus-stay-motion, release-notice, status-report, stay-motion\n"
+        "eoir-stay-motion, motion-to-seal, omnibus-stay-motion, release-notice, status-report, stay-motion\n"
     )
 
 

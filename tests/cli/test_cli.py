@@ -58,7 +58,7 @@ def test_an_unknown_template_is_named_with_the_ones_there_are(tmp_path):
     assert result.exit_code == 1
     assert result.output == (
         "Error: no template named 'nope'; the templates are: "
-        "eoir-stay-motion, omnibus-stay-motion, release-notice, status-report, stay-motion\n"
+        "eoir-stay-motion, motion-to-seal, omnibus-stay-motion, release-notice, status-report, stay-motion\n"
     )
 
 
@@ -118,6 +118,7 @@ def test_render_passes_its_options_to_the_core(monkeypatch, tmp_path):
         read_back="full",
         pdf_variant=None,
         reference_docx=None,
+        copies=(),
         encoding=None,
         sheet=None,
         debug=False,
@@ -183,6 +184,7 @@ def test_render_defaults_to_the_fixtures_both_formats_all_cores_and_build(monkey
         read_back="sample",
         pdf_variant=None,
         reference_docx=None,
+        copies=(),
         encoding=None,
         sheet=None,
         limits=Limits(),
@@ -224,12 +226,20 @@ def test_templates_lists_each_with_kind_and_description():
     kinds = [line.split()[1] for line in listed]
     assert names == [
         "eoir-stay-motion",
+        "motion-to-seal",
         "omnibus-stay-motion",
         "release-notice",
         "status-report",
         "stay-motion",
     ]
-    assert kinds == ["per-detainee", "per-roster", "per-detainee", "per-roster", "per-detainee"]
+    assert kinds == [
+        "per-detainee",
+        "per-roster",
+        "per-roster",
+        "per-detainee",
+        "per-roster",
+        "per-detainee",
+    ]
     rules = [line.strip() for line in result.output.splitlines() if line.startswith(" ")]
     assert rules == [
         "For: custody_status not removed; proceedings final_order; with immigration_court, "
