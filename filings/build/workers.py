@@ -55,6 +55,7 @@ class Worker:
     debug: bool = False  # an unexpected error's traceback goes into its document's error
     env: object = None
     court_text: str | None = None  # the case file's text, for the leak check (`court_text`)
+    public_roster: RosterSummary | None = None  # the roster as public copies show it
 
 
 def _init_worker(worker: Worker) -> None:
@@ -206,9 +207,10 @@ def as_copy(job: Job, w: Worker) -> tuple[Detainee | None, RosterSummary]:
     if job.copy != "public":
         return job.detainee, w.roster
     policy = w.case.redaction or Policy()
-    person = redact(job.detainee, policy) if job.detainee else None
-    people = w.roster.detainees
-    return person, RosterSummary([redact(d, policy) for d in people], people)
+    if w.public_roster is None:  # once per worker, not once per document
+        people = w.roster.detainees
+        w.public_roster = RosterSummary([redact(d, policy) for d in people], people)
+    return (redact(job.detainee, policy) if job.detainee else None), w.public_roster
 
 
 def refuse_leaks(kind: str, data: bytes, name: str, job: Job, w: Worker) -> None:
