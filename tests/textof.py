@@ -21,9 +21,13 @@ def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() for page in reader.pages]
 
 
+# A public or sealed copy's label atop every page's header (page furniture, as the footer is).
+COPY_LABEL = re.compile(r"^\s*(PUBLIC VERSION \(REDACTED\)|FILED UNDER SEAL)\s*$", re.M)
+
+
 def pdf_body(path: Path) -> str:
-    """All pages' text without the page-number footers."""
-    return FOOTER.sub("", "\n".join(pdf_pages(path)))
+    """All pages' text without the page-number footers and a copy's header label."""
+    return COPY_LABEL.sub("", FOOTER.sub("", "\n".join(pdf_pages(path))))
 
 
 def pdftotext(path: Path) -> str:

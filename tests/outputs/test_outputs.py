@@ -54,6 +54,7 @@ def documents(out: Path, detainees):
             yield pdf
     yield out / "status-report" / "status-report.pdf"
     yield out / "omnibus-stay-motion" / "omnibus-stay-motion.pdf"  # Exhibit A: a long table
+    yield out / "motion-to-seal" / "motion-to-seal.pdf"  # made as a public copy
 
 
 def not_applicable(out: Path) -> set[tuple[str, str]]:
