@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 
 from filings.build.files import OutputError, read_bytes, write_atomic
 from filings.build.model import Outcome, Report
-from filings.check.leaks import court_text, find_leaks, removed_from
+from filings.check.leaks import court_text, public_leaks
 from filings.errors import FilingsError
 from filings.inputs.normalize import format_a_number
 from filings.inputs.records import Case
@@ -73,8 +73,7 @@ def _refuse_leaks(data: bytes, name: str, outcomes: list[Outcome], case: Case | 
     policy = (case.redaction if case else None) or Policy()
     court = court_text(case) if case else ""
     people = [o.job.detainee for o in outcomes]
-    if leaks := find_leaks("pdf", data, name, removed_from(people, policy, court)):
-        found = "; ".join(str(leak) for leak in leaks)
+    if found := public_leaks("pdf", data, name, people, policy, court):
         raise FilingsError(f"{PACKETS}/{name}: not written: {found}")
 
 

@@ -24,7 +24,7 @@ from filings.build.files import OutputError, write_atomic
 from filings.build.model import Job, Options, Outcome
 from filings.build.plan import format_name, output_paths
 from filings.check import Expected, check_docx, check_layout, check_pdf
-from filings.check.leaks import court_text, find_leaks, removed_from
+from filings.check.leaks import court_text, public_leaks
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -220,10 +220,8 @@ def refuse_leaks(kind: str, data: bytes, name: str, job: Job, w: Worker) -> None
     policy = w.case.redaction or Policy()
     if w.court_text is None:  # once per worker
         w.court_text = court_text(w.case)
-    leaks = find_leaks(kind, data, name, removed_from(people, policy, w.court_text))
-    if leaks:
-        shown = "; ".join(str(leak) for leak in leaks)
-        raise FilingsError(f"{where(job)}: public copy not written: {shown}")
+    if found := public_leaks(kind, data, name, people, policy, w.court_text):
+        raise FilingsError(f"{where(job)}: public copy not written: {found}")
 
 
 def convert_job(

@@ -224,3 +224,10 @@ def removed_from(people, policy, court: str = "") -> dict[str, tuple[str, ...]]:
         for name, shown in removed_forms(person, policy, court).items():
             found[f"{name} ({person.source})" if len(people) > 1 else name] = shown
     return found
+
+
+def public_leaks(kind: str, data: bytes, file_name: str, people, policy, court: str = "") -> str:
+    """What a public copy (or packet) about `people` holds of the values `policy` removed, as one
+    line to fail it with; "" when it holds none."""
+    found = find_leaks(kind, data, file_name, removed_from(people, policy, court))
+    return "; ".join(str(leak) for leak in found)
