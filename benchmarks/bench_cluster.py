@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_render import make_roster, timed_cli  # noqa: E402
+from bench_render import make_roster, pdf_pages, timed_cli  # noqa: E402
 
 
 def main() -> None:
@@ -48,10 +48,11 @@ def main() -> None:
             remote = timed_cli(
                 [*common, "--out", f"{scratch}/remote", "--scheduler", cluster.scheduler_address]
             )
-    n = args.people
-    print(f"(a) local pool, --jobs 2:        {n / local:6.2f} docs/s")
-    print(f"(b) LocalCluster, 2 workers:     {n / remote:6.2f} docs/s")
-    print(f"(b)/(a) = {local / remote:.2f}")
+        (n, pages), (m, _) = pdf_pages(Path(scratch, "local")), pdf_pages(Path(scratch, "remote"))
+    print(f"{args.people} people x {args.template}: {n} documents of {pages} pages written locally")
+    print(f"(a) local pool, --jobs 2:        {n / local:6.2f} docs/s {pages / local:6.1f} pages/s")
+    print(f"(b) LocalCluster, 2 workers:     {m / remote:6.2f} docs/s")
+    print(f"(b)/(a) = {(m / remote) / (n / local):.2f}  (files written a second)")
 
 
 if __name__ == "__main__":

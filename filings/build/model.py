@@ -28,7 +28,7 @@ class Options:
     read_back: str = "sample"
     pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-2b"
     # A firm's Word styles for the DOCX (--reference-docx): read and measured once by the parent,
-    # they travel to the workers in here (a spawned worker reads no file the parent chose).
+    # they travel to the workers in here (a worker reads no file the parent chose).
     reference: Reference | None = None
 
 
@@ -39,7 +39,7 @@ class Job:
     template: Template
     detainee: Detainee | None = None
     inputs: str = ""
-    # The templates' version, found once by the plan: a spawned worker has no git state to ask.
+    # The templates' version, found once by the plan: a worker has no git state to ask.
     version: str = ""
     # `public` (redacted by the case file's policy) or `sealed` (complete, marked FILED UNDER
     # SEAL), for a template with `copies:`; None for a document's one complete copy.

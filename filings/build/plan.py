@@ -9,12 +9,12 @@ import json
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import filings
 from filings import __version__
 from filings.build import versions
 from filings.build.model import NOT_APPLICABLE, Job, Options
-from filings.check.reference import Reference, measure_reference
 from filings.errors import DataError, DataErrors, FilingsError, FormatError, Location
 from filings.inputs.case_file import load_case
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
@@ -27,6 +27,9 @@ from filings.outputs.formats import format_path, load_format
 from filings.templating.applies import needs_class_covers
 from filings.templating.render import document_languages
 from filings.templating.templates import Template, output_name, search_path
+
+if TYPE_CHECKING:
+    from filings.check.reference import Reference
 
 # --- inputs and plan ---------------------------------------------------------------------------
 
@@ -194,6 +197,8 @@ def check_reference(
     if ref is None:
         return
     names = dict.fromkeys(format_name(t, case) for t in templates)
+    from filings.check.reference import measure_reference  # python-docx: only for a reference
+
     found = [p for name in names for p in measure_reference(ref, load_format(name, search))]
     if found:
         raise FilingsError("\n".join(dict.fromkeys(str(p) for p in found)))

@@ -1,4 +1,4 @@
-"""Render the jobs in spawned worker processes, watched over by this (the parent) process.
+"""Render the jobs in worker processes, watched over by this (the parent) process.
 
 Each worker gets one document at a time, so the parent always knows which document each worker
 is on. That is what lets one document fail alone, whatever happens to it:
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 
-from filings.build import workers
+from filings.build import processes, workers
 from filings.build.files import OutputError
 from filings.build.model import Job, Outcome
 from filings.errors import FilingsError
@@ -64,6 +64,9 @@ def run_jobs(jobs: list[Job], worker: workers.Worker, n_jobs: int) -> Iterator[O
                     slot.conn.send(slot.job)
             yield from _collect(slots, worker)
     finally:
+        for slot in slots:  # every idle worker is told at once, so they exit together
+            if slot.job is None:
+                _tell(slot, None)
         for slot in slots:
             _stop(slot, worker)
 
@@ -73,13 +76,14 @@ def _after(worker: workers.Worker) -> float:
 
 
 def _start(worker: workers.Worker) -> _Slot:
-    # spawn, not fork: a clean process that inherits nothing to grow, and no lock held mid-fork
-    context = multiprocessing.get_context("spawn")
+    # forked from the fork server (`processes`): a clean process that inherits nothing to grow,
+    # and no lock held mid-fork; it takes this process's folder, environment and umask
+    context = processes.context()
     ours, theirs = context.Pipe()
     # workers._init_worker is looked up now, so a test can stand in its own set-up
     process = context.Process(
         target=workers.serve,
-        args=(theirs, worker, workers._init_worker),
+        args=(theirs, worker, workers._init_worker, processes.Surroundings.here()),
         daemon=True,
         name="filings-render",
     )
@@ -150,13 +154,17 @@ def _kill(slot: _Slot) -> None:
     slot.conn.close()
 
 
+def _tell(slot: _Slot, message) -> None:
+    try:
+        slot.conn.send(message)
+    except OSError:  # it is gone: how is found out when it is joined
+        pass
+
+
 def _stop(slot: _Slot, worker: workers.Worker) -> None:
     """Let an idle worker exit; kill a busy one (its document is not finished: no files stay)."""
     if slot.job is None and slot.process.is_alive():
-        try:
-            slot.conn.send(None)
-        except OSError:
-            pass
+        _tell(slot, None)
         slot.process.join(5)
     if slot.process.is_alive():
         _kill(slot)

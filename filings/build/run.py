@@ -29,7 +29,6 @@ from filings.build.plan import (
 )
 from filings.build.pool import run_jobs
 from filings.build.workers import Worker, failed
-from filings.check.reference import read_reference
 from filings.errors import FilingsError
 from filings.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from filings.inputs.limits import Limits
@@ -79,7 +78,11 @@ def build(
         folders, pinned = tuple(templates_dirs), {}
         if templates_ref:
             folders, pinned = _at_ref(folders, templates_ref, Path(scratch))
-        ref = read_reference(reference_docx, limits) if reference_docx else None
+        ref = None
+        if reference_docx:  # python-docx is imported for a reference only
+            from filings.check.reference import read_reference
+
+            ref = read_reference(reference_docx, limits)
         options = Options(tuple(formats), check, read_back, pdf_variant=pdf_variant, reference=ref)
         # run_jobs is looked up now, so a test can stand in its own pool
         executor = make_executor(jobs or os.cpu_count() or 1, scheduler, run_jobs)

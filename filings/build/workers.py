@@ -43,7 +43,7 @@ REASON_CHARS = 200  # of an unexpected exception's message: a reason, not a dump
 
 @dataclass
 class Worker:
-    """What each worker process sets up once and reuses for every document. Spawned workers see
+    """What each worker process sets up once and reuses for every document. Workers see
     nothing of the parent's state: everything they need, the limits too, travels in here."""
 
     case: Case
@@ -72,12 +72,14 @@ def _bound_memory(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def serve(conn, worker: Worker, init=_init_worker) -> None:
-    """A worker process's life: set up, say so, then render each job the parent sends until it
-    sends None or goes away."""
+def serve(conn, worker: Worker, init=_init_worker, surroundings=None) -> None:
+    """A worker process's life: take the command's surroundings (`processes.Surroundings`), set
+    up, say so, then render each job the parent sends until it sends None or goes away."""
     _exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
+        if surroundings is not None:
+            surroundings.enter()
         init(worker)
         _bound_memory(worker.limits)  # after the set-up: the limit is for rendering
     except BaseException as exc:  # noqa: BLE001 - the parent reports it for every document

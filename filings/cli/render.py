@@ -18,14 +18,20 @@ def _scheduler(ctx, param, value: str | None) -> str | None:
 
 
 def _copies(ctx, param, value: str | None) -> tuple[str, ...]:
-    """`public,sealed` -> ("public", "sealed"); an unknown copy is a usage error."""
+    """`public,sealed` -> ("public", "sealed"); the command checks the names (`_check_copies`)."""
+    return tuple(c.strip() for c in (value or "").split(",") if c.strip())
+
+
+def _check_copies(copies: tuple[str, ...]) -> None:
+    """An unknown copy is a usage error."""
     from filings.templating.templates import COPIES
 
-    asked = tuple(c.strip() for c in (value or "").split(",") if c.strip())
-    for copy in asked:
+    for copy in copies:
         if copy not in COPIES:
-            raise click.BadParameter(f"{copy!r} is not a copy; the copies are: {', '.join(COPIES)}")
-    return asked
+            raise click.BadParameter(
+                f"{copy!r} is not a copy; the copies are: {', '.join(COPIES)}",
+                param_hint="'--copies'",
+            )
 
 
 @click.command()
@@ -130,6 +136,11 @@ def render(
     limits,
 ) -> None:
     """Render TEMPLATE(s) (default: all) for the roster into OUT/<template>/."""
+    if scheduler is None:  # its imports overlap the command's own and its reading of the inputs
+        from filings.build import processes
+
+        processes.start_early()
+    _check_copies(copies)
     from filings.build import run as build
 
     case_path = case_path or fixture("case.yaml")

@@ -16,7 +16,6 @@ from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
 # --- money -------------------------------------------------------------------------------------
 
@@ -158,5 +157,8 @@ def excel_date(serial: float, epoch: dt.datetime | None = None) -> dt.date:
     """An Excel serial day number (45973 -> 2025-11-12), in the workbook's date system."""
     if isinstance(serial, bool) or not EXCEL_SERIALS[0] <= serial <= EXCEL_SERIALS[1]:
         raise ValueError(f"{serial!r} is not an Excel date serial number")
+    # openpyxl is imported for a workbook only: it is a fifth of a worker's imports
+    from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
+
     value = from_excel(serial, epoch or CALENDAR_WINDOWS_1900)
     return value.date() if isinstance(value, dt.datetime) else value

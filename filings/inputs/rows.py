@@ -7,10 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from filings.errors import DataError, Location
 from filings.inputs.columns import Header
+
+
+def column_letter(number: int) -> str:
+    """A worksheet's column (1 -> A). openpyxl is imported for a workbook only: it is a fifth
+    of what a worker process imports."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)
 
 
 @dataclass
@@ -43,9 +49,7 @@ class RawRow:
         """Where the row's cell in column `index` (from 0) is: for a cell under no header."""
         if self.sheet is None:
             return Location(self.source, self.line, f"column {index + 1}")
-        return Location(
-            self.source, self.line, sheet=self.sheet, column=get_column_letter(index + 1)
-        )
+        return Location(self.source, self.line, sheet=self.sheet, column=column_letter(index + 1))
 
     def at(self, column: str | None = None) -> Location:
         """Where this row (or one of its cells) is, as the user would look for it."""

@@ -13,14 +13,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-
 from filings.errors import DataError, Location
 from filings.inputs.columns import DATE_COLUMNS, Header, known_count, map_header
 from filings.inputs.limits import Limits, exceeded, too_long
 from filings.inputs.normalize import excel_date
-from filings.inputs.rows import RawRow, not_text, sniff_encoding, undecodable
+from filings.inputs.rows import RawRow, column_letter, not_text, sniff_encoding, undecodable
 from filings.inputs.text import number_text
 
 DELIMITERS = (",", ";", "\t")
@@ -176,7 +173,7 @@ def _bounded(
     for line, cells in rows:
         for i, cell in enumerate(cells):
             if isinstance(cell, str) and len(cell) > limits.cell_chars:
-                column = get_column_letter(i + 1) if sheet is not None else None
+                column = column_letter(i + 1) if sheet is not None else None
                 where = Location(source, line, sheet=sheet, column=column)
                 raise exceeded(where, "cell_chars", too_long(limits))
         yield line, cells
@@ -197,7 +194,7 @@ def _table_rows(
     if found is None:
         raise DataError(Location(source, 1, sheet=sheet), "the roster is empty")
     line, cells = found
-    letters = [get_column_letter(i + 1) for i in range(len(cells))] if sheet is not None else []
+    letters = [column_letter(i + 1) for i in range(len(cells))] if sheet is not None else []
     header = map_header(
         [str(c) if c is not None else "" for c in cells],
         table,
@@ -261,6 +258,8 @@ def xlsx_rows(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on styles it does not read
+            from openpyxl import load_workbook  # for a workbook only
+
             book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors for a bad file
         raise DataError(Location(path.name), f"not an Excel workbook ({exc})") from None

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import CASE, ROOT, ROSTER, write
 
-from filings.build import manifest, workers
+from filings.build import manifest, processes, workers
 from filings.build import run as build
 from filings.cli import main
 from filings.errors import DataErrors
@@ -150,6 +150,34 @@ def test_workers_that_cannot_start_fail_every_document_with_the_reason(tmp_path,
         for n in (2, 3, 4)
     }
     assert_accounted_for(tmp_path, report, {r[:10] for r in ROWS})
+
+
+def _init_that_checks_where(folder: str, worker) -> None:
+    """Set the worker up only where the command is: its folder, and its environment."""
+    if os.getcwd() != folder or os.environ.get("FILINGS_TEST_MARK") != "the command's":
+        raise RuntimeError(f"in {os.getcwd()} with {os.environ.get('FILINGS_TEST_MARK')}")
+    REAL_INIT(worker)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workers_take_the_commands_folder_and_environment(tmp_path, monkeypatch, jobs):
+    """Workers fork from a server started earlier, elsewhere (`processes`): a relative --out and
+    FILINGS_FONT_DIRS must still mean what they mean to the command."""
+    processes.start_early()  # before this test's folder and environment, if not already running
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FILINGS_TEST_MARK", "the command's")
+    monkeypatch.setattr(
+        workers, "_init_worker", functools.partial(_init_that_checks_where, str(tmp_path))
+    )
+    roster = write(tmp_path / "roster.csv", HEADER + "\n".join(ROWS) + "\n")
+    report = build.build(
+        CASE, Path("roster.csv"), Path("out"), ["stay-motion"], ["docx"], jobs=jobs, check=False
+    )
+    assert failures(report) == {}
+    assert sorted(p.name for p in (tmp_path / "out" / "stay-motion").glob("*.docx")) == [
+        f"{r[:10]}-stay-motion.docx" for r in ROWS
+    ]
+    assert roster.exists()
 
 
 def test_a_fault_in_the_pool_itself_still_accounts_for_every_document(tmp_path, monkeypatch):
@@ -308,14 +336,18 @@ def _csv_cell(value: str) -> str:
 
 
 def _children(pid: int) -> set[int]:
-    found = set()
+    """Every process under `pid`: the workers are the fork server's children, not the command's."""
+    parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, new = set(), {pid}
+    while new:
+        new = {child for child, parent in parents.items() if parent in new} - found
+        found |= new
     return found
 
 

@@ -20,7 +20,7 @@ _SKIP = frozenset({"head", "title", "meta"})
 
 def exact_pitch(html: str, fmt: CourtFormat) -> str:
     """The HTML with every fallback-font run of its body in a `FALLBACK` span."""
-    if html.isascii():  # the body family draws ASCII
+    if _body_draws_all(html, fmt.font.family):  # as for most rosters: nothing to wrap
         return html
     root = lxml.html.document_fromstring(html)
     families = tuple(dict.fromkeys((fmt.font.family, *fmt.font.fallbacks)))
@@ -37,6 +37,15 @@ def exact_pitch(html: str, fmt: CourtFormat) -> str:
     if not changed:
         return html
     return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _body_draws_all(html: str, body: str) -> bool:
+    """Whether the body family has every character of the page (and of its markup: a superset),
+    so that no run is a fallback's. The body family draws ASCII."""
+    if html.isascii():
+        return True
+    drawn = glyphs.coverage(body)
+    return all(ord(char) in drawn for char in set(html) if not char.isascii())
 
 
 def _pieces(text: str, order: tuple[str, ...]) -> list[tuple[str, bool]] | None:

@@ -1,0 +1,72 @@
+"""Where worker processes come from: forked from a server process that imported filings once.
+
+A spawned worker is a fresh interpreter that imports filings, WeasyPrint and the rest itself:
+about 1.7 s of CPU each, for every worker of every run, which on a two-core machine is most of
+what a run of a hundred documents spends before its first page. multiprocessing's fork server
+imports them once, in a clean process of its own that never renders and holds no lock, and forks
+each worker from it, so a worker starts in milliseconds and a replacement as quickly. Each worker
+still inherits nothing of the command's state: what it needs travels to it (`workers.Worker`),
+and it takes the command's working folder, environment and umask (`Surroundings`), which a
+spawned process has from the command and a forked one from the server, when it starts.
+
+`start_early` starts the server as the command begins, so its imports run on the other core
+while the command reads its case file and roster. Where there is no fork server (Windows),
+workers are spawned as before.
+
+This module imports next to nothing: the command calls it before its own imports.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import dataclass
+
+from filings.build import files
+
+# What the server imports once for every worker: what rendering and checking a document needs.
+PRELOAD = (
+    "filings.build.workers",
+    "filings.outputs.pdf",
+    "filings.outputs.docx",
+    "filings.check.pdf",
+    "filings.check.docx",
+)
+
+
+def context():
+    """The multiprocessing context workers start in: the fork server where there is one."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    found = multiprocessing.get_context("forkserver")
+    found.set_forkserver_preload(list(PRELOAD))  # read when the server starts, once
+    return found
+
+
+def start_early() -> None:
+    """Start the fork server now, without waiting for its imports to finish."""
+    if context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """What a process takes from the command that starts it: relative paths, FILINGS_FONT_DIRS
+    and the files' modes must mean in a worker what they mean to the command."""
+
+    cwd: str
+    environ: dict[str, str]
+    umask: int
+
+    @classmethod
+    def here(cls) -> Surroundings:
+        return cls(os.getcwd(), dict(os.environ), files.umask())
+
+    def enter(self) -> None:
+        """Make them this process's own (in a worker, before it sets up)."""
+        os.environ.clear()
+        os.environ.update(self.environ)
+        os.chdir(self.cwd)
+        os.umask(self.umask)
