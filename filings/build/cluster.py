@@ -13,15 +13,25 @@ computer (same fonts, same pages): one that does not refuses every document, and
 naming it and the difference. A worker that dies loses only the documents it had in hand: the
 scheduler gives them to another worker, and a document whose workers keep dying (the scheduler's
 `allowed-failures`, 3 by default) is reported failed while the run goes on.
+
+`render_seconds` holds there too (`_deadline`): a document still rendering when it runs out ends
+its worker process, as a local worker is killed, even when it is stuck in C code where no Python
+thread could stop it; the scheduler then treats it as a worker that died. `render_memory_mb`
+does not: on a cluster, Dask's own worker memory limit plays its part.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import shutil
+import signal
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -35,6 +45,8 @@ from filings.errors import FilingsError
 RETRIES = 2  # a document whose render raised on its worker (a full scratch disk) is tried again
 CONNECT_SECONDS = 30
 _SET_UPS: dict[tuple, Worker] = {}  # per worker process: the set-up of the runs it serves
+_IN_HAND: dict[int, float] = {}  # per worker process: thread -> when its document runs out
+_IN_HAND_LOCK = threading.Lock()
 
 
 class ClusterError(FilingsError):
@@ -133,7 +145,8 @@ def render_remote(
     moved = dict(zip(worker.templates_dirs, local.templates_dirs, strict=True))
     template = replace(job.template, folder=moved[job.template.folder.parent] / job.template.name)
     with tempfile.TemporaryDirectory(prefix="filings-doc-") as scratch:
-        outcome = render_job(replace(job, template=template), replace(local, out=Path(scratch)))
+        with _deadline(local.limits.render_seconds):
+            outcome = render_job(replace(job, template=template), replace(local, out=Path(scratch)))
         data = {
             kind: (Path(scratch) / out["path"]).read_bytes()
             for kind, out in outcome.outputs.items()
@@ -143,6 +156,36 @@ def render_remote(
             outcome.error = outcome.error.replace(str(ours), str(theirs))
     outcome.job = job
     return "done", outcome, data
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Past `seconds`, the kernel ends this worker process. SIGALRM is left at its default action
+    (which ends the process), so no Python code has to run for it: a render stuck in C, holding
+    the interpreter, ends too. The alarm is the process's own, so with several threads it is set
+    for whichever document runs out first. Where something has made SIGALRM a Python handler's,
+    the limit is not enforced (that handler could never run while the render holds on)."""
+    if signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL:
+        yield
+        return
+    me = threading.get_ident()
+    with _IN_HAND_LOCK:
+        _IN_HAND[me] = time.monotonic() + seconds
+        _set_alarm()
+    try:
+        yield
+    finally:
+        with _IN_HAND_LOCK:
+            del _IN_HAND[me]
+            _set_alarm()
+
+
+def _set_alarm() -> None:
+    """The alarm at the first deadline of the documents in hand; none when there are none."""
+    if not _IN_HAND:
+        signal.alarm(0)
+        return
+    signal.alarm(max(1, math.ceil(min(_IN_HAND.values()) - time.monotonic())))
 
 
 def _set_up(run: str, worker: Worker, bundles: list[tuple[str, dict]]) -> Worker:
@@ -221,12 +264,7 @@ class DaskCluster:
         try:
             kind, outcome, data = future.result()
         except Exception as exc:  # noqa: BLE001 - its workers died, or its render kept raising
-            return failed(
-                job,
-                f"lost on the cluster ({type(exc).__name__}: {exc})"[:300],
-                w.out,
-                w.options.formats,
-            )
+            return failed(job, _lost(exc, w), w.out, w.options.formats)
         if kind == "mismatch":
             raise ClusterError(outcome)
         if outcome.status != "rendered":
@@ -239,3 +277,15 @@ class DaskCluster:
         if self.client is not None:
             self.client.close()
             self.client = None
+
+
+def _lost(exc: Exception, w: Worker) -> str:
+    """Why a document came back with no outcome, in words a reader can act on."""
+    reason = f"lost on the cluster ({type(exc).__name__}: {exc})"[:300]
+    if type(exc).__name__ == "KilledWorker":  # its worker process ended every time it was tried
+        seconds = f"{w.limits.render_seconds:g}"
+        reason += (
+            f"; each worker rendering it ended before it was done: taking longer than "
+            f"{seconds} s (limit render_seconds), running out of memory or crashing ends one"
+        )
+    return reason

@@ -11,16 +11,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CASE
+from conftest import CASE, write
 
 from filings import __version__
 from filings.build import run as build
 from filings.cli import main
+from filings.inputs.limits import Limits
 
 pytestmark = pytest.mark.slow  # worker processes, a cluster or a browser: seconds each
 
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
+dask = pytest.importorskip("dask")
 
 ROSTER = (
     "a_number,family_name,given_name,custody_status,preferred_language,removal_date,"
@@ -137,3 +139,55 @@ def test_a_worker_with_another_filings_version_is_refused(tmp_path, cluster):
         "fonts there (scripts/setup)"
     )
     assert not (tmp_path / "out" / "stay-motion").exists() or not files(tmp_path / "out")
+
+
+# Ten billion turns of pure template code: no sandbox limit stops it, only render_seconds does.
+SPIN = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+def test_a_document_past_render_seconds_ends_its_worker_and_fails_alone(tmp_path):
+    templates = tmp_path / "templates"
+    write(
+        templates / "spin" / "template.yaml",
+        "title: Spin\ndescription: spins\nkind: per-detainee\nformat: notice\n"
+        "main: spin.html.j2\noutput: '{a_number}-spin'\n",
+    )
+    write(
+        templates / "spin" / "spin.html.j2",
+        '{% extends "_shared/base.html.j2" %}{% block body %}<p>{{ detainee.family_name }}</p>'
+        f"{{% if detainee.a_number == '{DOOMED}' %}}{SPIN}{{% endif %}}{{% endblock %}}",
+    )
+    # A worker that dies once is enough for the scheduler to give the document up (the default
+    # tries it on four), so the test takes seconds, not minutes.
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        with distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as local:
+            report = build.build(
+                CASE,
+                roster(tmp_path),
+                tmp_path / "out",
+                ["spin"],
+                ["docx"],
+                templates_dirs=[templates],
+                check=False,
+                scheduler=local.scheduler_address,
+                limits=Limits(render_seconds=2),
+            )
+    assert report.count("rendered") == 2
+    [error] = [o.error for o in report.failed]
+    assert error.startswith(
+        "spin for roster.csv:3: not rendered: lost on the cluster (KilledWorker"
+    )
+    assert error.endswith(
+        "each worker rendering it ended before it was done: taking longer than 2 s (limit "
+        "render_seconds), running out of memory or crashing ends one"
+    )
+    assert sorted(p.name for p in (tmp_path / "out" / "spin").glob("*.docx")) == [
+        "A012345671-spin.docx",
+        "A012345673-spin.docx",
+    ]
