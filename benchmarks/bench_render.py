@@ -1,7 +1,7 @@
 """Throughput of `filings render` against a naive loop, measured in one run on the same documents.
 
     .venv/bin/pip install -e ".[bench]"   # docxtpl, for baseline (d)
-    .venv/bin/python benchmarks/bench_render.py [--people 120] [--template stay-motion] [--repeat 2]
+    .venv/bin/python benchmarks/bench_render.py [--people 200] [--template stay-motion] [--repeat 2]
 
 It writes N fictional detainees to a temporary roster, then times:
   (a) filings render, PDF, one worker per core (each PDF checked against its court format: every
@@ -190,7 +190,7 @@ def docxtpl_soffice(roster: Path, out: Path) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=120)
+    parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--template", default="stay-motion")
     parser.add_argument("--repeat", type=int, default=2, help="best of this many, taking turns")
     args = parser.parse_args()

@@ -39,7 +39,7 @@ def cluster():
     # The functions this module sends to the workers travel by value: workers cannot import tests.
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
     ) as cluster:
         with distributed.Client(cluster, set_as_default=False) as client:
             yield cluster.scheduler_address, client
@@ -165,7 +165,7 @@ def test_a_document_past_render_seconds_ends_its_worker_and_fails_alone(tmp_path
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",
         ) as local:
             report = build.build(
                 CASE,
