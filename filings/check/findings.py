@@ -45,7 +45,7 @@ def unreadable(file: str, kind: str, reason: str) -> Unreadable:
 
 def over_limit(file: str, where: str, measured: str, limit: str, mb: float) -> Unreadable:
     """A file refused for a limit, named with the value in force and how to raise it."""
-    required = f"filings check reads at most {limit} = {mb:g} MB (raise it with --limit {limit}=N)"
+    required = f"the check reads at most {limit} = {mb:g} MB (raise it with --limit {limit}=N)"
     return Unreadable(finding(file, "limits", where, measured, required))
 
 

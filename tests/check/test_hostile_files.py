@@ -57,7 +57,7 @@ def test_a_docx_zip_bomb_is_refused_with_the_part_and_the_limit(tmp_path):
     result = run("check", "--format", "ndil", "--limit", "unzipped_mb=1", bomb)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "bomb.docx: 2.0 MB once unzipped (word/document.xml 2.0 MB); filings check reads at "
+        "bomb.docx: 2.0 MB once unzipped (word/document.xml 2.0 MB); the check reads at "
         "most unzipped_mb = 1 MB " + RAISE.format(name="unzipped_mb"),
         "Error: 1 of 1 checked file(s) break a rule",
     ]
@@ -153,7 +153,7 @@ def test_a_pdf_stream_bomb_is_refused_with_the_page_and_the_limit(tmp_path):
     bomb = _pdf(tmp_path / "bomb.pdf", [b" " * (2 * MB)])
     assert bomb.stat().st_size < 10_000
     assert found(bomb, pdf_stream_mb=1) == [
-        "bomb.pdf: page 1: a stream unpacks to more than 1 MB; filings check reads at most "
+        "bomb.pdf: page 1: a stream unpacks to more than 1 MB; the check reads at most "
         "pdf_stream_mb = 1 MB " + RAISE.format(name="pdf_stream_mb")
     ]
 
@@ -161,7 +161,7 @@ def test_a_pdf_stream_bomb_is_refused_with_the_page_and_the_limit(tmp_path):
 def test_one_stream_drawn_many_times_on_a_page_is_bounded_too(tmp_path):
     bomb = _pdf(tmp_path / "again.pdf", [b" " * (MB // 4)], repeat=8)
     assert found(bomb, pdf_stream_mb=1) == [
-        "again.pdf: page 1: its content unpacks to more than 1 MB; filings check reads at most "
+        "again.pdf: page 1: its content unpacks to more than 1 MB; the check reads at most "
         "pdf_stream_mb = 1 MB " + RAISE.format(name="pdf_stream_mb")
     ]
 
