@@ -78,16 +78,13 @@ def _after(worker: workers.Worker) -> float:
 def _start(worker: workers.Worker) -> _Slot:
     # forked from the fork server (`processes`): a clean process that inherits nothing to grow,
     # and no lock held mid-fork; it takes this process's folder, environment and umask
-    context = processes.context()
-    ours, theirs = context.Pipe()
+    ours, theirs = multiprocessing.Pipe()
     # workers._init_worker is looked up now, so a test can stand in its own set-up
-    process = context.Process(
-        target=workers.serve,
-        args=(theirs, worker, workers._init_worker, processes.Surroundings.here()),
-        daemon=True,
-        name="filings-render",
+    process = processes.start(
+        workers.serve,
+        (theirs, worker, workers._init_worker, processes.Surroundings.here()),
+        "filings-render",
     )
-    process.start()
     theirs.close()
     return _Slot(process, ours, time.monotonic() + START_SECONDS)
 

@@ -10,8 +10,9 @@ and it takes the command's working folder, environment and umask (`Surroundings`
 spawned process has from the command and a forked one from the server, when it starts.
 
 `start_early` starts the server as the command begins, so its imports run on the other core
-while the command reads its case file and roster. Where there is no fork server (Windows),
-workers are spawned as before.
+while the command reads its case file and roster. Where there is no fork server (Windows), or it
+cannot start or be reached (it needs a Unix socket in the temporary folder), workers are spawned
+as before.
 
 This module imports next to nothing: the command calls it before its own imports.
 """
@@ -34,9 +35,12 @@ PRELOAD = (
 )
 
 
+_unavailable: list[str] = []  # why the fork server cannot be used in this process, once known
+
+
 def context():
     """The multiprocessing context workers start in: the fork server where there is one."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    if _unavailable or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     found = multiprocessing.get_context("forkserver")
     found.set_forkserver_preload(list(PRELOAD))  # read when the server starts, once
@@ -48,7 +52,26 @@ def start_early() -> None:
     if context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+        try:
+            forkserver.ensure_running()
+        except OSError as exc:
+            _unavailable.append(str(exc))
+
+
+def start(target, args: tuple, name: str):
+    """A started daemon process running target(*args): forked from the server, or spawned when
+    the server cannot be used (and from then on in this process)."""
+    while True:
+        ctx = context()
+        process = ctx.Process(target=target, args=args, daemon=True, name=name)
+        try:
+            process.start()
+        except OSError as exc:
+            if ctx.get_start_method() == "spawn":
+                raise
+            _unavailable.append(str(exc))
+            continue
+        return process
 
 
 @dataclass(frozen=True)

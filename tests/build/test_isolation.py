@@ -180,6 +180,22 @@ def test_workers_take_the_commands_folder_and_environment(tmp_path, monkeypatch,
     assert roster.exists()
 
 
+def test_where_the_fork_server_cannot_be_reached_workers_are_spawned(tmp_path, monkeypatch):
+    """The fork server needs a Unix socket in the temporary folder; where it cannot have one, the
+    run still renders every document, in spawned workers."""
+    from multiprocessing import forkserver
+
+    def refuse(fds):
+        raise PermissionError("no Unix socket here")
+
+    monkeypatch.setattr(forkserver, "connect_to_new_process", refuse)
+    monkeypatch.setattr(processes, "_unavailable", [])
+    report = run(tmp_path, 2)
+    assert failures(report) == {}
+    assert report.count("rendered") == 3
+    assert processes.context().get_start_method() == "spawn"
+
+
 def test_a_fault_in_the_pool_itself_still_accounts_for_every_document(tmp_path, monkeypatch):
     real = build.run_jobs
 
