@@ -23,7 +23,9 @@ from filings.inputs.limits import Limits
 from filings.outputs.formats import CourtFormat
 from filings.problems import Problem
 
-BODY_ROLES = ("Body Text", "List Paragraph")  # the styles the line-spacing rule measures
+# The styles the line-spacing rule measures: body paragraphs. Lists, quotations, tables and
+# signature blocks may be single-spaced, and the PDF check does not measure them either.
+BODY_ROLES = ("Body Text",)
 # The rFonts attributes that name a font, by name or through the theme (`hint` says only which
 # slot some characters take, and names none).
 FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
