@@ -74,6 +74,19 @@ def start(target, args: tuple, name: str):
         return process
 
 
+def leave_server() -> None:
+    """In a worker forked from the server: close this process's copy of the server's "alive"
+    pipe. The server runs until every copy is closed, and a worker's parent-death signal comes
+    when the server ends (`workers._exit_with_parent`): while workers held copies, a command
+    killed outright left the server, and a worker stuck in a document, running on."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # the fd has no public accessor; it is set in every child
+    if forkserver.get_inherited_fds() is not None and server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
+
+
 @dataclass(frozen=True)
 class Surroundings:
     """What a process takes from the command that starts it: relative paths, FILINGS_FONT_DIRS

@@ -19,7 +19,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filings.build import files
+from filings.build import files, processes
 from filings.build.files import OutputError, write_atomic
 from filings.build.model import Job, Options, Outcome
 from filings.build.plan import format_name, output_paths
@@ -103,7 +103,9 @@ def serve(conn, worker: Worker, init=_init_worker, surroundings=None) -> None:
 
 def _exit_with_parent() -> None:
     """Die with the parent, however it dies (even SIGKILL): never render on for nobody. Linux
-    has the kernel send SIGKILL, which also stops work stuck in C; elsewhere a thread watches."""
+    has the kernel send SIGKILL, which also stops work stuck in C; elsewhere a thread watches.
+    A worker forked from the fork server has the server as its parent there, which ends with
+    the command once the worker lets go of it (`processes.leave_server`)."""
     parent = multiprocessing.parent_process()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -111,6 +113,7 @@ def _exit_with_parent() -> None:
     except (OSError, AttributeError):
         if parent is not None:
             threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    processes.leave_server()  # after prctl: a server ending from now on takes this process too
     if parent is not None and not parent.is_alive():  # it died before prctl took effect
         sys.exit(1)
 

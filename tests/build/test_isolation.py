@@ -428,3 +428,55 @@ def test_sigterm_stops_the_run_cleanly_and_the_next_run_completes_it(tmp_path, j
     )
     assert report.count("unchanged") == done
     assert report.count("rendered") == N - done
+
+
+# --- where workers come from: the fork server --------------------------------------------------
+
+
+STUCK = """
+import sys
+from pathlib import Path
+
+from filings.build import run as build
+from filings.build import workers
+
+REAL_INIT = workers._init_worker
+
+
+def init(worker):
+    REAL_INIT(worker)
+
+    def stuck(*args, **kwargs):
+        Path(sys.argv[1]).touch()
+        sum(range(10**15))  # C-level work that holds the GIL: only a kill stops it
+
+    workers.render_html = stuck
+
+
+if __name__ == "__main__":
+    workers._init_worker = init
+    case, roster, out = (Path(a) for a in sys.argv[2:5])
+    build.build(case, roster, out, ["stay-motion"], ["docx"], jobs=1, check=False)
+"""
+
+
+def test_a_worker_stuck_in_c_dies_with_the_command_killed(tmp_path):
+    """Workers fork from the fork server, so the kernel's parent-death signal is the server's:
+    it must end with the command, however the command ends, or a stuck worker spins on."""
+    script = write(tmp_path / "stuck.py", STUCK)
+    roster = write(tmp_path / "roster.csv", HEADER + ROWS[0] + "\n")
+    stuck = tmp_path / "stuck"
+    args = [sys.executable, str(script), str(stuck), str(CASE), str(roster), str(tmp_path / "out")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(args, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and process.poll() is None and not stuck.exists():
+        time.sleep(0.05)
+    assert stuck.exists(), "the document never started"
+    children = _children(process.pid)
+    process.kill()
+    process.wait()
+    left = _wait_gone(children)
+    for pid in left:  # not to leave a spinning process behind on a failure
+        os.kill(pid, signal.SIGKILL)
+    assert left == set()
