@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from dataclasses import dataclass
 
 from filings.build import files
@@ -50,12 +52,29 @@ def context():
 def start_early() -> None:
     """Start the fork server now, without waiting for its imports to finish."""
     if context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
         try:
-            forkserver.ensure_running()
+            _run_server()
         except OSError as exc:
             _unavailable.append(str(exc))
+
+
+def _run_server() -> None:
+    """Start the fork server unless it is running, with Ctrl-C ignored. A terminal's Ctrl-C goes
+    to every process of the command: the server, still importing, died of it with a traceback
+    on the command's stderr. It keeps ignoring it, as do the workers forked from it (Ctrl-C is
+    the command's to handle); meanwhile the command's own is held, and comes once it is let go."""
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()  # only the main thread may change a handler
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a new process keeps SIG_IGN
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def start(target, args: tuple, name: str):
@@ -65,6 +84,8 @@ def start(target, args: tuple, name: str):
         ctx = context()
         process = ctx.Process(target=target, args=args, daemon=True, name=name)
         try:
+            if ctx.get_start_method() == "forkserver":
+                _run_server()  # not by process.start(): it would start one without the block
             process.start()
         except OSError as exc:
             if ctx.get_start_method() == "spawn":

@@ -480,3 +480,52 @@ def test_a_worker_stuck_in_c_dies_with_the_command_killed(tmp_path):
     for pid in left:  # not to leave a spinning process behind on a failure
         os.kill(pid, signal.SIGKILL)
     assert left == set()
+
+
+CTRL_C = """
+import sys
+import time
+
+from filings.build import processes
+
+if __name__ == "__main__":
+    processes.PRELOAD = ("slow_import", *processes.PRELOAD)
+    processes.start_early()
+    try:
+        time.sleep(120)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+"""
+
+SLOW_IMPORT = """
+import os
+import time
+from pathlib import Path
+
+Path(os.environ["FILINGS_TEST_IMPORTING"]).touch()
+time.sleep(3)  # an import that takes a while: Ctrl-C comes in the middle of it
+"""
+
+
+def test_ctrl_c_while_the_fork_server_imports_prints_no_traceback(tmp_path):
+    """A terminal's Ctrl-C goes to every process of the command, the fork server too, which
+    imports filings and WeasyPrint as the command begins: the command alone answers it."""
+    script = write(tmp_path / "command.py", CTRL_C)
+    write(tmp_path / "slow_import.py", SLOW_IMPORT)
+    importing = tmp_path / "importing"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "FILINGS_TEST_IMPORTING": str(importing)}
+    process = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal gives a command
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None and not importing.exists():
+        time.sleep(0.05)
+    assert importing.exists(), "the fork server never started importing"
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)  # to the end: the server writes there too
+    assert stderr == "stopped\n"
