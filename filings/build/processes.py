@@ -22,7 +22,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from filings.build import files
@@ -59,19 +61,47 @@ def start_early() -> None:
 
 
 def _run_server() -> None:
-    """Start the fork server unless it is running, with Ctrl-C ignored. A terminal's Ctrl-C goes
-    to every process of the command: the server, still importing, died of it with a traceback
-    on the command's stderr. It keeps ignoring it, as do the workers forked from it (Ctrl-C is
-    the command's to handle); meanwhile the command's own is held, and comes once it is let go."""
+    """Start the fork server unless it is running: importing what this process would import,
+    and deaf to Ctrl-C."""
     from multiprocessing import forkserver
 
+    with _imports_as_here(), _ctrl_c_ignored():
+        forkserver.ensure_running()
+
+
+@contextmanager
+def _imports_as_here():
+    """Python 3.11's fork server ignores the sys.path it is given (CPython gh-117378, fixed in
+    3.12.8 and 3.13.1) and imports from the folder the command runs in first: run there, a
+    copy of filings (or any module of that name) took the place of the one the command runs,
+    in every worker. As that issue advises, PYTHONPATH carries sys.path to it; PYTHONSAFEPATH
+    keeps the folder out. Workers take the command's own environment (`Surroundings`)."""
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    os.environ["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def _ctrl_c_ignored():
+    """A terminal's Ctrl-C goes to every process of the command: the server, still importing,
+    died of it with a traceback on the command's stderr. Started ignoring it, the server keeps
+    ignoring it, as do the workers forked from it (Ctrl-C is the command's to handle); the
+    command's own is held meanwhile, and comes once it is let go."""
     if threading.current_thread() is not threading.main_thread():
-        forkserver.ensure_running()  # only the main thread may change a handler
+        yield  # only the main thread may change a handler
         return
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     handler = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a new process keeps SIG_IGN
     try:
-        forkserver.ensure_running()
+        yield
     finally:
         signal.signal(signal.SIGINT, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)

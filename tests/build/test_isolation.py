@@ -529,3 +529,32 @@ def test_ctrl_c_while_the_fork_server_imports_prints_no_traceback(tmp_path):
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=120)  # to the end: the server writes there too
     assert stderr == "stopped\n"
+
+
+CONSOLE_SCRIPT = """
+import sys
+
+from filings.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
+"""
+
+
+def test_workers_run_the_filings_the_command_runs_whatever_folder_it_is_run_in(tmp_path):
+    """The installed `filings` command, run in a folder that holds a `filings` package (a copy of
+    the project, say): its workers must not import that one."""
+    script = write(tmp_path / "bin" / "filings", CONSOLE_SCRIPT)  # as pip installs the command
+    folder = tmp_path / "work"
+    write(folder / "filings" / "__init__.py", '__version__ = "some other copy"\n')
+    roster = write(folder / "roster.csv", HEADER + "\n".join(ROWS) + "\n")
+    args = ["render", "stay-motion", "--format", "docx", "--no-check", "--jobs", "1", "--quiet"]
+    result = subprocess.run(
+        [sys.executable, str(script), *args, "--roster", str(roster), "--out", "out"],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert len(list((folder / "out" / "stay-motion").glob("*.docx"))) == len(ROWS)
