@@ -115,12 +115,12 @@ def start(target, args: tuple, name: str):
         process = ctx.Process(target=target, args=args, daemon=True, name=name)
         try:
             if ctx.get_start_method() == "forkserver":
-                _run_server()  # not by process.start(): it would start one without the block
+                _run_server()  # not left to process.start(), which would start a plain one
             process.start()
-        except OSError as exc:
+        except (OSError, EOFError) as exc:  # EOFError: the server ended before it forked one
             if ctx.get_start_method() == "spawn":
                 raise
-            _unavailable.append(str(exc))
+            _unavailable.append(f"{type(exc).__name__}: {exc}")
             continue
         return process
 

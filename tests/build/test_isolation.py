@@ -558,3 +558,34 @@ def test_workers_run_the_filings_the_command_runs_whatever_folder_it_is_run_in(t
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert len(list((folder / "out" / "stay-motion").glob("*.docx"))) == len(ROWS)
+
+
+BROKEN_SERVER = """
+import sys
+from pathlib import Path
+
+from filings.build import processes
+from filings.build import run as build
+
+if __name__ == "__main__":
+    processes.PRELOAD = (*processes.PRELOAD, "broken_import")
+    case, roster, out = (Path(a) for a in sys.argv[1:4])
+    report = build.build(case, roster, out, ["stay-motion"], ["docx"], jobs=2, check=False)
+    print(report.count("rendered"), [o.error for o in report.failed])
+"""
+
+
+def test_where_the_fork_server_dies_as_it_starts_workers_are_spawned(tmp_path):
+    """An import the server cannot do (a library WeasyPrint needs, missing) ends it before it
+    forks a worker: the run goes on in spawned workers, where each document meets the problem
+    and says so, as before there was a fork server."""
+    script = write(tmp_path / "command.py", BROKEN_SERVER)
+    write(tmp_path / "broken_import.py", "raise OSError(\"cannot load library 'pango-1.0'\")\n")
+    roster = write(tmp_path / "roster.csv", HEADER + "\n".join(ROWS) + "\n")
+    result = subprocess.run(
+        [sys.executable, str(script), str(CASE), str(roster), str(tmp_path / "out")],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stdout) == (0, "3 []\n")
