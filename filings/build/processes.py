@@ -29,8 +29,10 @@ from dataclasses import dataclass
 
 from filings.build import files
 
-# What the server imports once for every worker: what rendering and checking a document needs.
+# What the server imports once for every worker: what rendering and checking a document needs,
+# WeasyPrint first and the fonts set up (`preload`).
 PRELOAD = (
+    "filings.build.preload",
     "filings.build.workers",
     "filings.outputs.pdf",
     "filings.outputs.docx",

@@ -80,6 +80,9 @@ def serve(conn, worker: Worker, init=_init_worker, surroundings=None) -> None:
     try:
         if surroundings is not None:
             surroundings.enter()
+            from filings.build import preload  # the fork server's: imported, and set up
+
+            preload.refit()
         init(worker)
         _bound_memory(worker.limits)  # after the set-up: the limit is for rendering
     except BaseException as exc:  # noqa: BLE001 - the parent reports it for every document

@@ -9,21 +9,25 @@ import functools
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from click.testing import CliRunner
 from conftest import CASE, ROOT, ROSTER, write
 
+from filings import glyphs
 from filings.build import manifest, processes, workers
 from filings.build import run as build
 from filings.cli import main
 from filings.errors import DataErrors
 from filings.inputs.limits import Limits
+from filings.outputs.pdf.fonts import project_fonts
 
 pytestmark = pytest.mark.slow  # worker processes, a cluster or a browser: seconds each
 
@@ -178,6 +182,37 @@ def test_workers_take_the_commands_folder_and_environment(tmp_path, monkeypatch,
         f"{r[:10]}-stay-motion.docx" for r in ROWS
     ]
     assert roster.exists()
+
+
+@pytest.fixture
+def fonts_forgotten():
+    """This process's fonts looked up again before and after the test, which moves them."""
+    glyphs.fonts.forget()
+    project_fonts.cache_clear()
+    yield
+    glyphs.fonts.forget()
+    project_fonts.cache_clear()
+
+
+def test_workers_take_their_fonts_from_the_commands_font_dirs(
+    tmp_path, monkeypatch, fonts_forgotten
+):
+    """The fork server sets the fonts up before any command's environment reaches it: a worker
+    of a command with another FILINGS_FONT_DIRS looks them up there instead."""
+    processes.start_early()  # set up without this test's FILINGS_FONT_DIRS, if not already
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    # Noto Serif's regular face under Liberation Serif's file name: the fonts found there have
+    # no Liberation Serif regular face, so none of the text is set in one
+    shutil.copy(glyphs.locate("NotoSerif-Regular.ttf")[0], folder / "LiberationSerif-Regular.ttf")
+    monkeypatch.setenv("FILINGS_FONT_DIRS", str(folder))
+    report = run(tmp_path, 2, formats=("pdf",))
+    assert failures(report) == {}
+    for path in (tmp_path / "out" / "stay-motion").glob("*.pdf"):
+        with pdfplumber.open(path) as pdf:
+            fonts = {c["fontname"].split("+")[-1] for p in pdf.pages for c in p.chars}
+        assert "Liberation-Serif-Bold" in fonts, (path.name, fonts)  # the setup's own faces
+        assert "Liberation-Serif" not in fonts, (path.name, fonts)  # the server's regular one
 
 
 def test_where_the_fork_server_cannot_be_reached_workers_are_spawned(tmp_path, monkeypatch):

@@ -4,6 +4,7 @@ machine, and a character no font has refused before anything is rendered."""
 from __future__ import annotations
 
 import io
+import subprocess
 import unicodedata
 import zipfile
 
@@ -82,6 +83,34 @@ def test_the_body_font_is_liberation_serif_2_and_covers_vietnamese():
 
 def test_the_installed_fonts_are_the_pinned_versions():
     assert glyphs.pinned_mismatches() == []
+
+
+@pytest.mark.parametrize("name", ["Liberation Serif", "Noto Naskh Arabic", "Noto Serif CJK KR"])
+def test_a_familys_characters_are_what_fontconfig_reads_face_by_face(name):
+    """One fc-query reads every file at once; each face of a collection keeps its own."""
+    fam = glyphs.family(name)
+    ranges = []
+    for file in fam.files:
+        path, face = glyphs.locate(file, fam)
+        args = ["fc-query", "-i", str(face), "-f", "%{charset}", str(path)]
+        for token in subprocess.run(
+            args, capture_output=True, text=True, check=True
+        ).stdout.split():
+            first, _, last = token.partition("-")
+            ranges.append((int(first, 16), int(last or first, 16)))
+    assert glyphs.coverage(name) == glyphs.Coverage.merged(ranges)
+
+
+def test_a_font_file_fontconfig_cannot_read_is_a_font_error_naming_it(tmp_path, monkeypatch):
+    (tmp_path / "NotoSerifTamil-Bold.ttf").write_bytes(b"not a font")
+    monkeypatch.setenv("FILINGS_FONT_DIRS", str(tmp_path))
+    glyphs.fonts.forget()
+    try:
+        with pytest.raises(glyphs.FontError, match="NotoSerifTamil-Bold.ttf"):
+            glyphs.covered()
+    finally:
+        monkeypatch.undo()
+        glyphs.fonts.forget()
 
 
 def test_weasyprint_is_given_the_projects_font_files_and_no_others():

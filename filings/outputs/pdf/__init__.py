@@ -138,6 +138,14 @@ def _vocabulary_html():
     return VocabularyHTML
 
 
+def prepare() -> None:
+    """Set up now what every renderer in this process shares and would set up for its first
+    document: the project's fonts, the user-agent stylesheet, the exact text layer."""
+    project_fonts()
+    _vocabulary_html()
+    text_layer.install()
+
+
 class PdfRenderer:
     """Renders documents of one court format; set up once, reused for every document."""
 
