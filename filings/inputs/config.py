@@ -18,11 +18,46 @@ def project_config(folder: Path | None = None) -> tuple[dict, Path]:
     if not path.is_file():
         return {}, folder
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")), folder
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         where = Location(CONFIG_FILE, int(line[1]) if line else None)
         raise DataError(where, f"not valid TOML: {exc}") from None
+    _check_settings(config)
+    return config, folder
+
+
+# Each table of filings.toml and the settings it holds; None: any value (`[limits]` checks its
+# own names, `[roster.columns]` holds a team's headers).
+SETTINGS = {
+    "templates": {"folders": None},
+    "roster": {"columns": None},
+    "render": {"scheduler": None},
+    "limits": None,
+}
+
+
+def _check_settings(config: dict, known: dict = SETTINGS, prefix: str = "") -> None:
+    """A setting filings does not know is an error, not ignored: a misspelt `folders` would
+    otherwise render with the built-in templates instead of the team's, without a word."""
+    for name, value in config.items():
+        where = Location(CONFIG_FILE, field=prefix + name)
+        if name not in known:
+            have = ", ".join(_names(known, prefix))
+            raise DataError(where, f"filings knows no such setting; the settings are: {have}")
+        inner = known[name]
+        if inner is None:
+            continue
+        if not isinstance(value, dict):
+            raise DataError(where, f"should be a table, [{prefix + name}]")
+        _check_settings(value, inner, f"{prefix}{name}.")
+
+
+def _names(known: dict, prefix: str) -> list[str]:
+    names = []
+    for name, inner in known.items():
+        names += [prefix + name] if inner is None else _names(inner, f"{prefix}{name}.")
+    return names
 
 
 def template_folders(folder: Path | None = None) -> tuple[Path, ...]:

@@ -273,6 +273,17 @@ def test_a_teams_own_headers_come_from_filings_toml_in_the_working_folder(tmp_pa
             '[roster.columns]\n"Last" = \n',
             "filings.toml:2: not valid TOML: Invalid value (at line 2, column 10)",
         ),
+        (  # a misspelt setting would leave the team's templates out without a word
+            '[templates]\nfolder = ["templates"]\n',
+            "filings.toml: templates.folder: filings knows no such setting; the settings are: "
+            "templates.folders",
+        ),
+        (
+            "[limit]\nfile_mb = 5\n",
+            "filings.toml: limit: filings knows no such setting; the settings are: "
+            "templates.folders, roster.columns, render.scheduler, limits",
+        ),
+        ('render = "tcp://host:8786"\n', "filings.toml: render: should be a table, [render]"),
     ],
 )
 def test_a_bad_filings_toml_says_where(tmp_path, monkeypatch, toml, message):
