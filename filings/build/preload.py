@@ -12,8 +12,11 @@ as it always is, compiler and all, so nothing that loaded before fails to load n
 Then the server sets up what does not depend on the run and each worker would set up for its
 first document (`warm`): the project's fonts as WeasyPrint sees them and the characters each
 covers, and the PDF renderer's own stylesheet and text layer. A worker forked from it starts with
-them. They depend on FILINGS_FONT_DIRS alone; a worker whose command has another one than the
-server had forgets them (`refit`) and finds its own.
+them. They are the font files found when the server set up, which need not be the command's: its
+FILINGS_FONT_DIRS may be another, a relative one means another folder where the command runs
+elsewhere, and a file may have been installed, replaced or removed since (under `filings serve`
+the server lives as long as the web page). A worker whose command finds other files, or the same
+files changed, forgets them (`refit`) and sets up its own.
 """
 
 from __future__ import annotations
@@ -21,10 +24,9 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import io
-import os
 import sys
 
-_warmed_with: list[str | None] = []  # the FILINGS_FONT_DIRS of the fonts set up here, if any
+_warmed_with: list[tuple] = []  # the font files set up here (`glyphs.files_identity`), if any
 
 
 @contextlib.contextmanager
@@ -53,17 +55,27 @@ def warm() -> None:
         from filings import glyphs
         from filings.outputs import pdf
 
+        found = glyphs.files_identity()  # before: a file changed while it is read differs after
         glyphs.covered()
         pdf.prepare()
     except Exception:  # noqa: BLE001 - each worker meets it again, and reports it for each document
         _forget()
         return
-    _warmed_with.append(os.environ.get("FILINGS_FONT_DIRS"))
+    _warmed_with.append(found)
 
 
 def refit() -> None:
-    """In a worker that has taken its command's environment: forget fonts set up for another."""
-    if _warmed_with and _warmed_with[0] != os.environ.get("FILINGS_FONT_DIRS"):
+    """In a worker that has taken its command's environment and folder: forget the fonts set up
+    here unless they are the files the command finds, unchanged."""
+    if not _warmed_with:
+        return
+    from filings import glyphs
+
+    try:
+        same = glyphs.files_identity() == _warmed_with[0]
+    except (glyphs.FontError, OSError):  # a file gone: the worker's own set-up says which
+        same = False
+    if not same:
         _forget()
 
 

@@ -154,6 +154,19 @@ def font_files() -> list[Path]:
     return list(dict.fromkeys(paths))
 
 
+def files_identity() -> tuple[tuple[str, int, int, int, int, int], ...]:
+    """The font files found now, each as the file system has it: absolute path, device, inode,
+    size, modification and change times. Fonts set up from files of the same identity are the
+    fonts found now; another FILINGS_FONT_DIRS, a relative one read from another folder, or a
+    file installed, replaced or removed since, changes it."""
+    found = []
+    for path in font_files():
+        st = path.stat()
+        times = (st.st_mtime_ns, st.st_ctime_ns)
+        found.append((os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, *times))
+    return tuple(found)
+
+
 @contextmanager
 def _font(path: Path, face: int):
     """One face of a font file, closed again after use: the CJK collections are large, and a
@@ -281,8 +294,8 @@ def covered() -> Coverage:
 
 
 def forget() -> None:
-    """Forget the files found and what they cover, for a process whose FILINGS_FONT_DIRS is not
-    the one it looked them up with (a worker forked from a server set up earlier)."""
+    """Forget the files found and what they cover, for a process whose font files are not the
+    ones it looked them up in (`files_identity`; a worker forked from a server set up earlier)."""
     for known in (_charsets, coverage, covered, advances):
         known.cache_clear()
 
