@@ -22,7 +22,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTCollection, TTFont
 
-from filings.errors import FilingsError
+from filings.errors import FilingsError, printable
 
 # Where Debian's packages put the files; FILINGS_FONT_DIRS (os.pathsep-separated) is searched first,
 # for a machine that keeps the same files elsewhere.
@@ -245,26 +245,31 @@ class Coverage:
 def _charsets() -> dict[tuple[str, int], list[tuple[int, int]]]:
     """Every face of every project font file: its character set as fontconfig (which Pango, and
     so WeasyPrint, use) reads it. One `fc-query` for all the files: fast (a process for each face
-    cost a fifth of a second on every command), and no font's tables loaded into this process."""
+    cost a fifth of a second on every command), and no font's tables loaded into this process.
+    Its output is read as bytes: it echoes each path, which need not be UTF-8."""
     files = [str(path) for path in font_files()]
     try:
         result = subprocess.run(
-            ["fc-query", "-f", "%{file}|%{index}|%{charset}\n", *files],
-            capture_output=True,
-            text=True,
+            ["fc-query", "-f", "%{file}|%{index}|%{charset}\n", *files], capture_output=True
         )
     except FileNotFoundError:
         raise FontError("fc-query (fontconfig) is not installed; run scripts/setup") from None
-    if result.returncode:
-        raise FontError(f"fontconfig cannot read a font file: {result.stderr.strip()}")
     found = {}
     for line in result.stdout.splitlines():
-        path, index, charset = line.rsplit("|", 2)
+        path, index, charset = line.rsplit(b"|", 2)  # a path may hold '|'; the rest cannot
         ranges = []
-        for token in charset.split():
+        for token in charset.decode("ascii").split():
             first, _, last = token.partition("-")
             ranges.append((int(first, 16), int(last or first, 16)))
-        found[path, int(index)] = ranges
+        found[os.fsdecode(path), int(index)] = ranges
+    if result.returncode:
+        read = {path for path, _ in found}
+        unread = [f for f in files if f not in read] or [os.fsdecode(result.stderr).strip()]
+        raise FontError(
+            printable(
+                f"fontconfig cannot read font file {', '.join(unread)}: not a font, or damaged"
+            )
+        )
     return found
 
 
@@ -273,7 +278,7 @@ def _charset(path: Path, face: int) -> list[tuple[int, int]]:
     try:
         return _charsets()[str(path), face]
     except KeyError:
-        raise FontError(f"fontconfig finds no face {face} in {path}") from None
+        raise FontError(printable(f"fontconfig finds no face {face} in {path}")) from None
 
 
 @cache

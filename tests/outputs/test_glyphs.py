@@ -4,6 +4,8 @@ machine, and a character no font has refused before anything is rendered."""
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import subprocess
 import unicodedata
 import zipfile
@@ -106,8 +108,31 @@ def test_a_font_file_fontconfig_cannot_read_is_a_font_error_naming_it(tmp_path, 
     monkeypatch.setenv("FILINGS_FONT_DIRS", str(tmp_path))
     glyphs.fonts.forget()
     try:
-        with pytest.raises(glyphs.FontError, match="NotoSerifTamil-Bold.ttf"):
+        with pytest.raises(glyphs.FontError) as raised:
             glyphs.covered()
+        assert raised.value.message == (
+            f"fontconfig cannot read font file {tmp_path / 'NotoSerifTamil-Bold.ttf'}: "
+            "not a font, or damaged"
+        )
+    finally:
+        monkeypatch.undo()
+        glyphs.fonts.forget()
+
+
+@pytest.mark.parametrize("folder", [b"with | bar, spaces and \xc3\xa9", b"latin-1 \xe9"])
+def test_a_font_folder_of_any_name_is_read(tmp_path, monkeypatch, folder):
+    """fc-query echoes each file's path: a '|' in it, or bytes that are not UTF-8 (a folder
+    copied from an older system), still find the file's faces."""
+    system = glyphs.coverage("Noto Serif Tamil")
+    copies = tmp_path / os.fsdecode(folder)
+    copies.mkdir()
+    for file in glyphs.family("Noto Serif Tamil").files:
+        shutil.copy(glyphs.locate(file)[0], copies / file)
+    monkeypatch.setenv("FILINGS_FONT_DIRS", str(copies))
+    glyphs.fonts.forget()
+    try:
+        assert glyphs.locate("NotoSerifTamil-Bold.ttf")[0].parent == copies
+        assert glyphs.coverage("Noto Serif Tamil") == system
     finally:
         monkeypatch.undo()
         glyphs.fonts.forget()
