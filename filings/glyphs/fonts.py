@@ -250,8 +250,8 @@ def _charsets() -> dict[tuple[str, int], list[tuple[int, int]]]:
     files = [str(path) for path in font_files()]
     try:
         result = subprocess.run(
-            ["fc-query", "-f", "%{file}|%{index}|%{charset}\n", *files], capture_output=True
-        )
+            ["fc-query", "-f", "%{file}|%{index}|%{charset}\n", "--", *files], capture_output=True
+        )  # "--": a relative FILINGS_FONT_DIRS may start with '-'
     except FileNotFoundError:
         raise FontError("fc-query (fontconfig) is not installed; run scripts/setup") from None
     found = {}
@@ -263,14 +263,19 @@ def _charsets() -> dict[tuple[str, int], list[tuple[int, int]]]:
             ranges.append((int(first, 16), int(last or first, 16)))
         found[os.fsdecode(path), int(index)] = ranges
     if result.returncode:
-        read = {path for path, _ in found}
-        unread = [f for f in files if f not in read] or [os.fsdecode(result.stderr).strip()]
-        raise FontError(
-            printable(
-                f"fontconfig cannot read font file {', '.join(unread)}: not a font, or damaged"
-            )
-        )
+        raise FontError(printable(_unread(files, {path for path, _ in found}, result.stderr)))
     return found
+
+
+def _unread(files: list[str], read: set[str], stderr: bytes) -> str:
+    """What fc-query could not read, in words: the files it found no face in, or its own
+    complaint where it read none."""
+    unread = [f for f in files if f not in read]
+    if not read or not unread:
+        said = os.fsdecode(stderr).strip().splitlines()
+        return f"fc-query failed: {said[0] if said else 'no reason given'}"
+    more = f" and {len(unread) - 3} more" if len(unread) > 3 else ""
+    return f"fontconfig cannot read font file {', '.join(unread[:3])}{more}: not a font, or damaged"
 
 
 def _charset(path: Path, face: int) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -119,19 +120,22 @@ def test_a_font_file_fontconfig_cannot_read_is_a_font_error_naming_it(tmp_path, 
         glyphs.fonts.forget()
 
 
-@pytest.mark.parametrize("folder", [b"with | bar, spaces and \xc3\xa9", b"latin-1 \xe9"])
+@pytest.mark.parametrize(
+    "folder", [b"with | bar, spaces and \xc3\xa9", b"latin-1 \xe9", b"-starts-like-an-option"]
+)
 def test_a_font_folder_of_any_name_is_read(tmp_path, monkeypatch, folder):
-    """fc-query echoes each file's path: a '|' in it, or bytes that are not UTF-8 (a folder
-    copied from an older system), still find the file's faces."""
+    """fc-query echoes each file's path: a '|' in it, bytes that are not UTF-8 (a folder copied
+    from an older system), or a relative one that starts with '-', still find its faces."""
     system = glyphs.coverage("Noto Serif Tamil")
-    copies = tmp_path / os.fsdecode(folder)
-    copies.mkdir()
+    copies = os.fsdecode(folder)
+    (tmp_path / copies).mkdir()
     for file in glyphs.family("Noto Serif Tamil").files:
-        shutil.copy(glyphs.locate(file)[0], copies / file)
-    monkeypatch.setenv("FILINGS_FONT_DIRS", str(copies))
+        shutil.copy(glyphs.locate(file)[0], tmp_path / copies / file)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FILINGS_FONT_DIRS", copies)
     glyphs.fonts.forget()
     try:
-        assert glyphs.locate("NotoSerifTamil-Bold.ttf")[0].parent == copies
+        assert glyphs.locate("NotoSerifTamil-Bold.ttf")[0].parent == Path(copies)
         assert glyphs.coverage("Noto Serif Tamil") == system
     finally:
         monkeypatch.undo()
