@@ -6,8 +6,9 @@ first. cffi hands every name the system's loader does not know to `ctypes.util.f
 which on Linux runs `ldconfig -p` and then gcc: 24 misses, a quarter to a third of a second of the
 server's start on the development machine, which every run waits for before its first document.
 Here a miss is answered at once, and the loader finds the Linux names itself. Where WeasyPrint
-cannot load its libraries that way (a library only gcc's search path holds), it is imported again
-as it always is, compiler and all, so nothing that loaded before fails to load now.
+cannot load its libraries that way (a library only gcc's search path holds), or goes without
+HarfBuzz's subsetter (optional to it, but it decides the fonts' bytes in every PDF), it is
+imported again as it always is, compiler and all, so nothing that loaded before is missed now.
 
 Then the server sets up what does not depend on the run and each worker would set up for its
 first document (`warm`): the project's fonts as WeasyPrint sees them and the characters each
@@ -25,6 +26,7 @@ import contextlib
 import ctypes.util
 import io
 import sys
+import warnings
 
 _warmed_with: list[tuple] = []  # the font files set up here (`glyphs.files_identity`), if any
 
@@ -40,14 +42,26 @@ def _no_library_search():
 
 
 def import_weasyprint() -> None:
-    try:
-        # WeasyPrint prints its installation advice before it raises: not for this attempt
-        with _no_library_search(), contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint  # noqa: F401
-    except OSError:
-        for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
-            del sys.modules[name]
+    if not sys.platform.startswith("linux"):
+        # Elsewhere find_library runs no compiler, and it may find an optional library (HarfBuzz's
+        # subsetter) that WeasyPrint would go on without, writing other bytes, rather than fail.
         import weasyprint  # noqa: F401
+
+        return
+    try:
+        # WeasyPrint prints its installation advice before it raises, and warns when HarfBuzz's
+        # subsetter is missing: not for this attempt
+        with _no_library_search(), contextlib.redirect_stdout(io.StringIO()):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                from weasyprint.text import ffi
+        if ffi.harfbuzz_subset is not None:  # optional, so a miss raises nothing; it sets bytes
+            return
+    except OSError:
+        pass
+    for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+        del sys.modules[name]
+    import weasyprint  # noqa: F401
 
 
 def warm() -> None:
